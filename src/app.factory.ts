@@ -1,0 +1,43 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { text } from 'express';
+import { AppModule } from './app.module';
+import type { AppConfig } from './infrastructure/config/app-config';
+import { ErrorFilter } from './infrastructure/http/error.filter';
+import { bodyParsers, requestContext } from './infrastructure/http/request-context';
+import { apiValidationPipe } from './infrastructure/http/validation.pipe';
+import { JsonLogger } from './infrastructure/logging/json-logger';
+import type { Runtime } from './infrastructure/runtime';
+import { UNIT_CSV_LIMIT_BYTES } from './units/units.controller';
+
+export const DOCS_PATH = 'api/docs';
+
+/** Builds the HTTP application exactly as production runs it; tests call this too. */
+export async function createApp(config: AppConfig, runtime: Runtime, logger = new JsonLogger(config.LOG_LEVEL)): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, runtime), {
+    logger,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.use(requestContext(logger));
+  app.use(text({ type: ['text/csv', 'text/plain'], limit: UNIT_CSV_LIMIT_BYTES }));
+  app.use(...bodyParsers(config.JSON_BODY_LIMIT));
+  app.useGlobalPipes(apiValidationPipe());
+  app.useGlobalFilters(new ErrorFilter());
+  app.disable('x-powered-by');
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('bcast — lịch phát thanh cơ sở / commune broadcast scheduler')
+      .setDescription('API của hệ thống lập lịch phát thanh xã và bảng LED công cộng. Lỗi: { statusCode, code, message, fields? }.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}/openapi.json` });
+  return app;
+}

@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { HealthModule } from './health/health.module';
+import type { AppConfig } from './infrastructure/config/app-config';
+import { ConfigModule } from './infrastructure/config/config.module';
+import { DatabaseModule } from './infrastructure/database/database.module';
+import { MqttModule } from './infrastructure/mqtt/mqtt.module';
+import type { Runtime } from './infrastructure/runtime';
+import { RuntimeModule } from './infrastructure/runtime.module';
+import { UnitsModule } from './units/units.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, runtime: Runtime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        RuntimeModule.forRoot(runtime),
+        DatabaseModule.forRoot(runtime.databaseUrl),
+        MqttModule.forRoot(runtime.mqttUrl, runtime.mqttCredentials),
+        ScheduleModule.forRoot(),
+        AuditModule,
+        AuthModule,
+        UnitsModule,
+        UsersModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor } from './actor';
+import { AuthService } from './auth.service';
+import { CurrentActor, Public } from './decorators';
+import { ChangePasswordDto, LoginDto } from './dto/login.dto';
+import { User } from './user.entity';
+
+@ApiTags('auth')
+@Controller('api/v1/auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService, @InjectDataSource() private readonly db: DataSource) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ operationId: 'login', summary: 'Đăng nhập, nhận mã truy cập (Bearer)' })
+  login(@Body() dto: LoginDto) {
+    return this.auth.login(dto.username, dto.password);
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOperation({ operationId: 'getCurrentUser' })
+  async me(@CurrentActor() actor: Actor) {
+    const user = await this.db.getRepository(User).findOneByOrFail({ id: actor.id });
+    return { ...user, scope: { unitId: actor.unitId, national: actor.isNational } };
+  }
+
+  @Post('password')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({ operationId: 'changePassword', summary: 'Đổi mật khẩu; các phiên cũ bị thu hồi' })
+  changePassword(@CurrentActor() actor: Actor, @Body() dto: ChangePasswordDto) {
+    return this.auth.changePassword(actor, dto.currentPassword, dto.newPassword);
+  }
+}

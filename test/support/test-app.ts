@@ -1,0 +1,59 @@
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { createApp } from '../../src/app.factory';
+import { AppConfig, loadConfig } from '../../src/infrastructure/config/app-config';
+import { JsonLogger } from '../../src/infrastructure/logging/json-logger';
+import { Runtime } from '../../src/infrastructure/runtime';
+import { createTestDatabase } from './test-database';
+
+export const ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
+
+export interface TestApp {
+  app: INestApplication;
+  config: AppConfig;
+  databaseUrl: string;
+  http: ReturnType<typeof request>;
+  /** Bearer token of a user, by logging in through the API. */
+  login(username: string, password: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The real application on a fresh database and the run's real broker. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    MQTT_URL: process.env.MQTT_URL,
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
+    TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123',
+    DATA_DIR: '/tmp/bcast-test-data',
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
+  const runtime: Runtime = {
+    databaseUrl: db.url,
+    mqttUrl: config.MQTT_URL!,
+    tokenSecret: config.TOKEN_SECRET!,
+    embedded: { database: false, broker: null },
+    stop: async () => undefined,
+  };
+  const app = await createApp(config, runtime, new JsonLogger('error'));
+  await app.init();
+  const http = request(app.getHttpServer());
+  return {
+    app,
+    config,
+    databaseUrl: db.url,
+    http,
+    async login(username, password) {
+      const res = await request(app.getHttpServer()).post('/api/v1/auth/login').send({ username, password });
+      if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.accessToken as string;
+    },
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
