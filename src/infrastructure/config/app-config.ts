@@ -131,8 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const config = plainToInstance(AppConfig, input);
   const errors = validateSync(config, { skipMissingProperties: false });
-  const problems = errors.flatMap((e) =>
-    Object.values(e.constraints ?? {}).map((msg) => `${e.property}: ${msg.replace(new RegExp(`^${e.property}\\s*`), '')}`),
+  const problems = errors.map(
+    (e) => `${e.property}: ${Object.values(e.constraints ?? {}).map((msg) => msg.replace(new RegExp(`^${e.property}\\s*`), '')).join('; ')}`,
   );
   if (!isValidTimeZone(config.DEFAULT_TIMEZONE)) {
     problems.push('DEFAULT_TIMEZONE: must be an IANA time zone such as Asia/Ho_Chi_Minh');

@@ -3,12 +3,15 @@ import { LoggerService } from '@nestjs/common';
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 type Level = keyof typeof LEVELS;
 
+/** Nest's start-up lines (one per module and route) are debug detail, not operations news. */
+const FRAMEWORK_CHATTER = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
+
 /** Structured logs: one JSON object per line on stdout (errors on stderr). */
 export class JsonLogger implements LoggerService {
   constructor(private readonly minLevel: Level = 'info', private readonly out: (line: string, level: Level) => void = defaultOut) {}
 
   log(message: unknown, context?: string): void {
-    this.write('info', message, context);
+    this.write(context && FRAMEWORK_CHATTER.has(context) ? 'debug' : 'info', message, context);
   }
   info(message: unknown, context?: string): void {
     this.write('info', message, context);
