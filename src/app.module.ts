@@ -3,6 +3,9 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
+import { JobsModule } from './infrastructure/jobs/jobs.module';
+import { MediaModule } from './media/media.module';
+import { ProgramsModule } from './programs/programs.module';
 import type { AppConfig } from './infrastructure/config/app-config';
 import { ConfigModule } from './infrastructure/config/config.module';
 import { DatabaseModule } from './infrastructure/database/database.module';
@@ -23,10 +26,13 @@ export class AppModule {
         DatabaseModule.forRoot(runtime.databaseUrl),
         MqttModule.forRoot(runtime.mqttUrl, runtime.mqttCredentials),
         ScheduleModule.forRoot(),
+        JobsModule,
         AuditModule,
         AuthModule,
         UnitsModule,
         UsersModule,
+        MediaModule,
+        ProgramsModule,
         HealthModule,
       ],
     };

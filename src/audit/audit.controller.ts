@@ -7,7 +7,7 @@ import { CurrentActor, Roles } from '../auth/decorators';
 import { AuditService } from './audit.service';
 
 export class AuditQueryDto {
-  @IsOptional() @IsIn(['unit', 'user', 'schedule', 'rule', 'series', 'device', 'program', 'channel'])
+  @IsOptional() @IsIn(['unit', 'user', 'schedule', 'rule', 'series', 'device', 'program', 'channel', 'media'])
   entityType?: string;
   @IsOptional() @IsString()
   entityId?: string;

@@ -1,4 +1,7 @@
 import { INestApplication } from '@nestjs/common';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/infrastructure/config/app-config';
@@ -21,13 +24,14 @@ export interface TestApp {
 /** The real application on a fresh database and the run's real broker. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), 'bcast-app-'));
   const config = loadConfig({
     DATABASE_URL: db.url,
     MQTT_URL: process.env.MQTT_URL,
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
     TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123',
-    DATA_DIR: '/tmp/bcast-test-data',
+    DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     ...env,
   });
@@ -54,6 +58,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     async close() {
       await app.close();
       await db.drop();
+      if (!env.DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

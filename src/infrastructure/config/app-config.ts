@@ -2,6 +2,7 @@ import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -14,6 +15,8 @@ import { isValidTimeZone } from '../time/time-zone';
 
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
+const toNumber = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : /^-?\d+(\.\d+)?$/.test(String(value)) ? Number(value) : value;
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /**
@@ -110,6 +113,53 @@ export class AppConfig {
   @IsInt()
   @Min(1024)
   JSON_BODY_LIMIT = 1024 * 1024;
+
+  /** Largest upload accepted, in megabytes (an hour of WAV is about 600 MB). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  MEDIA_UPLOAD_LIMIT_MB = 700;
+
+  /** Longest audio accepted, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  MEDIA_MAX_DURATION_S = 4 * 3600;
+
+  /** Delivery profile: EBU R128 integrated loudness target (LUFS) and true-peak ceiling (dBTP). */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(-40)
+  @Max(-5)
+  MEDIA_TARGET_LUFS = -16;
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(-10)
+  @Max(0)
+  MEDIA_TRUE_PEAK_DB = -1;
+
+  /** Delivery profile: MP3 mono CBR bit rate (kbit/s) and sample rate (Hz). */
+  @Transform(toInt)
+  @IsIn([32, 40, 48, 56, 64, 80, 96, 112, 128])
+  MEDIA_AUDIO_BITRATE_KBPS = 64;
+
+  @Transform(toInt)
+  @IsIn([22050, 24000, 32000, 44100, 48000])
+  MEDIA_AUDIO_SAMPLE_RATE = 44100;
+
+  /** Parallel processing jobs per instance (each uses about one core). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(16)
+  MEDIA_WORKERS = 1;
+
+  /** Seconds before another instance takes over a job whose instance stopped answering. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  MEDIA_JOB_LEASE_S = 60;
 
   get mediaDir(): string {
     return this.MEDIA_DIR ?? `${this.DATA_DIR}/media`;

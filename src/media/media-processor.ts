@@ -1,0 +1,146 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../infrastructure/config/app-config';
+import { APP_CONFIG } from '../infrastructure/config/config.module';
+import { AudioDeliveryProfile, gainToTarget } from '../infrastructure/ffmpeg/ffmpeg-args';
+import { EncodedFile, FfmpegError, MediaTools } from '../infrastructure/ffmpeg/media-tools';
+import { JobContext, JobQueue, PermanentJobError } from '../infrastructure/jobs/job-queue';
+import { Job } from '../infrastructure/jobs/job.entity';
+import { MediaStore } from '../infrastructure/storage/media-store';
+import { AUDIO_PROFILE } from './media.providers';
+import { MEDIA_QUEUE, MediaService } from './media.service';
+
+/** Loudness within this of the target needs no correction pass. */
+const LOUDNESS_TOLERANCE_LU = 0.5;
+
+/**
+ * The processing job: measure loudness once, then one pass of linear gain + peak limiter +
+ * MP3 encode whose output is hashed and measured as it is written. A correction pass runs only
+ * when the delivered file misses the target (e.g. the encoder's low-pass took energy away) or
+ * its true peak is over the ceiling.
+ */
+@Injectable()
+export class MediaProcessor implements OnApplicationBootstrap {
+  private readonly logger = new Logger('media');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tools: MediaTools,
+    private readonly store: MediaStore,
+    private readonly jobs: JobQueue,
+    private readonly media: MediaService,
+    @Inject(AUDIO_PROFILE) private readonly profile: AudioDeliveryProfile,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.MEDIA_WORKERS === 0) return;
+    this.jobs.work(MEDIA_QUEUE, (ctx) => this.process(ctx), {
+      concurrency: this.config.MEDIA_WORKERS,
+      leaseSeconds: this.config.MEDIA_JOB_LEASE_S,
+      pollMs: 500,
+      onFinalFailure: (job, err) => this.reject(job, err),
+    });
+  }
+
+  async process({ job, signal }: JobContext): Promise<void> {
+    const assetId = String(job.payload.assetId);
+    const [row] = await this.db.query(`SELECT upload_path, original_duration_ms FROM media_assets WHERE id = $1 AND status = 'processing'`, [assetId]);
+    if (!row) {
+      // Cancelled before we started: the upload is ours to remove.
+      if (typeof job.payload.uploadPath === 'string') await this.store.remove(job.payload.uploadPath);
+      return;
+    }
+    const input: string = row.upload_path;
+    const durationMs: number = row.original_duration_ms || 1;
+    const cancel = new AbortController();
+    signal.addEventListener('abort', () => cancel.abort(), { once: true });
+    const progress = this.progressReporter(assetId, cancel);
+    const tmp = this.store.tmpPath('.mp3');
+    try {
+      const before = await this.tools.measureLoudness(input, { signal: cancel.signal, onProgress: (ms) => progress(0.2 * (ms / durationMs)) });
+      if (!Number.isFinite(before.integratedLufs) || before.integratedLufs < -60) throw new PermanentJobError('MEDIA_SILENT'); // ebur128 says -70 for silence
+      let gain = gainToTarget(before.integratedLufs, this.profile.targetLufs);
+      let margin = this.profile.limiterMarginDb;
+      let encoded: EncodedFile | null = null;
+      for (let pass = 0; pass < 3; pass++) {
+        await this.store.remove(tmp);
+        const from = pass === 0 ? 0.2 : 0.6;
+        encoded = await this.tools.normalise(input, tmp, this.profile, gain, margin, {
+          signal: cancel.signal,
+          onProgress: (ms) => progress(from + (0.99 - from) * (ms / durationMs)),
+        });
+        const off = this.profile.targetLufs - encoded.delivered.integratedLufs;
+        const overPeak = (encoded.delivered.truePeakDb ?? -Infinity) > this.profile.truePeakDb;
+        if (Math.abs(off) <= LOUDNESS_TOLERANCE_LU && !overPeak) break;
+        gain = Math.round((gain + off) * 100) / 100;
+        if (overPeak) margin += 1;
+      }
+      const file = encoded!;
+      await this.store.commit(tmp, file.sha256);
+      const info = await this.tools.probe(this.store.pathOf(file.sha256));
+      const done = await this.db.query(
+        `UPDATE media_assets SET status = 'ready', progress = 100, sha256 = $2, bytes = $3, mime = 'audio/mpeg',
+                duration_ms = $4, codec = $5, sample_rate = $6, channels = $7, loudness_before_lufs = $8,
+                loudness_after_lufs = $9, true_peak_after_db = $10, gain_db = $11, upload_path = NULL, updated_at = now()
+          WHERE id = $1 AND status = 'processing' RETURNING id`,
+        [assetId, file.sha256, file.bytes, info.durationMs, info.audio?.codec ?? 'mp3', info.audio?.sampleRate ?? this.profile.sampleRate, info.audio?.channels ?? 1,
+          before.integratedLufs, file.delivered.integratedLufs, file.delivered.truePeakDb, gain],
+      );
+      if (!rowsOf(done).length) await this.media.removeFileIfUnused(file.sha256); // cancelled at the last moment
+      await this.store.remove(input);
+      this.logger.log({ msg: 'audio ready', assetId, sha256: file.sha256, lufsBefore: before.integratedLufs, lufsAfter: file.delivered.integratedLufs, truePeak: file.delivered.truePeakDb });
+    } catch (err) {
+      await this.store.remove(tmp);
+      if (cancel.signal.aborted && !signal.aborted) {
+        await this.store.remove(input); // the asset was deleted while we worked
+        return;
+      }
+      if (err instanceof FfmpegError && /Invalid data|could not find codec|Error while decoding/i.test(err.stderrTail)) {
+        throw new PermanentJobError(`MEDIA_UNDECODABLE: ${err.stderrTail.slice(-300)}`);
+      }
+      throw err;
+    }
+  }
+
+  /** Writes progress at most every 500 ms; notices a deleted asset and cancels the work. */
+  private progressReporter(assetId: string, cancel: AbortController): (fraction: number) => void {
+    let last = 0;
+    let lastPercent = -1;
+    return (fraction) => {
+      const percent = Math.max(0, Math.min(99, Math.floor(fraction * 100)));
+      const now = Date.now();
+      if (percent === lastPercent || now - last < 500) return;
+      last = now;
+      lastPercent = percent;
+      this.db
+        .query(`UPDATE media_assets SET progress = $2, updated_at = now() WHERE id = $1 AND status = 'processing' RETURNING id`, [assetId, percent])
+        .then((res) => {
+          if (!rowsOf(res).length) cancel.abort();
+        })
+        .catch(() => undefined);
+    };
+  }
+
+  private async reject(job: Job, err: unknown): Promise<void> {
+    const assetId = String(job.payload.assetId);
+    const message = err instanceof Error ? err.message : String(err);
+    const code = message.startsWith('MEDIA_SILENT') ? 'MEDIA_SILENT' : message.startsWith('MEDIA_UNDECODABLE') ? 'MEDIA_UNDECODABLE' : 'MEDIA_PROCESSING_FAILED';
+    const reason = {
+      MEDIA_SILENT: 'Tệp chỉ có im lặng, không chuẩn hóa được âm lượng',
+      MEDIA_UNDECODABLE: 'Tệp hỏng ở giữa, không giải mã được toàn bộ',
+      MEDIA_PROCESSING_FAILED: `Xử lý thất bại sau ${job.attempts} lần thử: ${message.slice(0, 300)}`,
+    }[code];
+    const [row] = await this.db.query(`SELECT upload_path FROM media_assets WHERE id = $1`, [assetId]);
+    await this.db.query(
+      `UPDATE media_assets SET status = 'rejected', reject_code = $2, reject_reason = $3, upload_path = NULL, updated_at = now() WHERE id = $1 AND status = 'processing'`,
+      [assetId, code, reason],
+    );
+    await this.store.remove(row?.upload_path);
+  }
+}
+
+function rowsOf(raw: unknown): unknown[] {
+  return Array.isArray(raw) && Array.isArray(raw[0]) ? raw[0] : (raw as unknown[]);
+}

@@ -1,0 +1,86 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import type { Response } from 'express';
+import type { Actor } from '../auth/actor';
+import { CurrentActor, Roles } from '../auth/decorators';
+import { AppError } from '../infrastructure/http/app-error';
+import { ParseId } from '../infrastructure/http/uuid.pipe';
+import { MediaService } from './media.service';
+import { UploadCleanupInterceptor } from './upload-cleanup.interceptor';
+
+export class UploadAudioDto {
+  /** Owner unit; defaults to the uploader's unit. */
+  @IsOptional() @IsUUID()
+  unitId?: string;
+
+  @IsOptional() @IsString() @MaxLength(300)
+  title?: string;
+}
+
+export class ListMediaQuery {
+  @IsOptional() @IsIn(['processing', 'ready', 'rejected'])
+  status?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  limit?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  offset?: number;
+}
+
+@ApiTags('media')
+@ApiBearerAuth()
+@Controller('api/v1/media-assets')
+export class MediaController {
+  constructor(private readonly media: MediaService) {}
+
+  @Post('audio')
+  @Roles('admin', 'editor', 'operator')
+  @UseInterceptors(
+    // Streamed to disk by the multer options of MediaModule (size limit from MEDIA_UPLOAD_LIMIT_MB).
+    FileInterceptor('file'),
+    UploadCleanupInterceptor,
+  )
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' }, unitId: { type: 'string' }, title: { type: 'string' } } } })
+  @ApiOperation({
+    operationId: 'uploadAudio',
+    summary: 'Tải lên âm thanh: kiểm tra ngay, chuẩn hóa âm lượng ở nền (202); Idempotency-Key cho phép gửi lại an toàn',
+  })
+  async upload(
+    @CurrentActor() actor: Actor,
+    @UploadedFile() file: { path: string; originalname: string; size: number } | undefined,
+    @Body() dto: UploadAudioDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (!file) throw new AppError('FILE_REQUIRED', { field: 'file' });
+    if (idempotencyKey !== undefined && !/^[\w.:-]{8,128}$/.test(idempotencyKey)) {
+      throw new AppError('VALIDATION_FAILED', {}, [{ field: 'Idempotency-Key', codes: ['matches'], message: 'Idempotency-Key: 8–128 ký tự chữ, số, . _ : -' }]);
+    }
+    const { asset, created } = await this.media.uploadAudio(actor, { path: file.path, originalName: Buffer.from(file.originalname, 'latin1').toString('utf8'), size: file.size }, { ...dto, idempotencyKey });
+    res.status(created ? 202 : 200);
+    return asset;
+  }
+
+  @Get()
+  @ApiOperation({ operationId: 'listMediaAssets' })
+  list(@CurrentActor() actor: Actor, @Query() q: ListMediaQuery) {
+    return this.media.list(actor, q);
+  }
+
+  @Get(':id')
+  @ApiOperation({ operationId: 'getMediaAsset', summary: 'Trạng thái, tiến độ xử lý (%) và kết quả đo âm lượng' })
+  get(@CurrentActor() actor: Actor, @Param('id', ParseId) id: string) {
+    return this.media.get(actor, id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Roles('admin', 'editor', 'operator')
+  @ApiOperation({ operationId: 'deleteMediaAsset', summary: 'Hủy xử lý hoặc xóa tệp chưa được chương trình nào dùng' })
+  async remove(@CurrentActor() actor: Actor, @Param('id', ParseId) id: string) {
+    await this.media.remove(actor, id);
+  }
+}

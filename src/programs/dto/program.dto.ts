@@ -1,0 +1,67 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+
+export const TAG_PATTERN = /^[a-z0-9]+([:._-][a-z0-9]+)*$/;
+
+export class CreateProgramDto {
+  @IsString() @MinLength(1) @MaxLength(300)
+  title: string;
+
+  @IsOptional() @IsString() @MaxLength(5000)
+  description?: string;
+
+  @IsUUID()
+  audioAssetId: string;
+
+  /** Owner unit; defaults to the audio's unit. */
+  @IsOptional() @IsUUID()
+  unitId?: string;
+
+  @IsOptional() @IsUUID()
+  seriesId?: string;
+
+  /** Local dates, YYYY-MM-DD. */
+  @IsOptional() @IsISO8601({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  periodStart?: string;
+
+  @IsOptional() @IsISO8601({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  periodEnd?: string;
+
+  /** e.g. ["chuyen-doi-so", "thong-diep:3", "chien-dich:10-10"] */
+  @IsOptional() @IsArray() @ArrayMaxSize(30) @IsString({ each: true }) @Matches(TAG_PATTERN, { each: true })
+  tags?: string[];
+
+  @IsOptional() @IsString() @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/)
+  language?: string;
+
+  @IsOptional() @IsIn(['normal', 'priority', 'emergency'])
+  priority?: 'normal' | 'priority' | 'emergency';
+}
+
+export class UpdateProgramDto {
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(300)
+  title?: string;
+  @IsOptional() @IsString() @MaxLength(5000)
+  description?: string;
+  @IsOptional() @IsUUID()
+  audioAssetId?: string;
+  @IsOptional() @IsISO8601({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  periodStart?: string;
+  @IsOptional() @IsISO8601({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  periodEnd?: string;
+  @IsOptional() @IsArray() @ArrayMaxSize(30) @IsString({ each: true }) @Matches(TAG_PATTERN, { each: true })
+  tags?: string[];
+  @IsOptional() @IsIn(['normal', 'priority', 'emergency'])
+  priority?: 'normal' | 'priority' | 'emergency';
+}
+
+export class ListProgramsQuery {
+  @IsOptional() @IsIn(['draft', 'submitted', 'approved', 'retired'])
+  status?: string;
+  @IsOptional() @IsString() @Matches(TAG_PATTERN)
+  tag?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  limit?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  offset?: number;
+}

@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Actor } from '../auth/actor';
+import { AuditService } from '../audit/audit.service';
+import { AppError } from '../infrastructure/http/app-error';
+import { MediaService } from '../media/media.service';
+import { UnitsService } from '../units/units.service';
+import type { CreateProgramDto, ListProgramsQuery, UpdateProgramDto } from './dto/program.dto';
+import { Program, ProgramStatus } from './program.entity';
+
+const PROGRAM_NOT_FOUND = { vi: 'chương trình', en: 'program' };
+const STATUS_VI: Record<ProgramStatus, string> = { draft: 'nháp', submitted: 'chờ duyệt', approved: 'đã duyệt', retired: 'ngừng phát' };
+const ACTION_VI = { edit: 'sửa', submit: 'gửi duyệt', approve: 'duyệt', reject: 'trả lại', retire: 'ngừng phát' } as const;
+
+/** Programs go draft → submitted → approved (by someone else) → retired; only an approved
+ *  program whose audio is ready can be scheduled. */
+@Injectable()
+export class ProgramsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly units: UnitsService,
+    private readonly media: MediaService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async get(actor: Actor, id: string, tx: EntityManager = this.db.manager): Promise<Program & { unitPath: string }> {
+    const row = await tx
+      .getRepository(Program)
+      .createQueryBuilder('p')
+      .innerJoin('units', 'u', 'u.id = p.unitId')
+      .addSelect('u.path', 'unit_path')
+      .where('p.id = :id', { id })
+      .andWhere('u.path LIKE :prefix', { prefix: `${actor.pathPrefix}%` })
+      .getRawAndEntities();
+    if (!row.entities[0]) throw AppError.notFound(PROGRAM_NOT_FOUND);
+    return Object.assign(row.entities[0], { unitPath: row.raw[0].unit_path as string });
+  }
+
+  async list(actor: Actor, q: ListProgramsQuery): Promise<{ items: Program[]; total: number }> {
+    const qb = this.db.getRepository(Program).createQueryBuilder('p').innerJoin('units', 'u', 'u.id = p.unitId').where('u.path LIKE :prefix', { prefix: `${actor.pathPrefix}%` });
+    if (q.status) qb.andWhere('p.status = :status', { status: q.status });
+    if (q.tag) qb.andWhere(':tag = ANY(p.tags)', { tag: q.tag });
+    const [items, total] = await qb.orderBy('p.createdAt', 'DESC').take(q.limit ?? 50).skip(q.offset ?? 0).getManyAndCount();
+    return { items, total };
+  }
+
+  async create(actor: Actor, dto: CreateProgramDto): Promise<Program> {
+    const asset = await this.media.get(actor, dto.audioAssetId);
+    const unit = await this.units.get(actor, dto.unitId ?? asset.unitId);
+    this.checkPeriod(dto.periodStart, dto.periodEnd);
+    return this.db.transaction(async (tx) => {
+      const saved = await tx.save(Program, tx.create(Program, {
+        unitId: unit.id,
+        title: dto.title.trim(),
+        description: dto.description ?? null,
+        seriesId: dto.seriesId ?? null,
+        periodStart: dto.periodStart ?? null,
+        periodEnd: dto.periodEnd ?? null,
+        tags: [...new Set(dto.tags ?? [])],
+        language: dto.language ?? 'vi',
+        priority: dto.priority ?? 'normal',
+        audioAssetId: asset.id,
+        status: 'draft',
+        createdBy: actor.id,
+      }));
+      await this.audit.record(tx, actor, { action: 'program.create', entityType: 'program', entityId: saved.id, unitPath: unit.path, changes: { after: saved } });
+      return saved;
+    });
+  }
+
+  async update(actor: Actor, id: string, dto: UpdateProgramDto): Promise<Program> {
+    return this.transition(actor, id, 'edit', ['draft'], async (tx, before) => {
+      if (dto.audioAssetId) await this.media.get(actor, dto.audioAssetId);
+      this.checkPeriod(dto.periodStart ?? before.periodStart ?? undefined, dto.periodEnd ?? before.periodEnd ?? undefined);
+      await tx.update(Program, { id }, { ...dto, ...(dto.tags ? { tags: [...new Set(dto.tags)] } : {}) });
+    });
+  }
+
+  submit(actor: Actor, id: string): Promise<Program> {
+    return this.transition(actor, id, 'submit', ['draft'], async (tx) => {
+      await tx.update(Program, { id }, { status: 'submitted', submittedBy: actor.id });
+    });
+  }
+
+  /** Four eyes: the approver is an editor or admin other than the creator; the audio must be ready. */
+  approve(actor: Actor, id: string): Promise<Program> {
+    return this.transition(actor, id, 'approve', ['submitted'], async (tx, before) => {
+      if (before.createdBy === actor.id) throw new AppError('FOUR_EYES');
+      const asset = await this.media.get(actor, before.audioAssetId);
+      if (asset.status !== 'ready') throw new AppError('MEDIA_NOT_READY');
+      await tx.update(Program, { id }, { status: 'approved', approvedBy: actor.id, approvedAt: new Date() });
+    });
+  }
+
+  /** Sends a submitted program back to draft for changes. */
+  reject(actor: Actor, id: string): Promise<Program> {
+    return this.transition(actor, id, 'reject', ['submitted'], async (tx) => {
+      await tx.update(Program, { id }, { status: 'draft', submittedBy: null });
+    });
+  }
+
+  retire(actor: Actor, id: string): Promise<Program> {
+    return this.transition(actor, id, 'retire', ['draft', 'submitted', 'approved'], async (tx) => {
+      await tx.update(Program, { id }, { status: 'retired', retiredAt: new Date() });
+    });
+  }
+
+  /** True when the program may be placed in a schedule. */
+  async isSchedulable(programId: string, tx: EntityManager = this.db.manager): Promise<boolean> {
+    const [row] = await tx.query(
+      `SELECT 1 FROM programs p JOIN media_assets m ON m.id = p.audio_asset_id WHERE p.id = $1 AND p.status = 'approved' AND m.status = 'ready'`,
+      [programId],
+    );
+    return !!row;
+  }
+
+  private async transition(
+    actor: Actor,
+    id: string,
+    action: keyof typeof ACTION_VI,
+    from: ProgramStatus[],
+    apply: (tx: EntityManager, before: Program) => Promise<void>,
+  ): Promise<Program> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('SELECT 1 FROM programs WHERE id = $1 FOR UPDATE', [id]);
+      const before = await this.get(actor, id, tx);
+      if (!from.includes(before.status)) throw new AppError('PROGRAM_STATE', { action: ACTION_VI[action], status: STATUS_VI[before.status] });
+      await apply(tx, before);
+      const after = await tx.findOneByOrFail(Program, { id });
+      const { unitPath, ...plain } = before;
+      await this.audit.record(tx, actor, { action: `program.${action}`, entityType: 'program', entityId: id, unitPath, changes: { before: plain, after } });
+      return after;
+    });
+  }
+
+  private checkPeriod(start?: string, end?: string): void {
+    if (start && end && end < start) {
+      throw new AppError('VALIDATION_FAILED', {}, [{ field: 'periodEnd', codes: ['periodOrder'], message: 'periodEnd: phải sau hoặc bằng periodStart', messageEn: 'periodEnd: must not be before periodStart' }]);
+    }
+  }
+}
