@@ -21,6 +21,17 @@ export class Actor {
     return unitPath !== null && unitPath.startsWith(this.unitPath);
   }
 
+  /**
+   * SQL condition on a units alias for content the actor may read: their subtree, plus the units
+   * above them, whose programs flow down to them (R2). Parameters: :scopePrefix, :scopePath.
+   */
+  readableUnitsSql(alias: string): { sql: string; params: { scopePrefix: string; scopePath: string } } {
+    return {
+      sql: `(${alias}.path LIKE :scopePrefix OR :scopePath LIKE ${alias}.path || '%')`,
+      params: { scopePrefix: `${this.pathPrefix}%`, scopePath: this.unitPath ?? '' },
+    };
+  }
+
   /** SQL prefix for `path LIKE :prefix` filters; '' matches every unit. */
   get pathPrefix(): string {
     return this.unitPath ?? '';

@@ -3,23 +3,18 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../infrastructure/config/app-config';
 import { APP_CONFIG } from '../infrastructure/config/config.module';
-import { AudioDeliveryProfile, gainToTarget } from '../infrastructure/ffmpeg/ffmpeg-args';
-import { EncodedFile, FfmpegError, MediaTools } from '../infrastructure/ffmpeg/media-tools';
+import { returnedRows } from '../infrastructure/database/returned-rows';
+import { AudioDeliveryProfile } from '../infrastructure/ffmpeg/ffmpeg-args';
+import { FfmpegError, MediaTools } from '../infrastructure/ffmpeg/media-tools';
 import { JobContext, JobQueue, PermanentJobError } from '../infrastructure/jobs/job-queue';
 import { Job } from '../infrastructure/jobs/job.entity';
 import { MediaStore } from '../infrastructure/storage/media-store';
+import { normaliseAudio, SilentAudioError } from './audio-pipeline';
 import { AUDIO_PROFILE } from './media.providers';
 import { MEDIA_QUEUE, MediaService } from './media.service';
 
-/** Loudness within this of the target needs no correction pass. */
-const LOUDNESS_TOLERANCE_LU = 0.5;
-
-/**
- * The processing job: measure loudness once, then one pass of linear gain + peak limiter +
- * MP3 encode whose output is hashed and measured as it is written. A correction pass runs only
- * when the delivered file misses the target (e.g. the encoder's low-pass took energy away) or
- * its true peak is over the ceiling.
- */
+/** The processing job around normaliseAudio: progress in the database, cancellation when the
+ *  asset is deleted, the result stored by content address, files cleaned whatever happens. */
 @Injectable()
 export class MediaProcessor implements OnApplicationBootstrap {
   private readonly logger = new Logger('media');
@@ -57,27 +52,13 @@ export class MediaProcessor implements OnApplicationBootstrap {
     const cancel = new AbortController();
     signal.addEventListener('abort', () => cancel.abort(), { once: true });
     const progress = this.progressReporter(assetId, cancel);
-    const tmp = this.store.tmpPath('.mp3');
+    const tmp = this.store.tmpPath('.mp3', assetId);
     try {
-      const before = await this.tools.measureLoudness(input, { signal: cancel.signal, onProgress: (ms) => progress(0.2 * (ms / durationMs)) });
-      if (!Number.isFinite(before.integratedLufs) || before.integratedLufs < -60) throw new PermanentJobError('MEDIA_SILENT'); // ebur128 says -70 for silence
-      let gain = gainToTarget(before.integratedLufs, this.profile.targetLufs);
-      let margin = this.profile.limiterMarginDb;
-      let encoded: EncodedFile | null = null;
-      for (let pass = 0; pass < 3; pass++) {
-        await this.store.remove(tmp);
-        const from = pass === 0 ? 0.2 : 0.6;
-        encoded = await this.tools.normalise(input, tmp, this.profile, gain, margin, {
-          signal: cancel.signal,
-          onProgress: (ms) => progress(from + (0.99 - from) * (ms / durationMs)),
-        });
-        const off = this.profile.targetLufs - encoded.delivered.integratedLufs;
-        const overPeak = (encoded.delivered.truePeakDb ?? -Infinity) > this.profile.truePeakDb;
-        if (Math.abs(off) <= LOUDNESS_TOLERANCE_LU && !overPeak) break;
-        gain = Math.round((gain + off) * 100) / 100;
-        if (overPeak) margin += 1;
-      }
-      const file = encoded!;
+      const { before, gainDb: gain, file } = await normaliseAudio(this.tools, input, tmp, durationMs, this.profile, {
+        signal: cancel.signal,
+        onProgress: progress,
+        removeFile: (p) => this.store.remove(p),
+      });
       await this.store.commit(tmp, file.sha256);
       const info = await this.tools.probe(this.store.pathOf(file.sha256));
       const done = await this.db.query(
@@ -88,7 +69,7 @@ export class MediaProcessor implements OnApplicationBootstrap {
         [assetId, file.sha256, file.bytes, info.durationMs, info.audio?.codec ?? 'mp3', info.audio?.sampleRate ?? this.profile.sampleRate, info.audio?.channels ?? 1,
           before.integratedLufs, file.delivered.integratedLufs, file.delivered.truePeakDb, gain],
       );
-      if (!rowsOf(done).length) await this.media.removeFileIfUnused(file.sha256); // cancelled at the last moment
+      if (!returnedRows(done).length) await this.media.removeFileIfUnused(file.sha256); // cancelled at the last moment
       await this.store.remove(input);
       this.logger.log({ msg: 'audio ready', assetId, sha256: file.sha256, lufsBefore: before.integratedLufs, lufsAfter: file.delivered.integratedLufs, truePeak: file.delivered.truePeakDb });
     } catch (err) {
@@ -97,6 +78,7 @@ export class MediaProcessor implements OnApplicationBootstrap {
         await this.store.remove(input); // the asset was deleted while we worked
         return;
       }
+      if (err instanceof SilentAudioError) throw new PermanentJobError('MEDIA_SILENT');
       if (err instanceof FfmpegError && /Invalid data|could not find codec|Error while decoding/i.test(err.stderrTail)) {
         throw new PermanentJobError(`MEDIA_UNDECODABLE: ${err.stderrTail.slice(-300)}`);
       }
@@ -117,7 +99,7 @@ export class MediaProcessor implements OnApplicationBootstrap {
       this.db
         .query(`UPDATE media_assets SET progress = $2, updated_at = now() WHERE id = $1 AND status = 'processing' RETURNING id`, [assetId, percent])
         .then((res) => {
-          if (!rowsOf(res).length) cancel.abort();
+          if (!returnedRows(res).length) cancel.abort();
         })
         .catch(() => undefined);
     };
@@ -139,8 +121,4 @@ export class MediaProcessor implements OnApplicationBootstrap {
     );
     await this.store.remove(row?.upload_path);
   }
-}
-
-function rowsOf(raw: unknown): unknown[] {
-  return Array.isArray(raw) && Array.isArray(raw[0]) ? raw[0] : (raw as unknown[]);
 }

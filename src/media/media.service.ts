@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import type { AppConfig } from '../infrastructure/config/app-config';
 import { APP_CONFIG } from '../infrastructure/config/config.module';
+import { returnedRows } from '../infrastructure/database/returned-rows';
 import { MediaTools } from '../infrastructure/ffmpeg/media-tools';
 import { AppError } from '../infrastructure/http/app-error';
 import { JobQueue } from '../infrastructure/jobs/job-queue';
@@ -81,24 +82,27 @@ export class MediaService {
     }
   }
 
-  async get(actor: Actor, id: string): Promise<MediaAsset> {
+  /** An asset the actor may read: of their subtree or of a unit above them (`write`: subtree only). */
+  async get(actor: Actor, id: string, access: 'read' | 'write' = 'read'): Promise<MediaAsset> {
+    const readable = actor.readableUnitsSql('u');
     const rows = await this.db
       .getRepository(MediaAsset)
       .createQueryBuilder('m')
       .innerJoin('units', 'u', 'u.id = m.unitId')
       .where('m.id = :id', { id })
-      .andWhere('u.path LIKE :prefix', { prefix: `${actor.pathPrefix}%` })
+      .andWhere(access === 'write' ? 'u.path LIKE :scopePrefix' : readable.sql, readable.params)
       .getOne();
     if (!rows) throw AppError.notFound(MEDIA_NOT_FOUND);
     return rows;
   }
 
   async list(actor: Actor, q: { status?: string; limit?: number; offset?: number }): Promise<{ items: MediaAsset[]; total: number }> {
+    const readable = actor.readableUnitsSql('u');
     const qb = this.db
       .getRepository(MediaAsset)
       .createQueryBuilder('m')
       .innerJoin('units', 'u', 'u.id = m.unitId')
-      .where('u.path LIKE :prefix', { prefix: `${actor.pathPrefix}%` })
+      .where(readable.sql, readable.params)
       .orderBy('m.createdAt', 'DESC')
       .take(q.limit ?? 50)
       .skip(q.offset ?? 0);
@@ -109,7 +113,7 @@ export class MediaService {
 
   /** Cancels processing or deletes an asset no program uses. The worker notices and cleans up. */
   async remove(actor: Actor, id: string): Promise<void> {
-    const asset = await this.get(actor, id);
+    const asset = await this.get(actor, id, 'write');
     await this.db.transaction(async (tx) => {
       const [{ n }] = await tx.query('SELECT count(*)::int AS n FROM programs WHERE audio_asset_id = $1', [id]);
       if (n > 0) throw new AppError('UNIT_IN_USE', { what: { vi: 'chương trình dùng tệp này', en: 'programs using it' } });
@@ -119,7 +123,7 @@ export class MediaService {
         `UPDATE jobs SET status = 'failed', last_error = 'cancelled', updated_at = now() WHERE queue = $1 AND singleton_key = $2 AND status = 'queued' RETURNING id`,
         [MEDIA_QUEUE, id],
       );
-      const jobWasWaiting = (Array.isArray(cancelled[0]) ? cancelled[0] : cancelled).length > 0;
+      const jobWasWaiting = returnedRows(cancelled).length > 0;
       const unit = await this.units.get(actor, asset.unitId, tx);
       await this.audit.record(tx, actor, { action: asset.status === 'processing' ? 'media.cancel' : 'media.delete', entityType: 'media', entityId: id, unitPath: unit.path, changes: { before: asset } });
       // A waiting job's upload is removed here; a running job removes its own files when it sees the row gone.

@@ -24,21 +24,24 @@ export class ProgramsService {
     private readonly audit: AuditService,
   ) {}
 
-  async get(actor: Actor, id: string, tx: EntityManager = this.db.manager): Promise<Program & { unitPath: string }> {
+  /** A program the actor may read (`write`: one inside their subtree, which they may change). */
+  async get(actor: Actor, id: string, tx: EntityManager = this.db.manager, access: 'read' | 'write' = 'read'): Promise<Program & { unitPath: string }> {
+    const readable = actor.readableUnitsSql('u');
     const row = await tx
       .getRepository(Program)
       .createQueryBuilder('p')
       .innerJoin('units', 'u', 'u.id = p.unitId')
       .addSelect('u.path', 'unit_path')
       .where('p.id = :id', { id })
-      .andWhere('u.path LIKE :prefix', { prefix: `${actor.pathPrefix}%` })
+      .andWhere(access === 'write' ? 'u.path LIKE :scopePrefix' : readable.sql, readable.params)
       .getRawAndEntities();
     if (!row.entities[0]) throw AppError.notFound(PROGRAM_NOT_FOUND);
     return Object.assign(row.entities[0], { unitPath: row.raw[0].unit_path as string });
   }
 
   async list(actor: Actor, q: ListProgramsQuery): Promise<{ items: Program[]; total: number }> {
-    const qb = this.db.getRepository(Program).createQueryBuilder('p').innerJoin('units', 'u', 'u.id = p.unitId').where('u.path LIKE :prefix', { prefix: `${actor.pathPrefix}%` });
+    const readable = actor.readableUnitsSql('u');
+    const qb = this.db.getRepository(Program).createQueryBuilder('p').innerJoin('units', 'u', 'u.id = p.unitId').where(readable.sql, readable.params);
     if (q.status) qb.andWhere('p.status = :status', { status: q.status });
     if (q.tag) qb.andWhere(':tag = ANY(p.tags)', { tag: q.tag });
     const [items, total] = await qb.orderBy('p.createdAt', 'DESC').take(q.limit ?? 50).skip(q.offset ?? 0).getManyAndCount();
@@ -124,7 +127,7 @@ export class ProgramsService {
   ): Promise<Program> {
     return this.db.transaction(async (tx) => {
       await tx.query('SELECT 1 FROM programs WHERE id = $1 FOR UPDATE', [id]);
-      const before = await this.get(actor, id, tx);
+      const before = await this.get(actor, id, tx, 'write');
       if (!from.includes(before.status)) throw new AppError('PROGRAM_STATE', { action: ACTION_VI[action], status: STATUS_VI[before.status] });
       await apply(tx, before);
       const after = await tx.findOneByOrFail(Program, { id });

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { returnedRows } from '../database/returned-rows';
 import { Job } from './job.entity';
 
 export interface JobContext {
@@ -141,10 +142,8 @@ export class JobQueue implements OnApplicationShutdown {
   }
 }
 
-/** TypeORM answers UPDATE … RETURNING with [rows, count]; other statements with rows. */
 async function updateReturning(db: DataSource, sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
-  const raw = await db.query(sql, params);
-  return Array.isArray(raw) && Array.isArray(raw[0]) ? raw[0] : raw;
+  return returnedRows(await db.query(sql, params));
 }
 
 function camel(row: Record<string, unknown>): Partial<Job> {

@@ -20,8 +20,11 @@ export class MediaStore {
     return join(this.root, 'incoming');
   }
 
-  tmpPath(ext = ''): string {
-    return join(this.root, 'tmp', `${randomUUID()}${ext}`);
+  /** A work file; named after the job's subject so a worker resuming a crashed job replaces
+   *  the dead worker's leftover instead of leaving it behind. */
+  tmpPath(ext = '', key: string = randomUUID()): string {
+    if (!/^[\w-]{1,80}$/.test(key)) throw new Error(`bad temp key: ${key}`);
+    return join(this.root, 'tmp', `${key}${ext}`);
   }
 
   pathOf(sha256: string): string {
