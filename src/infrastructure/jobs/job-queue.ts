@@ -68,7 +68,7 @@ export class JobQueue implements OnApplicationShutdown {
           return null;
         });
         if (!job) {
-          await sleep(pollMs);
+          await sleep(pollMs, shutdown.signal);
           continue;
         }
         const p = this.execute(job, handler, leaseSeconds, shutdown.signal, opts).finally(() => running.delete(p));
@@ -150,4 +150,9 @@ function camel(row: Record<string, unknown>): Partial<Job> {
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v])) as Partial<Job>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}
