@@ -2,17 +2,34 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, R
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import type { Response } from 'express';
 import type { Actor } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
 import { AppError } from '../infrastructure/http/app-error';
 import { ParseId } from '../infrastructure/http/uuid.pipe';
 import { MediaService } from './media.service';
+import { SPEECH_TEXT_LIMIT } from './speech/speech-synthesizer';
 import { UploadCleanupInterceptor } from './upload-cleanup.interceptor';
 
 export class UploadAudioDto {
   /** Owner unit; defaults to the uploader's unit. */
+  @IsOptional() @IsUUID()
+  unitId?: string;
+
+  @IsOptional() @IsString() @MaxLength(300)
+  title?: string;
+}
+
+export class SpeakDto {
+  /** The bulletin to be read out, Vietnamese by default. */
+  @IsString() @MinLength(1) @MaxLength(SPEECH_TEXT_LIMIT)
+  text: string;
+
+  /** Voice of the configured provider (espeak: vi, vi-vn-x-central, vi-vn-x-south, en). */
+  @IsOptional() @IsString() @MaxLength(64)
+  voice?: string;
+
   @IsOptional() @IsUUID()
   unitId?: string;
 
@@ -62,6 +79,14 @@ export class MediaController {
     const { asset, created } = await this.media.uploadAudio(actor, { path: file.path, originalName: Buffer.from(file.originalname, 'latin1').toString('utf8'), size: file.size }, { ...dto, idempotencyKey });
     res.status(created ? 202 : 200);
     return asset;
+  }
+
+  @Post('speech')
+  @HttpCode(202)
+  @Roles('admin', 'editor', 'operator')
+  @ApiOperation({ operationId: 'speakBulletin', summary: 'Chuyển văn bản thành giọng nói rồi xử lý như tệp tải lên (202)' })
+  speak(@CurrentActor() actor: Actor, @Body() dto: SpeakDto) {
+    return this.media.speak(actor, dto.text, dto);
   }
 
   @Get()

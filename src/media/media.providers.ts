@@ -5,12 +5,23 @@ import { AudioDeliveryProfile, DEFAULT_AUDIO_PROFILE } from '../infrastructure/f
 import { resolveFfmpegBinaries } from '../infrastructure/ffmpeg/ffmpeg-binaries';
 import { MediaTools } from '../infrastructure/ffmpeg/media-tools';
 import { MediaStore } from '../infrastructure/storage/media-store';
+import { EspeakSynthesizer } from './speech/espeak-synthesizer';
+import { HttpSynthesizer } from './speech/http-synthesizer';
+import { SPEECH_SYNTHESIZER } from './speech/speech-synthesizer';
 
 export const AUDIO_PROFILE = Symbol('AUDIO_PROFILE');
 
 export const mediaProviders: Provider[] = [
   { provide: MediaTools, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new MediaTools(resolveFfmpegBinaries(c.FFMPEG_PATH, c.FFPROBE_PATH)) },
   { provide: MediaStore, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new MediaStore(c.mediaDir) },
+  {
+    provide: SPEECH_SYNTHESIZER,
+    inject: [APP_CONFIG],
+    useFactory: (c: AppConfig) =>
+      c.TTS_PROVIDER === 'http'
+        ? new HttpSynthesizer(c.TTS_HTTP_URL!, c.TTS_HTTP_VOICES.split(',').map((v) => v.trim()).filter(Boolean), c.TTS_HTTP_TOKEN)
+        : new EspeakSynthesizer(),
+  },
   {
     provide: AUDIO_PROFILE,
     inject: [APP_CONFIG],

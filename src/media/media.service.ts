@@ -11,7 +11,11 @@ import { AppError } from '../infrastructure/http/app-error';
 import { JobQueue } from '../infrastructure/jobs/job-queue';
 import { MediaStore } from '../infrastructure/storage/media-store';
 import { UnitsService } from '../units/units.service';
+import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { checkAudio } from './audio-check';
+import { SPEECH_SYNTHESIZER, SpeechSynthesizer } from './speech/speech-synthesizer';
 import { MediaAsset } from './media-asset.entity';
 
 export const MEDIA_QUEUE = 'media.normalise-audio';
@@ -35,6 +39,7 @@ export class MediaService {
     private readonly units: UnitsService,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SPEECH_SYNTHESIZER) private readonly speech: SpeechSynthesizer,
   ) {}
 
   /** Takes ownership of the uploaded file: it is either recorded or deleted. */
@@ -83,6 +88,26 @@ export class MediaService {
   }
 
   /** An asset the actor may read: of their subtree or of a unit above them (`write`: subtree only). */
+  /** A text bulletin spoken by the configured synthesizer, then treated exactly like an upload. */
+  async speak(actor: Actor, text: string, opts: { voice?: string; unitId?: string; title?: string }): Promise<MediaAsset> {
+    const voice = opts.voice ?? this.speech.voices[0];
+    if (!this.speech.voices.includes(voice)) {
+      throw new AppError('VALIDATION_FAILED', {}, [{ field: 'voice', codes: ['isIn'], message: `voice: phải là một trong các giá trị: ${this.speech.voices.join(', ')}`, messageEn: `voice: must be one of: ${this.speech.voices.join(', ')}` }]);
+    }
+    const unitId = opts.unitId ?? actor.unitId;
+    if (unitId) await this.units.get(actor, unitId); // scope first: nothing is synthesized for a unit out of reach
+    const path = join(this.store.incomingDir, randomUUID());
+    try {
+      await this.speech.synthesize(text, voice, path);
+    } catch (err) {
+      await this.store.remove(path);
+      throw new AppError('SPEECH_FAILED', { reason: err instanceof Error ? err.message.slice(0, 200) : String(err) });
+    }
+    const { size } = await stat(path);
+    const title = opts.title ?? text.replace(/\s+/g, ' ').slice(0, 80);
+    return (await this.uploadAudio(actor, { path, originalName: `${title}.wav`, size }, { unitId: opts.unitId, title })).asset;
+  }
+
   async get(actor: Actor, id: string, access: 'read' | 'write' = 'read'): Promise<MediaAsset> {
     const readable = actor.readableUnitsSql('u');
     const rows = await this.db

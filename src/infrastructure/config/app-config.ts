@@ -161,6 +161,24 @@ export class AppConfig {
   @Min(2)
   MEDIA_JOB_LEASE_S = 60;
 
+  /** Text-to-speech: `espeak` (offline, built in) or `http` (TTS_HTTP_URL). */
+  @IsIn(['espeak', 'http'])
+  TTS_PROVIDER: 'espeak' | 'http' = 'espeak';
+
+  @IsOptional()
+  @Matches(/^https?:\/\/.+/, { message: 'must be an http:// or https:// URL' })
+  @Transform(emptyToUndefined)
+  TTS_HTTP_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @Transform(emptyToUndefined)
+  TTS_HTTP_TOKEN?: string;
+
+  /** Comma-separated voice names of the HTTP provider, the first being the default. */
+  @IsString()
+  TTS_HTTP_VOICES = 'vi';
+
   get mediaDir(): string {
     return this.MEDIA_DIR ?? `${this.DATA_DIR}/media`;
   }
@@ -176,7 +194,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const input: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'MQTT_URL', 'MEDIA_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'ADMIN_PASSWORD', 'TOKEN_SECRET']) {
+  for (const key of [...known, 'DATABASE_URL', 'MQTT_URL', 'MEDIA_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'ADMIN_PASSWORD', 'TOKEN_SECRET', 'TTS_HTTP_URL', 'TTS_HTTP_TOKEN']) {
     if (env[key] !== undefined) input[key] = env[key] as string;
   }
   const config = plainToInstance(AppConfig, input);
@@ -184,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems = errors.map(
     (e) => `${e.property}: ${Object.values(e.constraints ?? {}).map((msg) => msg.replace(new RegExp(`^${e.property}\\s*`), '')).join('; ')}`,
   );
+  if (config.TTS_PROVIDER === 'http' && !config.TTS_HTTP_URL) problems.push('TTS_HTTP_URL: is required when TTS_PROVIDER=http');
   if (!isValidTimeZone(config.DEFAULT_TIMEZONE)) {
     problems.push('DEFAULT_TIMEZONE: must be an IANA time zone such as Asia/Ho_Chi_Minh');
   }
