@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export type MediaKind = 'audio';
+export type MediaKind = 'audio' | 'image' | 'clip' | 'slide';
 export type MediaStatus = 'processing' | 'ready' | 'rejected';
 
 /** An uploaded file and the delivery file made from it (content-addressed by sha256). */
@@ -77,6 +77,20 @@ export class MediaAsset {
 
   @Column({ type: 'real', nullable: true })
   gainDb: number | null;
+
+  /** Board content: the size it was rendered for, and how long one showing lasts. */
+  @Column({ type: 'smallint', nullable: true })
+  width: number | null;
+
+  @Column({ type: 'smallint', nullable: true })
+  height: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  displayMs: number | null;
+
+  /** Text slide: title, body, ticker and colours (the player scrolls the ticker). */
+  @Column({ type: 'jsonb', nullable: true })
+  slide: Record<string, unknown> | null;
 
   @Column({ type: 'text', nullable: true })
   rejectCode: string | null;

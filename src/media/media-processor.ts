@@ -10,6 +10,7 @@ import { JobContext, JobQueue, PermanentJobError } from '../infrastructure/jobs/
 import { Job } from '../infrastructure/jobs/job.entity';
 import { MediaStore } from '../infrastructure/storage/media-store';
 import { normaliseAudio, SilentAudioError } from './audio-pipeline';
+import { assetProgressReporter } from './asset-progress';
 import { AUDIO_PROFILE } from './media.providers';
 import { MEDIA_QUEUE, MediaService } from './media.service';
 
@@ -51,7 +52,7 @@ export class MediaProcessor implements OnApplicationBootstrap {
     const durationMs: number = row.original_duration_ms || 1;
     const cancel = new AbortController();
     signal.addEventListener('abort', () => cancel.abort(), { once: true });
-    const progress = this.progressReporter(assetId, cancel);
+    const progress = assetProgressReporter(this.db, assetId, cancel);
     const tmp = this.store.tmpPath('.mp3', assetId);
     try {
       const { before, gainDb: gain, file } = await normaliseAudio(this.tools, input, tmp, durationMs, this.profile, {
@@ -86,27 +87,7 @@ export class MediaProcessor implements OnApplicationBootstrap {
     }
   }
 
-  /** Writes progress at most every 500 ms; notices a deleted asset and cancels the work. */
-  private progressReporter(assetId: string, cancel: AbortController): (fraction: number) => void {
-    let last = 0;
-    let lastPercent = -1;
-    return (fraction) => {
-      const percent = Math.max(0, Math.min(99, Math.floor(fraction * 100)));
-      const now = Date.now();
-      if (percent === lastPercent || now - last < 500) return;
-      last = now;
-      lastPercent = percent;
-      this.db
-        .query(`UPDATE media_assets SET progress = $2, updated_at = now() WHERE id = $1 AND status = 'processing' RETURNING id`, [assetId, percent])
-        .then((res) => {
-          if (!returnedRows(res).length) cancel.abort();
-        })
-        .catch(() => undefined);
-    };
-  }
-
   private async reject(job: Job, err: unknown): Promise<void> {
-    const assetId = String(job.payload.assetId);
     const message = err instanceof Error ? err.message : String(err);
     const code = message.startsWith('MEDIA_SILENT') ? 'MEDIA_SILENT' : message.startsWith('MEDIA_UNDECODABLE') ? 'MEDIA_UNDECODABLE' : 'MEDIA_PROCESSING_FAILED';
     const reason = {
@@ -114,11 +95,7 @@ export class MediaProcessor implements OnApplicationBootstrap {
       MEDIA_UNDECODABLE: 'Tệp hỏng ở giữa, không giải mã được toàn bộ',
       MEDIA_PROCESSING_FAILED: `Xử lý thất bại sau ${job.attempts} lần thử: ${message.slice(0, 300)}`,
     }[code];
-    const [row] = await this.db.query(`SELECT upload_path FROM media_assets WHERE id = $1`, [assetId]);
-    await this.db.query(
-      `UPDATE media_assets SET status = 'rejected', reject_code = $2, reject_reason = $3, upload_path = NULL, updated_at = now() WHERE id = $1 AND status = 'processing'`,
-      [assetId, code, reason],
-    );
-    await this.store.remove(row?.upload_path);
+    await this.media.markRejected(String(job.payload.assetId), code, reason);
   }
+
 }

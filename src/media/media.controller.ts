@@ -8,6 +8,8 @@ import type { Actor } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
 import { AppError } from '../infrastructure/http/app-error';
 import { ParseId } from '../infrastructure/http/uuid.pipe';
+import { DisplayMediaService } from './display/display-media.service';
+import { BoardSizeDto, CreateSlideDto } from './display/display.dto';
 import { MediaService } from './media.service';
 import { SPEECH_TEXT_LIMIT } from './speech/speech-synthesizer';
 import { UploadCleanupInterceptor } from './upload-cleanup.interceptor';
@@ -50,9 +52,10 @@ export class ListMediaQuery {
 @ApiBearerAuth()
 @Controller('api/v1/media-assets')
 export class MediaController {
-  constructor(private readonly media: MediaService) {}
+  constructor(private readonly media: MediaService, private readonly display: DisplayMediaService) {}
 
   @Post('audio')
+  @HttpCode(202)
   @Roles('admin', 'editor', 'operator')
   @UseInterceptors(
     // Streamed to disk by the multer options of MediaModule (size limit from MEDIA_UPLOAD_LIMIT_MB).
@@ -77,7 +80,7 @@ export class MediaController {
       throw new AppError('VALIDATION_FAILED', {}, [{ field: 'Idempotency-Key', codes: ['matches'], message: 'Idempotency-Key: 8–128 ký tự chữ, số, . _ : -' }]);
     }
     const { asset, created } = await this.media.uploadAudio(actor, { path: file.path, originalName: Buffer.from(file.originalname, 'latin1').toString('utf8'), size: file.size }, { ...dto, idempotencyKey });
-    res.status(created ? 202 : 200);
+    if (!created) res.status(200); // the same Idempotency-Key again: the first upload's asset
     return asset;
   }
 
@@ -87,6 +90,39 @@ export class MediaController {
   @ApiOperation({ operationId: 'speakBulletin', summary: 'Chuyển văn bản thành giọng nói rồi xử lý như tệp tải lên (202)' })
   speak(@CurrentActor() actor: Actor, @Body() dto: SpeakDto) {
     return this.media.speak(actor, dto.text, dto);
+  }
+
+  @Post('display')
+  @HttpCode(202)
+  @Roles('admin', 'editor')
+  @UseInterceptors(FileInterceptor('file'), UploadCleanupInterceptor)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['file', 'width', 'height'], properties: { file: { type: 'string', format: 'binary' }, width: { type: 'integer' }, height: { type: 'integer' }, displayMs: { type: 'integer' }, unitId: { type: 'string' }, title: { type: 'string' } } } })
+  @ApiOperation({ operationId: 'uploadDisplayMedia', summary: 'Ảnh (PNG, JPEG, WebP) hoặc video cho bảng LED, dựng theo kích thước bảng (202)' })
+  async uploadDisplay(@CurrentActor() actor: Actor, @UploadedFile() file: { path: string; originalname: string; size: number } | undefined, @Body() dto: BoardSizeDto) {
+    if (!file) throw new AppError('FILE_REQUIRED', { field: 'file' });
+    if (dto.width % 2 || dto.height % 2) throw new AppError('VALIDATION_FAILED', {}, [{ field: 'width', codes: ['even'], message: 'width, height: phải là số chẵn', messageEn: 'width, height: must be even' }]);
+    const board = { width: dto.width, height: dto.height, displayMs: dto.displayMs ?? 10_000 };
+    return this.display.upload(actor, { path: file.path, originalName: Buffer.from(file.originalname, 'latin1').toString('utf8'), size: file.size }, board, dto);
+  }
+
+  @Post('slide')
+  @HttpCode(202)
+  @Roles('admin', 'editor', 'operator')
+  @ApiOperation({ operationId: 'createSlide', summary: 'Trang chữ cho bảng LED: dải tiêu đề, nội dung, dòng chữ chạy (202)' })
+  createSlide(@CurrentActor() actor: Actor, @Body() dto: CreateSlideDto) {
+    const spec = {
+      title: dto.heading,
+      body: dto.body,
+      ticker: dto.ticker,
+      width: dto.width,
+      height: dto.height,
+      background: dto.background ?? '#000000',
+      titleBackground: dto.titleBackground ?? '#c00000',
+      titleColor: dto.titleColor ?? '#ffff00',
+      textColor: dto.textColor ?? '#ffffff',
+    };
+    return this.display.createSlide(actor, spec, { width: dto.width, height: dto.height, displayMs: dto.displayMs ?? 10_000 }, dto);
   }
 
   @Get()

@@ -6,6 +6,8 @@ import type { AppConfig } from '../infrastructure/config/app-config';
 import { APP_CONFIG } from '../infrastructure/config/config.module';
 import { MediaStore } from '../infrastructure/storage/media-store';
 import { UnitsModule } from '../units/units.module';
+import { DisplayMediaService } from './display/display-media.service';
+import { DisplayRenderer } from './display/display-renderer';
 import { MediaFilesController } from './media-files.controller';
 import { MediaProcessor } from './media-processor';
 import { MediaController } from './media.controller';
@@ -24,7 +26,7 @@ import { MediaService } from './media.service';
     }),
   ],
   controllers: [MediaController, MediaFilesController],
-  providers: [...mediaProviders, MediaService, MediaProcessor],
+  providers: [...mediaProviders, MediaService, MediaProcessor, DisplayMediaService, DisplayRenderer],
   exports: [MediaService],
 })
 export class MediaModule {}

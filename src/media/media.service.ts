@@ -157,6 +157,16 @@ export class MediaService {
     if (asset.sha256) await this.removeFileIfUnused(asset.sha256);
   }
 
+  /** Final state of a job that cannot succeed: the reason is kept, the upload removed. */
+  async markRejected(assetId: string, code: string, reason: string): Promise<void> {
+    const [row] = await this.db.query(`SELECT upload_path FROM media_assets WHERE id = $1`, [assetId]);
+    await this.db.query(
+      `UPDATE media_assets SET status = 'rejected', reject_code = $2, reject_reason = $3, upload_path = NULL, updated_at = now() WHERE id = $1 AND status = 'processing'`,
+      [assetId, code, reason],
+    );
+    await this.store.remove(row?.upload_path);
+  }
+
   async removeFileIfUnused(sha256: string): Promise<void> {
     const [{ n }] = await this.db.query('SELECT count(*)::int AS n FROM media_assets WHERE sha256 = $1', [sha256]);
     if (n === 0) await this.store.remove(this.store.pathOf(sha256));

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import ffmpeg from 'fluent-ffmpeg';
 import type { AudioInfo, LoudnessMeasurement } from './audio-info';
@@ -97,6 +97,30 @@ export class MediaTools {
     const summary = parseEbur128Summary(meterErr());
     if (code !== 0 || !summary) throw new FfmpegError('measuring the delivered file failed', meterErr().slice(-2000));
     return { sha256: hash.digest('hex'), bytes, delivered: summary };
+  }
+
+  /** Runs an argument list that writes `outputFile`, then hashes what it wrote. */
+  async renderToFile(args: string[], outputFile: string, options: RunOptions = {}): Promise<{ sha256: string; bytes: number }> {
+    await this.run(args, { ...options, progressOn: 'stderr' });
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for await (const chunk of createReadStream(outputFile)) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+    return { sha256: hash.digest('hex'), bytes };
+  }
+
+  /** What kind of picture or video a file is (for board content). */
+  async probeVisual(file: string): Promise<{ kind: 'image' | 'clip'; codec: string; width: number; height: number; durationMs: number } | null> {
+    const command = ffmpeg(file).setFfprobePath(this.binaries.ffprobe);
+    const data = await new Promise<ffmpeg.FfprobeData | null>((resolve) => command.ffprobe((err: Error | null, d: ffmpeg.FfprobeData) => resolve(err ? null : d)));
+    const video = data?.streams.find((s) => s.codec_type === 'video');
+    if (!data || !video || !video.width || !video.height) return null;
+    const stills = ['png', 'mjpeg', 'webp', 'bmp'];
+    const isImage = stills.includes(video.codec_name ?? '') && /image2|_pipe|png|jpeg|webp/.test(data.format.format_name ?? '');
+    const duration = Number(data.format.duration);
+    return { kind: isImage ? 'image' : 'clip', codec: video.codec_name ?? 'unknown', width: video.width, height: video.height, durationMs: Number.isFinite(duration) ? Math.round(duration * 1000) : 0 };
   }
 
   private run(

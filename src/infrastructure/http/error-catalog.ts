@@ -31,6 +31,7 @@ export const ERROR_CATALOG = {
   MEDIA_ZERO_DURATION: { status: 422, vi: 'Tệp âm thanh có thời lượng bằng 0', en: 'The audio has zero duration' },
   MEDIA_TOO_LONG: { status: 422, vi: 'Tệp âm thanh dài {minutes} phút, vượt giới hạn {limit} phút', en: 'The audio lasts {minutes} min, over the {limit} min limit' },
   MEDIA_TRUNCATED: { status: 422, vi: 'Tệp âm thanh bị cắt cụt: chỉ có {actual} giây trong {declared} giây khai báo', en: 'The audio is truncated: {actual} s of a declared {declared} s' },
+  MEDIA_NOT_VISUAL: { status: 422, vi: 'Tệp không phải ảnh (PNG, JPEG, WebP) hay video đọc được', en: 'The file is not a readable image or video' },
   SPEECH_FAILED: { status: 422, vi: 'Không chuyển được văn bản thành giọng nói: {reason}', en: 'Text-to-speech failed: {reason}' },
   MEDIA_NOT_READY: { status: 409, vi: 'Tệp âm thanh chưa xử lý xong hoặc đã bị từ chối', en: 'The audio is not processed or was rejected' },
   PROGRAM_STATE: { status: 409, vi: 'Không thể {action} chương trình đang ở trạng thái {status}', en: 'Cannot {action} a program in state {status}' },

@@ -1,0 +1,145 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveFfmpegBinaries } from '../src/infrastructure/ffmpeg/ffmpeg-binaries';
+import { AudioFixtures } from './support/audio-fixtures';
+import { ADMIN, startTestApp, TestApp } from './support/test-app';
+
+const { ffmpeg, ffprobe } = resolveFfmpegBinaries();
+
+/** R5 (004_…txt): "video clip, sản phẩm thông tin số đăng phát trên bảng tin điện tử công cộng
+ *  cỡ lớn … (màn hình LED, LCD, cổng chào)" — content made to each board's size. */
+describe('LED board content: images, clips and text slides', () => {
+  let t: TestApp;
+  let admin: string;
+  let dir: string;
+  const auth = () => ({ Authorization: `Bearer ${admin}` });
+  const make = (name: string, args: string[]) => {
+    const out = join(dir, name);
+    execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', ...args, out]);
+    return out;
+  };
+  const done = async (id: string) => {
+    for (;;) {
+      const a = (await t.http.get(`/api/v1/media-assets/${id}`).set(auth())).body;
+      if (a.status !== 'processing') return a;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  };
+  const stored = (sha: string) => join(t.config.mediaDir, 'files', sha.slice(0, 2), sha);
+  const probe = (file: string) => JSON.parse(execFileSync(ffprobe, ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file]).toString());
+  const slide = (body: Record<string, unknown>) => t.http.post('/api/v1/media-assets/slide').set(auth()).send({ width: 384, height: 192, ...body });
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.login(ADMIN.username, ADMIN.password);
+    await t.http.post('/api/v1/units').set(auth()).send({ code: '38', name: 'Tỉnh Thanh Hóa', kind: 'province' });
+    dir = mkdtempSync(join(tmpdir(), 'bcast-display-'));
+    mkdirSync(join(__dirname, '..', 'test-output'), { recursive: true });
+  });
+  afterAll(() => t?.close());
+  const unitId = async () => (await t.http.get('/api/v1/units').set(auth())).body.items[0].id;
+
+  it.each([
+    ['poster.png', ['-f', 'lavfi', '-i', 'testsrc=s=1280x720:d=1', '-frames:v', '1']],
+    ['photo.jpg', ['-f', 'lavfi', '-i', 'testsrc=s=800x800:d=1', '-frames:v', '1']],
+    ['banner.webp', ['-f', 'lavfi', '-i', 'testsrc=s=1920x400:d=1', '-frames:v', '1']],
+  ])('fits %s into a 384×192 board as PNG, proportions kept', async (name, args) => {
+    const res = await t.http.post('/api/v1/media-assets/display').set(auth()).field('unitId', await unitId()).field('width', '384').field('height', '192').field('displayMs', '8000').attach('file', make(name, args as string[]));
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ kind: 'image', status: 'processing', width: 384, height: 192, displayMs: 8000 });
+    const a = await done(res.body.id);
+    expect(a).toMatchObject({ status: 'ready', mime: 'image/png', durationMs: 8000 });
+    const info = probe(stored(a.sha256));
+    expect(info.streams[0]).toMatchObject({ codec_name: 'png', width: 384, height: 192 });
+  });
+
+  it('turns a clip with sound into a silent H.264 MP4 at the board size', async () => {
+    const clip = make('clip.mp4', ['-f', 'lavfi', '-i', 'testsrc=s=640x480:r=30:d=3', '-f', 'lavfi', '-i', 'sine=d=3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest']);
+    const res = await t.http.post('/api/v1/media-assets/display').set(auth()).field('unitId', await unitId()).field('width', '192').field('height', '96').attach('file', clip);
+    expect(res.body.kind).toBe('clip');
+    const a = await done(res.body.id);
+    expect(a).toMatchObject({ status: 'ready', mime: 'video/mp4', codec: 'h264', displayMs: 10000 });
+    expect(Math.abs(a.durationMs - 3000)).toBeLessThan(200);
+    const info = probe(stored(a.sha256));
+    expect(info.streams.map((s: { codec_type: string }) => s.codec_type)).toEqual(['video']);
+    expect(info.streams[0]).toMatchObject({ width: 192, height: 96 });
+  });
+
+  it('draws a text slide with a title band, body and ticker band', async () => {
+    const res = await slide({
+      unitId: await unitId(),
+      heading: 'CHUYỂN ĐỔI SỐ',
+      body: 'Ngày 10/10: Ngày Chuyển đổi số quốc gia. Bà con cài đặt VNeID mức độ 2 tại Ủy ban nhân dân xã.',
+      ticker: 'Mỗi người dân có một danh tính số',
+    });
+    expect(res.status).toBe(202);
+    const a = await done(res.body.id);
+    expect(a).toMatchObject({ kind: 'slide', status: 'ready', mime: 'image/png', width: 384, height: 192 });
+    expect(a.slide).toMatchObject({ ticker: 'Mỗi người dân có một danh tính số' });
+    // kept for people to look at: test-output/slide.png
+    const png = (await t.http.get(`/api/v1/media/${a.sha256}`).set(auth())).body as Buffer;
+    writeFileSync(join(__dirname, '..', 'test-output', 'slide.png'), png);
+    const px = execFileSync(ffmpeg, ['-v', 'error', '-i', stored(a.sha256), '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']);
+    // drawbox paints in YUV: allow a unit or two of rounding
+    const near = (x: number, y: number, rgb: number[]) => [...px.subarray((y * 384 + x) * 3, (y * 384 + x) * 3 + 3)].every((v, i) => Math.abs(v - rgb[i]) <= 3);
+    expect(near(2, 2, [192, 0, 0])).toBe(true); // title band
+    expect(near(2, 188, [192, 0, 0])).toBe(true); // ticker band
+    expect(near(380, 100, [0, 0, 0])).toBe(true); // background
+  });
+
+  it('renders Vietnamese diacritics as glyphs: ệ is three marks (circumflex, e, dot), e is one', async () => {
+    const components = async (text: string) => {
+      const a = await done((await slide({ unitId: await unitId(), heading: '', body: text, width: 64, height: 64 })).body.id);
+      const gray = execFileSync(ffmpeg, ['-v', 'error', '-i', stored(a.sha256), '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
+      return countComponents(gray, 64, 64);
+    };
+    expect(await components('e')).toBe(1);
+    expect(await components('ệ')).toBe(3);
+    expect(await components('Ủ')).toBe(2);
+  });
+
+  it('refuses sound, text and broken input with a clear 4xx and keeps nothing', async () => {
+    const u = await unitId();
+    const before = (await t.http.get('/api/v1/media-assets').set(auth())).body.total;
+    const audio = new AudioFixtures(dir).quietTone('song.mp3', 2, ['-c:a', 'libmp3lame']);
+    const cases: Array<[ReturnType<TestApp['http']['post']>, number, string]> = [
+      [t.http.post('/api/v1/media-assets/display').set(auth()).field('unitId', u).field('width', '384').field('height', '192').attach('file', audio), 422, 'MEDIA_NOT_VISUAL'],
+      [t.http.post('/api/v1/media-assets/display').set(auth()).field('unitId', u).field('width', '384').field('height', '192').attach('file', Buffer.from('not an image'), 'x.png'), 422, 'MEDIA_NOT_VISUAL'],
+      [t.http.post('/api/v1/media-assets/display').set(auth()).field('unitId', u).field('width', '383').field('height', '192').attach('file', audio), 400, 'VALIDATION_FAILED'],
+      [t.http.post('/api/v1/media-assets/display').set(auth()).field('unitId', u).attach('file', audio), 400, 'VALIDATION_FAILED'],
+      [slide({ unitId: u, heading: 'X', body: 'Y', textColor: 'pink' }), 400, 'VALIDATION_FAILED'],
+      [slide({ unitId: u, heading: 'X', body: '', width: 8 }), 400, 'VALIDATION_FAILED'],
+    ];
+    for (const [req, status, code] of cases) {
+      const res = await req;
+      expect([res.status, res.body.code]).toEqual([status, code]);
+    }
+    expect((await t.http.get('/api/v1/media-assets').set(auth())).body.total).toBe(before);
+    expect(['incoming', 'tmp'].flatMap((d) => readdirSync(join(t.config.mediaDir, d)))).toEqual([]);
+  });
+});
+
+/** 4-connected components of pixels brighter than mid-grey. */
+function countComponents(gray: Buffer, w: number, h: number): number {
+  const seen = new Uint8Array(w * h);
+  let count = 0;
+  for (let i = 0; i < w * h; i++) {
+    if (seen[i] || gray[i] < 128) continue;
+    count += 1;
+    const stack = [i];
+    seen[i] = 1;
+    while (stack.length) {
+      const p = stack.pop()!;
+      const x = p % w;
+      for (const q of [p - w, p + w, x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1]) {
+        if (q >= 0 && q < w * h && !seen[q] && gray[q] >= 128) {
+          seen[q] = 1;
+          stack.push(q);
+        }
+      }
+    }
+  }
+  return count;
+}
