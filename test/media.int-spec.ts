@@ -173,3 +173,20 @@ describe('media library: audio upload and loudness normalisation', () => {
     expect(leftovers()).toEqual([]);
   });
 });
+
+describe('media upload size limit', () => {
+  let t: TestApp;
+  afterAll(() => t?.close());
+
+  it('answers 413 past MEDIA_UPLOAD_LIMIT_MB and keeps no partial file', async () => {
+    t = await startTestApp({ MEDIA_UPLOAD_LIMIT_MB: '1' });
+    const admin = await t.login(ADMIN.username, ADMIN.password);
+    const unit = await t.http.post('/api/v1/units').set({ Authorization: `Bearer ${admin}` }).send({ code: '38', name: 'Tỉnh Thanh Hóa', kind: 'province' });
+    const big = new AudioFixtures(mkdtempSync(join(tmpdir(), 'bcast-big-'))).quietTone('big.wav', 20, ['-c:a', 'pcm_s16le']); // ~1.7 MB
+    const res = await t.http.post('/api/v1/media-assets/audio').set({ Authorization: `Bearer ${admin}` }).field('unitId', unit.body.id).attach('file', big);
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await t.http.get('/api/v1/media-assets').set({ Authorization: `Bearer ${admin}` })).body.total).toBe(0);
+    expect(['incoming', 'tmp'].flatMap((d) => readdirSync(join(t.config.mediaDir, d)))).toEqual([]);
+  });
+});
