@@ -1,0 +1,153 @@
+import { addDays, isoWeekday, minutesOf, pad } from './local-time';
+
+/**
+ * A rebroadcast rule as data (R1, R4, R7). Examples:
+ *  - R1 "mỗi tháng 01 Chương trình và phát lại ít nhất 03 lần/tháng":
+ *    { match: { seriesId }, period: 'month', minPrograms: 1, minAiringsPerProgram: 4, maxAiringsPerDay: 1 }
+ *  - R4 "01 bài/tuần … từ tháng 11 đến hết tháng 12/2024":
+ *    { match: { tag }, period: 'week', from: '2024-11-01', to: '2024-12-31', minPrograms: 1, minAiringsPerProgram: 1 }
+ *  - R4 "Từ 1 đến 5 tin, bài cho từng nhiệm vụ": { match: { tag: 'nhiem-vu:3' }, period: 'range', from, to, minPrograms: 1, maxPrograms: 5, minAiringsPerProgram: 1 }
+ */
+export interface RuleDefinition {
+  /** What counts: programs of a series and/or carrying a tag. */
+  match: { seriesId?: string; tag?: string };
+  /** The calendar period a quota applies to, in the channel's time zone. */
+  period: RulePeriod;
+  /** Local dates (inclusive) the rule is in force; `range` needs both. */
+  from?: string;
+  to?: string;
+  /** Distinct programs per period. */
+  minPrograms: number;
+  maxPrograms?: number;
+  /** Airings of each counted program within the period: a premiere plus replays. */
+  minAiringsPerProgram: number;
+  /** Per program, channel and local day ("not twice the same day" = 1). */
+  maxAiringsPerDay?: number;
+  /** Least time between two airings of one program. */
+  minSpacingHours?: number;
+  /** Local times airings may be placed in; default: any of the channel's windows. */
+  allowedWindows?: Array<{ start: string; end: string }>;
+}
+
+export type RulePeriod = 'week' | 'month' | 'quarter' | 'range';
+
+export interface RuleProblem {
+  field: string;
+  message: string;
+  messageEn: string;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+
+/** Checks a rule on save; every problem names its field, in Vietnamese and English. */
+export function validateRuleDefinition(d: RuleDefinition): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const add = (field: string, message: string, messageEn: string) => problems.push({ field, message: `${field}: ${message}`, messageEn: `${field}: ${messageEn}` });
+  const int = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+
+  if (!d.match || (!d.match.seriesId && !d.match.tag)) add('match', 'cần chọn chuyên mục hoặc nhãn', 'needs a series or a tag');
+  if (!['week', 'month', 'quarter', 'range'].includes(d.period)) add('period', 'phải là week, month, quarter hoặc range', 'must be week, month, quarter or range');
+  for (const f of ['from', 'to'] as const) if (d[f] !== undefined && !(DATE.test(d[f]!) && validDate(d[f]!))) add(f, 'phải là ngày dạng YYYY-MM-DD', 'must be a YYYY-MM-DD date');
+  if (d.period === 'range' && (!d.from || !d.to)) add('to', 'khoảng thời gian cần cả ngày bắt đầu và ngày kết thúc', 'a range needs from and to');
+  if (d.from && d.to && d.to < d.from) add('to', 'phải sau hoặc bằng ngày bắt đầu', 'must not be before from');
+  if (!int(d.minPrograms, 0, 100)) add('minPrograms', 'phải là số nguyên từ 0 đến 100', 'must be an integer 0–100');
+  if (d.maxPrograms !== undefined && (!int(d.maxPrograms, 1, 100) || d.maxPrograms < d.minPrograms)) add('maxPrograms', 'phải là số nguyên ≥ số tối thiểu', 'must be an integer ≥ minPrograms');
+  if (!int(d.minAiringsPerProgram, 1, 200)) add('minAiringsPerProgram', 'phải là số nguyên từ 1 đến 200', 'must be an integer 1–200');
+  if (d.maxAiringsPerDay !== undefined && !int(d.maxAiringsPerDay, 1, 48)) add('maxAiringsPerDay', 'phải là số nguyên từ 1 đến 48', 'must be an integer 1–48');
+  if (d.minSpacingHours !== undefined && !(typeof d.minSpacingHours === 'number' && d.minSpacingHours >= 0 && d.minSpacingHours <= 24 * 31)) add('minSpacingHours', 'phải từ 0 đến 744 giờ', 'must be 0–744 hours');
+  if (d.allowedWindows !== undefined) {
+    if (!Array.isArray(d.allowedWindows) || d.allowedWindows.length === 0) add('allowedWindows', 'phải là danh sách khung giờ', 'must be a list of windows');
+    else d.allowedWindows.forEach((w, i) => {
+      if (!TIME.test(w?.start) || !TIME.test(w?.end) || minutesOf(w.end) <= minutesOf(w.start)) add(`allowedWindows.${i}`, 'cần giờ bắt đầu < giờ kết thúc, dạng HH:MM', 'needs start < end as HH:MM');
+    });
+  }
+  if (problems.length === 0 && d.period === 'week' && d.maxAiringsPerDay && d.minAiringsPerProgram > 7 * d.maxAiringsPerDay) {
+    add('minAiringsPerProgram', `một tuần chỉ có 7 ngày: tối đa ${7 * d.maxAiringsPerDay} lượt`, `a week has 7 days: at most ${7 * d.maxAiringsPerDay} airings`);
+  }
+  return problems;
+}
+
+function validDate(s: string): boolean {
+  const [y, m, d] = s.split('-').map(Number);
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+/** One period of a rule: local dates [start, end). */
+export interface PeriodInstance {
+  key: string;
+  start: string;
+  end: string;
+  label: string;
+  labelEn: string;
+}
+
+/** The rule's periods that meet the local dates [from, to] (inclusive), clipped to its validity. */
+export function periodInstances(d: RuleDefinition, from: string, to: string): PeriodInstance[] {
+  const lo = d.from && d.from > from ? d.from : from;
+  const hiIncl = d.to && d.to < to ? d.to : to;
+  if (hiIncl < lo) return [];
+  const hi = addDays(hiIncl, 1);
+  const out: PeriodInstance[] = [];
+  if (d.period === 'range') {
+    const start = d.from!;
+    const end = addDays(d.to!, 1);
+    if (start < hi && end > lo) out.push({ key: `${start}..${d.to}`, start, end, label: `từ ${dmy(start)} đến ${dmy(d.to!)}`, labelEn: `${start} to ${d.to}` });
+    return out;
+  }
+  let cursor = periodStart(d.period, lo);
+  while (cursor < hi) {
+    const next = periodEnd(d.period, cursor);
+    const start = d.from && d.from > cursor ? d.from : cursor;
+    const end = d.to && addDays(d.to, 1) < next ? addDays(d.to, 1) : next;
+    out.push({ key: periodKey(d.period, cursor), start, end, ...periodLabel(d.period, cursor, next) });
+    cursor = next;
+  }
+  return out;
+}
+
+function periodStart(p: RulePeriod, date: string): string {
+  const [y, m] = date.split('-').map(Number);
+  if (p === 'week') return addDays(date, 1 - isoWeekday(date));
+  if (p === 'month') return `${y}-${pad(m)}-01`;
+  return `${y}-${pad(Math.floor((m - 1) / 3) * 3 + 1)}-01`;
+}
+
+function periodEnd(p: RulePeriod, start: string): string {
+  const [y, m] = start.split('-').map(Number);
+  if (p === 'week') return addDays(start, 7);
+  const months = p === 'month' ? 1 : 3;
+  const t = new Date(Date.UTC(y, m - 1 + months, 1));
+  return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-01`;
+}
+
+function periodKey(p: RulePeriod, start: string): string {
+  const [y, m] = start.split('-').map(Number);
+  if (p === 'month') return `${y}-${pad(m)}`;
+  if (p === 'quarter') return `${y}-Q${Math.floor((m - 1) / 3) + 1}`;
+  const { year, week } = isoWeek(start);
+  return `${year}-W${pad(week)}`;
+}
+
+function periodLabel(p: RulePeriod, start: string, end: string): { label: string; labelEn: string } {
+  const [y, m] = start.split('-').map(Number);
+  if (p === 'month') return { label: `tháng ${m}/${y}`, labelEn: `${y}-${pad(m)}` };
+  if (p === 'quarter') return { label: `quý ${Math.floor((m - 1) / 3) + 1}/${y}`, labelEn: `Q${Math.floor((m - 1) / 3) + 1} ${y}` };
+  const { year, week } = isoWeek(start);
+  const last = addDays(end, -1);
+  return { label: `tuần ${week}/${year} (${dmy(start).slice(0, 5)}–${dmy(last).slice(0, 5)})`, labelEn: `week ${week} of ${year}` };
+}
+
+/** ISO week of the week starting on `monday`: the week belongs to the year of its Thursday. */
+function isoWeek(monday: string): { year: number; week: number } {
+  const [y, m, d] = addDays(monday, 3).split('-').map(Number);
+  const dayOfYear = (Date.UTC(y, m - 1, d) - Date.UTC(y, 0, 1)) / 86_400_000;
+  return { year: y, week: Math.floor(dayOfYear / 7) + 1 };
+}
+
+/** 2026-12-01 → 01/12/2026 */
+export function dmy(date: string): string {
+  const [y, m, d] = date.split('-');
+  return `${d}/${m}/${y}`;
+}
