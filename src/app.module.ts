@@ -6,6 +6,8 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './infrastructure/jobs/jobs.module';
 import { MediaModule } from './media/media.module';
 import { ProgramsModule } from './programs/programs.module';
+import { ChannelsModule } from './channels/channels.module';
+import { ScheduleModule as BroadcastScheduleModule } from './schedule/schedule.module';
 import type { AppConfig } from './infrastructure/config/app-config';
 import { ConfigModule } from './infrastructure/config/config.module';
 import { DatabaseModule } from './infrastructure/database/database.module';
@@ -33,6 +35,8 @@ export class AppModule {
         UsersModule,
         MediaModule,
         ProgramsModule,
+        ChannelsModule,
+        BroadcastScheduleModule,
         HealthModule,
       ],
     };

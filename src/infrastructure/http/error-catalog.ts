@@ -36,6 +36,8 @@ export const ERROR_CATALOG = {
   MEDIA_NOT_READY: { status: 409, vi: 'Tệp âm thanh chưa xử lý xong hoặc đã bị từ chối', en: 'The audio is not processed or was rejected' },
   PROGRAM_STATE: { status: 409, vi: 'Không thể {action} chương trình đang ở trạng thái {status}', en: 'Cannot {action} a program in state {status}' },
   FOUR_EYES: { status: 403, vi: 'Người tạo chương trình không được tự duyệt', en: 'The creator of a program cannot approve it' },
+  SCHEDULE_CONFLICT: { status: 409, vi: 'Kênh đã có nội dung cùng mức ưu tiên trong khoảng thời gian này', en: 'The channel already has an entry of this priority at that time' },
+  PROGRAM_NOT_SCHEDULABLE: { status: 409, vi: 'Chỉ xếp lịch được chương trình đã duyệt và có âm thanh đã xử lý xong', en: 'Only approved programs with ready audio can be scheduled' },
   SERVICE_UNAVAILABLE: { status: 503, vi: 'Dịch vụ tạm thời không sẵn sàng', en: 'Service temporarily unavailable' },
   INTERNAL: { status: 500, vi: 'Lỗi hệ thống, đã ghi nhận mã {requestId}', en: 'Internal error, logged as {requestId}' },
 } as const;

@@ -32,6 +32,8 @@ export interface PlanChannel {
   maxSessionMinutes?: number;
   maxDailyMinutes?: number;
   booked: BookedEntry[];
+  /** Materialised path of the channel's unit; with PlanProgram.unitPath, limits which programs it may air. */
+  unitPath?: string;
 }
 
 export interface PlanProgram {
@@ -43,6 +45,8 @@ export interface PlanProgram {
   /** Local dates the program is meant for; it is not placed outside them. */
   periodStart?: string | null;
   periodEnd?: string | null;
+  /** A program reaches the channels of its unit's subtree only (R2: from the district down). */
+  unitPath?: string;
 }
 
 export interface PlanRule {
@@ -140,7 +144,7 @@ function placePeriod(
   const start = zonedInstant(period.start, '00:00', ch.tz).getTime();
   const end = zonedInstant(period.end, '00:00', ch.tz).getTime();
   const candidates = programs
-    .filter((p) => matches(d, p) && overlapsPeriod(p, period))
+    .filter((p) => matches(d, p) && overlapsPeriod(p, period) && reaches(p, ch.c))
     .map((p) => ({ p, existing: ch.airingsOf(p.id, start, end).length }))
     .sort(
       (a, b) =>
@@ -199,6 +203,10 @@ function placePeriod(
 
 function matches(d: RuleDefinition, p: PlanProgram): boolean {
   return (!d.match.seriesId || p.seriesId === d.match.seriesId) && (!d.match.tag || p.tags.includes(d.match.tag));
+}
+
+function reaches(p: PlanProgram, c: PlanChannel): boolean {
+  return !p.unitPath || !c.unitPath || c.unitPath.startsWith(p.unitPath);
 }
 
 function overlapsPeriod(p: PlanProgram, period: PeriodInstance): boolean {

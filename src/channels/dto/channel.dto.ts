@@ -1,0 +1,56 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+
+export class WindowDto {
+  /** ISO weekdays: 1 = Monday … 7 = Sunday. */
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(7) @IsInt({ each: true }) @Min(1, { each: true }) @Max(7, { each: true })
+  days: number[];
+
+  /** Local time HH:MM */
+  @Matches(HHMM)
+  start: string;
+
+  @Matches(HHMM)
+  end: string;
+}
+
+export class CreateChannelDto {
+  @IsUUID()
+  unitId: string;
+
+  @IsString() @IsNotEmpty() @MaxLength(200)
+  name: string;
+
+  @IsIn(['audio', 'display'])
+  kind: 'audio' | 'display';
+
+  /** Broadcast windows, e.g. 05:30–06:30 and 17:00–18:00 every day. */
+  @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => WindowDto)
+  windows: WindowDto[];
+
+  @IsOptional() @IsArray() @ArrayMaxSize(400) @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true })
+  daysOff?: string[];
+
+  @IsOptional() @IsInt() @Min(1) @Max(1440)
+  maxSessionMinutes?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(1440)
+  maxDailyMinutes?: number;
+}
+
+export class UpdateChannelDto {
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  name?: string;
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => WindowDto)
+  windows?: WindowDto[];
+  @IsOptional() @IsArray() @ArrayMaxSize(400) @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true })
+  daysOff?: string[];
+  @IsOptional() @IsInt() @Min(1) @Max(1440)
+  maxSessionMinutes?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(1440)
+  maxDailyMinutes?: number;
+  @IsOptional() @IsBoolean()
+  active?: boolean;
+}

@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../auth/actor';
+import { AuditService } from '../audit/audit.service';
+import { ChannelsService } from '../channels/channels.service';
+import { AppError } from '../infrastructure/http/app-error';
+import { ProgramsService } from '../programs/programs.service';
+import type { CreateEntryDto } from './dto/schedule.dto';
+import { ScheduleEntry } from './schedule-entry.entity';
+
+const ENTRY_NOT_FOUND = { vi: 'mục lịch phát', en: 'schedule entry' };
+
+/** Manual entries (relays, announcements, airings put by hand) and reading a channel's schedule. */
+@Injectable()
+export class EntriesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly channels: ChannelsService,
+    private readonly programs: ProgramsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(actor: Actor, channelId: string, dto: CreateEntryDto): Promise<ScheduleEntry> {
+    const channel = await this.channels.get(actor, channelId);
+    const startsAt = new Date(dto.startsAt);
+    const endsAt = new Date(dto.endsAt);
+    if (endsAt <= startsAt) throw fieldError('endsAt', 'phải sau startsAt', 'must be after startsAt');
+    if (dto.kind === 'airing' && !dto.programId) throw fieldError('programId', 'là bắt buộc với lượt phát chương trình', 'is required for an airing');
+    if (dto.kind === 'relay' && !dto.streamUrl) throw fieldError('streamUrl', 'là bắt buộc với tiếp âm', 'is required for a relay');
+    if (dto.programId && !(await this.programs.isSchedulable(dto.programId))) throw new AppError('PROGRAM_NOT_SCHEDULABLE');
+    if (dto.programId) await this.programs.get(actor, dto.programId); // readable from this actor's scope
+    return this.db.transaction(async (tx) => {
+      const row = tx.create(ScheduleEntry, {
+        channelId: channel.id,
+        kind: dto.kind,
+        priority: dto.priority ?? (dto.kind === 'emergency' ? 'emergency' : 'normal'),
+        status: 'scheduled',
+        source: 'manual',
+        title: dto.title ?? null,
+        programId: dto.programId ?? null,
+        mediaAssetId: dto.mediaAssetId ?? null,
+        streamUrl: dto.streamUrl ?? null,
+        startsAt,
+        endsAt,
+        createdBy: actor.id,
+      });
+      const saved = await tx.save(ScheduleEntry, row).catch((err: { code?: string }) => {
+        if (err.code === '23P01') throw new AppError('SCHEDULE_CONFLICT');
+        throw err;
+      });
+      await this.audit.record(tx, actor, { action: 'schedule.create', entityType: 'schedule', entityId: saved.id, unitPath: channel.unitPath, changes: { after: saved } });
+      return saved;
+    });
+  }
+
+  async list(actor: Actor, channelId: string, from: Date, to: Date): Promise<ScheduleEntry[]> {
+    const channel = await this.channels.get(actor, channelId);
+    return this.db
+      .getRepository(ScheduleEntry)
+      .createQueryBuilder('e')
+      .where('e.channelId = :id', { id: channel.id })
+      .andWhere('e.startsAt < :to AND e.endsAt > :from', { from, to })
+      .andWhere(`e.status <> 'cancelled'`)
+      .orderBy('e.startsAt')
+      .getMany();
+  }
+
+  async cancel(actor: Actor, id: string): Promise<ScheduleEntry> {
+    return this.db.transaction(async (tx) => {
+      const entry = await tx.findOneBy(ScheduleEntry, { id });
+      if (!entry) throw AppError.notFound(ENTRY_NOT_FOUND);
+      const channel = await this.channels.get(actor, entry.channelId, tx).catch(() => {
+        throw AppError.notFound(ENTRY_NOT_FOUND);
+      });
+      await tx.update(ScheduleEntry, { id }, { status: 'cancelled' });
+      const after = await tx.findOneByOrFail(ScheduleEntry, { id });
+      await this.audit.record(tx, actor, { action: 'schedule.cancel', entityType: 'schedule', entityId: id, unitPath: channel.unitPath, changes: { before: entry, after } });
+      return after;
+    });
+  }
+}
+
+function fieldError(field: string, vi: string, en: string): AppError {
+  return new AppError('VALIDATION_FAILED', {}, [{ field, codes: ['schedule'], message: `${field}: ${vi}`, messageEn: `${field}: ${en}` }]);
+}

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../auth/actor';
+import { AuditService } from '../audit/audit.service';
+import { AppError } from '../infrastructure/http/app-error';
+import { UnitsService } from '../units/units.service';
+import { addDays, zonedInstant } from './planner/local-time';
+import { plan, PlanChannel, PlanProgram, PlanRule, Shortfall } from './planner/planner';
+import type { RuleDefinition } from './planner/rule-definition';
+
+export interface PlanReport {
+  dryRun: boolean;
+  channels: number;
+  rules: number;
+  created: number;
+  shortfalls: Shortfall[];
+}
+
+/**
+ * Loads what the pure planner needs for a unit's subtree (channels, the rules binding them, the
+ * approved programs with ready audio that may reach them, what is already booked), runs it, and
+ * writes the new airings in one transaction.
+ */
+@Injectable()
+export class PlanningService {
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly units: UnitsService, private readonly audit: AuditService) {}
+
+  async plan(actor: Actor, unitId: string, from: string, to: string, dryRun: boolean, now = new Date()): Promise<PlanReport> {
+    if (to < from) throw new AppError('VALIDATION_FAILED', {}, [{ field: 'to', codes: ['order'], message: 'to: phải sau hoặc bằng from', messageEn: 'to: must not be before from' }]);
+    if (addDays(from, 400) < to) throw new AppError('VALIDATION_FAILED', {}, [{ field: 'to', codes: ['range'], message: 'to: lập lịch tối đa 400 ngày một lần', messageEn: 'to: at most 400 days at once' }]);
+    const unit = await this.units.get(actor, unitId);
+
+    const channelRows: Array<{ id: string; name: string; windows: PlanChannel['windows']; days_off: string[]; max_session_minutes: number | null; max_daily_minutes: number | null; path: string; timezone: string }> = await this.db.query(
+      `SELECT c.id, c.name, c.windows, to_json(c.days_off) AS days_off, c.max_session_minutes, c.max_daily_minutes, u.path, u.timezone
+         FROM channels c JOIN units u ON u.id = c.unit_id
+        WHERE c.active AND c.kind = 'audio' AND u.path LIKE $1 ORDER BY c.id`,
+      [`${unit.path}%`],
+    );
+    // Rules whose target is this unit, above it, or below it.
+    const ruleRows: Array<{ id: string; name: string; definition: RuleDefinition; target_path: string }> = await this.db.query(
+      `SELECT r.id, r.name, r.definition, t.path AS target_path
+         FROM rules r JOIN units t ON t.id = r.target_unit_id
+        WHERE r.active AND ($1 LIKE t.path || '%' OR t.path LIKE $1 || '%')`,
+      [unit.path],
+    );
+    const rules: PlanRule[] = ruleRows.map((r) => ({ id: r.id, name: r.name, definition: r.definition, channelIds: channelRows.filter((c) => c.path.startsWith(r.target_path)).map((c) => c.id) }));
+
+    const seriesIds = [...new Set(ruleRows.map((r) => r.definition.match.seriesId).filter(Boolean))];
+    const tags = [...new Set(ruleRows.map((r) => r.definition.match.tag).filter(Boolean))];
+    const programRows: Array<{ id: string; title: string; duration_ms: number; series_id: string | null; tags: string[]; period_start: string | null; period_end: string | null; path: string }> = await this.db.query(
+      `SELECT p.id, p.title, m.duration_ms, p.series_id, p.tags, to_char(p.period_start, 'YYYY-MM-DD') AS period_start, to_char(p.period_end, 'YYYY-MM-DD') AS period_end, u.path
+         FROM programs p JOIN media_assets m ON m.id = p.audio_asset_id AND m.status = 'ready' JOIN units u ON u.id = p.unit_id
+        WHERE p.status = 'approved' AND (p.series_id = ANY($1::uuid[]) OR p.tags && $2::text[])
+          AND ($3 LIKE u.path || '%' OR u.path LIKE $3 || '%')`,
+      [seriesIds, tags, unit.path],
+    );
+    const programs: PlanProgram[] = programRows.map((p) => ({ id: p.id, title: p.title, durationMs: p.duration_ms, seriesId: p.series_id, tags: p.tags, periodStart: p.period_start, periodEnd: p.period_end, unitPath: p.path }));
+
+    // Booked time, generously around the dates: periods (weeks, quarters) reach beyond them.
+    const tz = channelRows[0]?.timezone ?? 'Asia/Ho_Chi_Minh';
+    const bookedRows: Array<{ channel_id: string; starts_at: Date; ends_at: Date; program_id: string | null }> = channelRows.length
+      ? await this.db.query(
+          `SELECT channel_id, starts_at, ends_at, program_id FROM schedule_entries
+            WHERE channel_id = ANY($1::uuid[]) AND status <> 'cancelled' AND starts_at < $3 AND ends_at > $2`,
+          [channelRows.map((c) => c.id), zonedInstant(addDays(from, -100), '00:00', tz), zonedInstant(addDays(to, 100), '00:00', tz)],
+        )
+      : [];
+    const booked = new Map<string, PlanChannel['booked']>();
+    for (const b of bookedRows) {
+      const list = booked.get(b.channel_id) ?? [];
+      list.push({ startsAt: new Date(b.starts_at), endsAt: new Date(b.ends_at), programId: b.program_id });
+      booked.set(b.channel_id, list);
+    }
+    const channels: PlanChannel[] = channelRows.map((c) => ({
+      id: c.id, name: c.name, timezone: c.timezone, windows: c.windows, daysOff: c.days_off ?? [],
+      maxSessionMinutes: c.max_session_minutes ?? undefined, maxDailyMinutes: c.max_daily_minutes ?? undefined,
+      booked: booked.get(c.id) ?? [], unitPath: c.path,
+    }));
+
+    const result = plan({ now, from, to, channels, programs, rules });
+    if (!dryRun && result.airings.length) {
+      await this.db.transaction(async (tx) => {
+        const chunk = 1000;
+        for (let i = 0; i < result.airings.length; i += chunk) {
+          const part = result.airings.slice(i, i + chunk);
+          const values: unknown[] = [];
+          const rows = part.map((a, j) => {
+            values.push(a.channelId, a.programId, a.ruleId, a.period, a.startsAt, a.endsAt, actor.id);
+            const k = j * 7;
+            return `($${k + 1}, 'airing', 'normal', 'scheduled', 'planner', $${k + 2}, $${k + 3}, $${k + 4}, $${k + 5}, $${k + 6}, $${k + 7})`;
+          });
+          await tx.query(
+            `INSERT INTO schedule_entries (channel_id, kind, priority, status, source, program_id, rule_id, period, starts_at, ends_at, created_by) VALUES ${rows.join(',')}`,
+            values,
+          ).catch((err: { code?: string }) => {
+            if (err.code === '23P01') throw new AppError('SCHEDULE_CONFLICT');
+            throw err;
+          });
+        }
+        await this.audit.record(tx, actor, { action: 'schedule.plan', entityType: 'schedule', entityId: null, unitPath: unit.path, changes: { from, to, created: result.airings.length, shortfalls: result.shortfalls.length } });
+      });
+    }
+    return { dryRun, channels: channels.length, rules: rules.length, created: dryRun ? 0 : result.airings.length, shortfalls: result.shortfalls };
+  }
+}

@@ -1,0 +1,61 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { PriorityLevel } from '../programs/program.entity';
+
+export type EntryKind = 'airing' | 'relay' | 'slides' | 'announcement' | 'emergency';
+export type EntryStatus = 'scheduled' | 'aired' | 'missed' | 'cancelled';
+
+/** Everything a channel plays, in one table; overlaps at one priority are refused by the database. */
+@Entity('schedule_entries')
+export class ScheduleEntry {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  channelId: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  kind: EntryKind;
+
+  @Column({ type: 'varchar', length: 16, default: 'normal' })
+  priority: PriorityLevel;
+
+  @Column({ type: 'varchar', length: 16, default: 'scheduled' })
+  status: EntryStatus;
+
+  @Column({ type: 'varchar', length: 16 })
+  source: 'planner' | 'manual';
+
+  @Column({ type: 'text', nullable: true })
+  title: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  programId: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  mediaAssetId: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  ruleId: string | null;
+
+  /** The rule period this airing serves, e.g. 2026-12 or 2024-W49. */
+  @Column({ type: 'text', nullable: true })
+  period: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  streamUrl: string | null;
+
+  @Column({ type: 'timestamptz' })
+  startsAt: Date;
+
+  @Column({ type: 'timestamptz' })
+  endsAt: Date;
+
+  @Column({ type: 'uuid', nullable: true })
+  createdBy: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

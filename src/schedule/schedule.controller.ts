@@ -1,0 +1,78 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../auth/actor';
+import { CurrentActor, Roles } from '../auth/decorators';
+import { ParseId } from '../infrastructure/http/uuid.pipe';
+import { CreateEntryDto, CreateRuleDto, CreateSeriesDto, EntriesQuery, PlanDto, UpdateRuleDto } from './dto/schedule.dto';
+import { EntriesService } from './entries.service';
+import { PlanningService } from './planning.service';
+import { RulesService } from './rules.service';
+
+@ApiTags('schedule')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class ScheduleController {
+  constructor(private readonly rules: RulesService, private readonly entries: EntriesService, private readonly planning: PlanningService) {}
+
+  @Get('series')
+  @ApiOperation({ operationId: 'listSeries' })
+  listSeries(@CurrentActor() actor: Actor) {
+    return this.rules.listSeries(actor);
+  }
+
+  @Post('series')
+  @Roles('admin', 'editor')
+  @ApiOperation({ operationId: 'createSeries', summary: 'Chuyên mục' })
+  createSeries(@CurrentActor() actor: Actor, @Body() dto: CreateSeriesDto) {
+    return this.rules.createSeries(actor, dto);
+  }
+
+  @Get('rules')
+  @ApiOperation({ operationId: 'listRules' })
+  listRules(@CurrentActor() actor: Actor) {
+    return this.rules.listRules(actor);
+  }
+
+  @Post('rules')
+  @Roles('admin', 'editor')
+  @ApiOperation({ operationId: 'createRule', summary: 'Quy định phát (dữ liệu khai báo, kiểm tra khi lưu)' })
+  createRule(@CurrentActor() actor: Actor, @Body() dto: CreateRuleDto) {
+    return this.rules.createRule(actor, dto);
+  }
+
+  @Patch('rules/:id')
+  @Roles('admin', 'editor')
+  @ApiOperation({ operationId: 'updateRule' })
+  updateRule(@CurrentActor() actor: Actor, @Param('id', ParseId) id: string, @Body() dto: UpdateRuleDto) {
+    return this.rules.updateRule(actor, id, dto);
+  }
+
+  @Get('channels/:id/entries')
+  @ApiOperation({ operationId: 'listScheduleEntries' })
+  listEntries(@CurrentActor() actor: Actor, @Param('id', ParseId) id: string, @Query() q: EntriesQuery) {
+    return this.entries.list(actor, id, new Date(q.from), new Date(q.to));
+  }
+
+  @Post('channels/:id/entries')
+  @Roles('admin', 'editor', 'operator')
+  @ApiOperation({ operationId: 'createScheduleEntry', summary: 'Thêm lượt phát, tiếp âm, thông báo (409 nếu trùng giờ cùng mức ưu tiên)' })
+  createEntry(@CurrentActor() actor: Actor, @Param('id', ParseId) id: string, @Body() dto: CreateEntryDto) {
+    return this.entries.create(actor, id, dto);
+  }
+
+  @Post('entries/:id/cancel')
+  @HttpCode(200)
+  @Roles('admin', 'editor', 'operator')
+  @ApiOperation({ operationId: 'cancelScheduleEntry' })
+  cancelEntry(@CurrentActor() actor: Actor, @Param('id', ParseId) id: string) {
+    return this.entries.cancel(actor, id);
+  }
+
+  @Post('schedule/plan')
+  @HttpCode(200)
+  @Roles('admin', 'editor')
+  @ApiOperation({ operationId: 'planSchedule', summary: 'Lập lịch theo quy định cho các kênh của một đơn vị; giải thích yêu cầu không đáp ứng được' })
+  plan(@CurrentActor() actor: Actor, @Body() dto: PlanDto) {
+    return this.planning.plan(actor, dto.unitId, dto.from, dto.to, dto.dryRun ?? false);
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { ChannelsModule } from '../channels/channels.module';
+import { ProgramsModule } from '../programs/programs.module';
+import { UnitsModule } from '../units/units.module';
+import { EntriesService } from './entries.service';
+import { PlanningService } from './planning.service';
+import { RulesService } from './rules.service';
+import { ScheduleController } from './schedule.controller';
+
+@Module({ imports: [UnitsModule, ChannelsModule, ProgramsModule], controllers: [ScheduleController], providers: [RulesService, EntriesService, PlanningService] })
+export class ScheduleModule {}
