@@ -8,6 +8,22 @@ const TZ = 'Asia/Ho_Chi_Minh';
 const localHm = (iso: string) => new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
 const localDay = (iso: string) => new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date(iso));
 
+/** Months relative to today (local), so the test means the same whenever it runs. */
+function monthOf(offset: number) {
+  const [y, m] = localDay(new Date().toISOString()).split('-').map(Number);
+  const d = new Date(Date.UTC(y, m - 1 + offset, 1));
+  const year = d.getUTCFullYear();
+  const month = d.getUTCMonth() + 1;
+  const mm = String(month).padStart(2, '0');
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const dates = Array.from({ length: days }, (_, i) => `${year}-${mm}-${String(i + 1).padStart(2, '0')}`);
+  return { key: `${year}-${mm}`, label: `tháng ${month}/${year}`, first: dates[0], last: dates[days - 1], dates, start: `${dates[0]}T00:00:00+07:00`, end: `${dates[days - 1]}T23:59:59+07:00` };
+}
+const NEXT = monthOf(1);
+const PREV = monthOf(-1);
+const NOW_MONTH = monthOf(0);
+const sundays = (m: ReturnType<typeof monthOf>) => m.dates.filter((d) => new Date(`${d}T00:00:00Z`).getUTCDay() === 0);
+
 /**
  * Channels, a province's rule reaching every commune below it (R1, R2), the planner writing the
  * airings, and the database refusing double bookings.
@@ -36,8 +52,8 @@ describe('schedules and rebroadcast rules', () => {
       expect(c.status).toBe(201);
       ids[`ch${code}`] = c.body.id;
     }
-    // Mường Mìn broadcasts only on two Sunday midnights in December: not enough for 4 airings.
-    const sundaysOff = ['2026-12-06', '2026-12-13'];
+    // Mường Mìn broadcasts only on two Sunday midnights next month: not enough for 4 airings.
+    const sundaysOff = sundays(NEXT).slice(2);
     ids.ch15945 = (await t.http.post('/api/v1/channels').set(as('editor.a')).send({ unitId: ids['15945'], name: 'Đài xã Mường Mìn', kind: 'audio', windows: [{ days: [7], start: '00:00', end: '00:01' }], daysOff: sundaysOff })).body.id;
 
     const series = await t.http.post('/api/v1/series').set(as('editor.a')).send({ unitId: ids['38'], name: 'Chuyên mục chuyển đổi số' });
@@ -56,42 +72,45 @@ describe('schedules and rebroadcast rules', () => {
       if ((await t.http.get(`/api/v1/media-assets/${audio.body.id}`).set(as('editor.a'))).body.status === 'ready') break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    const program = await t.http.post('/api/v1/programs').set(as('editor.a')).send({ title: 'Chuyển đổi số tháng 12/2026', audioAssetId: audio.body.id, seriesId: ids.series, periodStart: '2026-12-01', periodEnd: '2026-12-31' });
-    ids.program = program.body.id;
-    await t.http.post(`/api/v1/programs/${ids.program}/submit`).set(as('editor.a')).expect(200);
-    await t.http.post(`/api/v1/programs/${ids.program}/approve`).set(as('editor.b')).expect(200);
+    ids.audio = audio.body.id;
+    for (const [key, m] of [['program', NEXT], ['programPrev', PREV]] as const) {
+      const program = await t.http.post('/api/v1/programs').set(as('editor.a')).send({ title: `Chuyển đổi số ${m.label}`, audioAssetId: audio.body.id, seriesId: ids.series, periodStart: m.first, periodEnd: m.last });
+      ids[key] = program.body.id;
+      await t.http.post(`/api/v1/programs/${ids[key]}/submit`).set(as('editor.a')).expect(200);
+      await t.http.post(`/api/v1/programs/${ids[key]}/approve`).set(as('editor.b')).expect(200);
+    }
   });
   afterAll(() => t?.close());
 
-  it('plans December for every commune of the province, and explains the one it cannot serve', async () => {
-    const res = await t.http.post('/api/v1/schedule/plan').set(as('editor.a')).send({ unitId: ids['38'], from: '2026-12-01', to: '2026-12-31' });
+  it('plans next month for every commune of the province, and explains the one it cannot serve', async () => {
+    const res = await t.http.post('/api/v1/schedule/plan').set(as('editor.a')).send({ unitId: ids['38'], from: NEXT.first, to: NEXT.last });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ dryRun: false, channels: 3, rules: 1, created: 10 });
     expect(res.body.shortfalls).toEqual([
       expect.objectContaining({
-        channelId: ids.ch15945, period: '2026-12', code: 'NOT_ENOUGH_TIME', required: 4, planned: 2,
-        message: 'Kênh Đài xã Mường Mìn, tháng 12/2026: cần 4 lượt × 1 phút («Chuyển đổi số tháng 12/2026»), chỉ còn 2 phút trống',
+        channelId: ids.ch15945, period: NEXT.key, code: 'NOT_ENOUGH_TIME', required: 4, planned: 2,
+        message: `Kênh Đài xã Mường Mìn, ${NEXT.label}: cần 4 lượt × 1 phút («Chuyển đổi số ${NEXT.label}»), chỉ còn 2 phút trống`,
       }),
     ]);
 
-    const entries = await t.http.get(`/api/v1/channels/${ids.ch15943}/entries?from=2026-11-30T17:00:00Z&to=2026-12-31T17:00:00Z`).set(as('operator.ts'));
+    const entries = await t.http.get(`/api/v1/channels/${ids.ch15943}/entries?from=${encodeURIComponent(NEXT.start)}&to=${encodeURIComponent(NEXT.end)}`).set(as('operator.ts'));
     expect(entries.status).toBe(200);
     expect(entries.body).toHaveLength(4);
     expect(new Set(entries.body.map((e: { startsAt: string }) => localDay(e.startsAt))).size).toBe(4);
     for (const e of entries.body) {
-      expect(e).toMatchObject({ kind: 'airing', source: 'planner', programId: ids.program, period: '2026-12', status: 'scheduled' });
+      expect(e).toMatchObject({ kind: 'airing', source: 'planner', programId: ids.program, period: NEXT.key, status: 'scheduled' });
       expect(['05:30', '17:00']).toContain(localHm(e.startsAt));
     }
 
     // planning again adds nothing: the rule is already met
-    const again = await t.http.post('/api/v1/schedule/plan').set(as('editor.a')).send({ unitId: ids['38'], from: '2026-12-01', to: '2026-12-31' });
+    const again = await t.http.post('/api/v1/schedule/plan').set(as('editor.a')).send({ unitId: ids['38'], from: NEXT.first, to: NEXT.last });
     expect(again.body.created).toBe(0);
     const audit = await t.http.get('/api/v1/audit?entityType=schedule').set(as('admin'));
     expect(audit.body.some((e: { action: string; actorName: string }) => e.action === 'schedule.plan' && e.actorName === 'editor.a')).toBe(true);
   });
 
   it('refuses double bookings in the database: of five racing inserts exactly one wins, the others get 409', async () => {
-    const body = { kind: 'relay', streamUrl: 'https://radio.thanhhoa.example/live', title: 'Tiếp âm Đài tỉnh', startsAt: '2027-01-05T05:00:00+07:00', endsAt: '2027-01-05T05:30:00+07:00' };
+    const body = { kind: 'relay', streamUrl: 'https://radio.thanhhoa.example/live', title: 'Tiếp âm Đài tỉnh', startsAt: `${NEXT.dates[4]}T05:00:00+07:00`, endsAt: `${NEXT.dates[4]}T05:30:00+07:00` };
     const results = await Promise.all(Array.from({ length: 5 }, () => t.http.post(`/api/v1/channels/${ids.ch15944}/entries`).set(as('editor.a')).send(body)));
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
     expect(results.find((r) => r.status === 409)!.body).toMatchObject({ code: 'SCHEDULE_CONFLICT', message: 'Kênh đã có nội dung cùng mức ưu tiên trong khoảng thời gian này' });
@@ -115,14 +134,55 @@ describe('schedules and rebroadcast rules', () => {
     expect(window.body.fields[0].field).toBe('windows.0');
     const badDay = await t.http.post('/api/v1/channels').set(as('editor.a')).send({ unitId: ids['15943'], name: 'X', kind: 'audio', windows: [{ days: [8], start: '05:00', end: '06:00' }] });
     expect(badDay.body.fields[0].field).toBe('windows.0.days');
-    const order = await t.http.post(`/api/v1/channels/${ids.ch15943}/entries`).set(as('editor.a')).send({ kind: 'announcement', startsAt: '2027-01-05T06:00:00+07:00', endsAt: '2027-01-05T05:00:00+07:00' });
+    const order = await t.http.post(`/api/v1/channels/${ids.ch15943}/entries`).set(as('editor.a')).send({ kind: 'announcement', startsAt: `${NEXT.dates[4]}T06:00:00+07:00`, endsAt: `${NEXT.dates[4]}T05:00:00+07:00` });
     expect(order.body.fields[0].field).toBe('endsAt');
     const draft = await t.http.post('/api/v1/programs').set(as('editor.a')).send({ title: 'Nháp', audioAssetId: (await t.http.get(`/api/v1/programs/${ids.program}`).set(as('editor.a'))).body.audioAssetId });
-    const unapproved = await t.http.post(`/api/v1/channels/${ids.ch15943}/entries`).set(as('editor.a')).send({ kind: 'airing', programId: draft.body.id, startsAt: '2027-01-06T05:30:00+07:00', endsAt: '2027-01-06T05:31:00+07:00' });
+    const unapproved = await t.http.post(`/api/v1/channels/${ids.ch15943}/entries`).set(as('editor.a')).send({ kind: 'airing', programId: draft.body.id, startsAt: `${NEXT.dates[5]}T05:30:00+07:00`, endsAt: `${NEXT.dates[5]}T05:31:00+07:00` });
     expect(unapproved.status).toBe(409);
     expect(unapproved.body.code).toBe('PROGRAM_NOT_SCHEDULABLE');
-    const plan = await t.http.post('/api/v1/schedule/plan').set(as('editor.a')).send({ unitId: ids['38'], from: '2026-12-31', to: '2026-12-01' });
+    const plan = await t.http.post('/api/v1/schedule/plan').set(as('editor.a')).send({ unitId: ids['38'], from: NEXT.last, to: NEXT.first });
     expect(plan.status).toBe(400);
-    expect((await t.http.post('/api/v1/schedule/plan').set(as('operator.ts')).send({ unitId: ids['15943'], from: '2026-12-01', to: '2026-12-31' })).status).toBe(403);
+    expect((await t.http.post('/api/v1/schedule/plan').set(as('operator.ts')).send({ unitId: ids['15943'], from: NEXT.first, to: NEXT.last })).status).toBe(403);
+  });
+
+  it('counts operator confirmations as evidence: compliance per rule × channel × month, in local time', async () => {
+    // Last month, Trung Thượng aired its program four times (confirmed); Sơn Điện only twice.
+    const air = async (channel: string, day: string, who: string) => {
+      const e = await t.http.post(`/api/v1/channels/${ids[channel]}/entries`).set(as('editor.a')).send({ kind: 'airing', programId: ids.programPrev, startsAt: `${day}T17:00:00+07:00`, endsAt: `${day}T17:01:00+07:00` });
+      expect(e.status).toBe(201);
+      const c = await t.http.post(`/api/v1/entries/${e.body.id}/confirm`).set(as(who)).send({ outcome: 'aired' });
+      expect(c.status).toBe(200);
+      expect(c.body).toMatchObject({ status: 'aired', confirmedBy: expect.any(String) });
+      return e.body.id;
+    };
+    for (const day of [PREV.dates[1], PREV.dates[8], PREV.dates[15], PREV.dates[22]]) await air('ch15943', day, 'operator.ts');
+    for (const day of [PREV.dates[2], PREV.dates[9]]) await air('ch15944', day, 'editor.a');
+    // The last minute of last month, local time, still counts for last month.
+    const midnight = await t.http.post(`/api/v1/channels/${ids.ch15944}/entries`).set(as('editor.a')).send({ kind: 'airing', programId: ids.programPrev, startsAt: `${PREV.last}T23:59:00+07:00`, endsAt: `${PREV.last}T23:59:30+07:00` });
+    const missed = await t.http.post(`/api/v1/entries/${midnight.body.id}/confirm`).set(as('editor.a')).send({ outcome: 'missed' });
+    expect(missed.status).toBe(400);
+    expect(missed.body.fields[0].field).toBe('reason');
+    await t.http.post(`/api/v1/entries/${midnight.body.id}/confirm`).set(as('editor.a')).send({ outcome: 'missed', reason: 'Mất điện' }).expect(200);
+    expect((await t.http.post(`/api/v1/entries/${midnight.body.id}/confirm`).set(as('operator.ts')).send({ outcome: 'aired' })).status).toBe(404); // not their commune
+
+    const future = (await t.http.get(`/api/v1/channels/${ids.ch15943}/entries?from=${encodeURIComponent(NEXT.start)}&to=${encodeURIComponent(NEXT.end)}`).set(as('operator.ts'))).body[0];
+    const early = await t.http.post(`/api/v1/entries/${future.id}/confirm`).set(as('operator.ts')).send({ outcome: 'aired' });
+    expect(early.status).toBe(409);
+    expect(early.body.code).toBe('ENTRY_NOT_STARTED');
+
+    const res = await t.http.get(`/api/v1/compliance?unitId=${ids['38']}&from=${PREV.first}&to=${NEXT.last}`).set(as('editor.a'));
+    expect(res.status).toBe(200);
+    const cell = (channel: string, month: string) => res.body.rows.find((r: { channelId: string; period: string }) => r.channelId === ids[channel] && r.period === month);
+    expect(res.body.rows).toHaveLength(3 * 3);
+    expect(cell('ch15943', PREV.key)).toMatchObject({ status: 'ok', evidenced: { programs: 1, airings: 4 }, planned: { programs: 1, airings: 4 }, required: { programs: 1, airingsPerProgram: 4 } });
+    expect(cell('ch15944', PREV.key)).toMatchObject({ status: 'violated', evidenced: { programs: 0, airings: 2 }, planned: { airings: 2 } });
+    expect(cell('ch15943', NOW_MONTH.key).status).toBe('at_risk');
+    expect(cell('ch15943', NEXT.key)).toMatchObject({ status: 'at_risk', planShort: false, planned: { programs: 1, airings: 4 } });
+    expect(cell('ch15945', NEXT.key)).toMatchObject({ status: 'at_risk', planShort: true, planned: { programs: 0, airings: 2 } });
+    expect(res.body.summary).toEqual({ ok: 1, at_risk: 6, violated: 2 });
+    // the operator sees only the commune's own channel
+    const mine = await t.http.get(`/api/v1/compliance?unitId=${ids['15943']}&from=${PREV.first}&to=${PREV.last}`).set(as('operator.ts'));
+    expect(mine.body.rows.map((r: { channelId: string }) => r.channelId)).toEqual([ids.ch15943]);
+    expect((await t.http.get(`/api/v1/compliance?unitId=${ids['38']}&from=${PREV.first}&to=${PREV.last}`).set(as('operator.ts'))).status).toBe(404);
   });
 });

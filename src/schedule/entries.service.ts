@@ -66,6 +66,25 @@ export class EntriesService {
       .getMany();
   }
 
+  /** The operator says whether an entry was broadcast; confirmations count as evidence. */
+  async confirm(actor: Actor, id: string, outcome: 'aired' | 'missed', reason: string | undefined, now = new Date()): Promise<ScheduleEntry> {
+    if (outcome === 'missed' && !reason) throw fieldError('reason', 'cần nêu lý do không phát được', 'is required when missed');
+    return this.db.transaction(async (tx) => {
+      await tx.query('SELECT 1 FROM schedule_entries WHERE id = $1 FOR UPDATE', [id]);
+      const entry = await tx.findOneBy(ScheduleEntry, { id });
+      if (!entry) throw AppError.notFound(ENTRY_NOT_FOUND);
+      const channel = await this.channels.get(actor, entry.channelId, tx).catch(() => {
+        throw AppError.notFound(ENTRY_NOT_FOUND);
+      });
+      if (entry.status === 'cancelled') throw new AppError('ENTRY_STATE', { status: 'đã hủy' });
+      if (entry.startsAt > now) throw new AppError('ENTRY_NOT_STARTED');
+      await tx.update(ScheduleEntry, { id }, { status: outcome, confirmedBy: actor.id, confirmedAt: now, missedReason: outcome === 'missed' ? reason! : null });
+      const after = await tx.findOneByOrFail(ScheduleEntry, { id });
+      await this.audit.record(tx, actor, { action: `schedule.confirm.${outcome}`, entityType: 'schedule', entityId: id, unitPath: channel.unitPath, changes: { before: entry, after } });
+      return after;
+    });
+  }
+
   async cancel(actor: Actor, id: string): Promise<ScheduleEntry> {
     return this.db.transaction(async (tx) => {
       const entry = await tx.findOneBy(ScheduleEntry, { id });

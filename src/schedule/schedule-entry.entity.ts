@@ -50,6 +50,16 @@ export class ScheduleEntry {
   @Column({ type: 'timestamptz' })
   endsAt: Date;
 
+  /** Operator confirmation (evidence for wired/FM stations, countersignature of device reports). */
+  @Column({ type: 'uuid', nullable: true })
+  confirmedBy: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  confirmedAt: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  missedReason: string | null;
+
   @Column({ type: 'uuid', nullable: true })
   createdBy: string | null;
 

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
 import { ParseId } from '../infrastructure/http/uuid.pipe';
-import { CreateEntryDto, CreateRuleDto, CreateSeriesDto, EntriesQuery, PlanDto, UpdateRuleDto } from './dto/schedule.dto';
+import { ComplianceService } from './compliance.service';
+import { ComplianceQuery, ConfirmEntryDto, CreateEntryDto, CreateRuleDto, CreateSeriesDto, EntriesQuery, PlanDto, UpdateRuleDto } from './dto/schedule.dto';
 import { EntriesService } from './entries.service';
 import { PlanningService } from './planning.service';
 import { RulesService } from './rules.service';
@@ -12,7 +13,12 @@ import { RulesService } from './rules.service';
 @ApiBearerAuth()
 @Controller('api/v1')
 export class ScheduleController {
-  constructor(private readonly rules: RulesService, private readonly entries: EntriesService, private readonly planning: PlanningService) {}
+  constructor(
+    private readonly rules: RulesService,
+    private readonly entries: EntriesService,
+    private readonly planning: PlanningService,
+    private readonly complianceService: ComplianceService,
+  ) {}
 
   @Get('series')
   @ApiOperation({ operationId: 'listSeries' })
@@ -60,12 +66,26 @@ export class ScheduleController {
     return this.entries.create(actor, id, dto);
   }
 
+  @Post('entries/:id/confirm')
+  @HttpCode(200)
+  @Roles('admin', 'editor', 'operator')
+  @ApiOperation({ operationId: 'confirmScheduleEntry', summary: 'Xác nhận đã phát / không phát được (kèm lý do)' })
+  confirmEntry(@CurrentActor() actor: Actor, @Param('id', ParseId) id: string, @Body() dto: ConfirmEntryDto) {
+    return this.entries.confirm(actor, id, dto.outcome, dto.reason);
+  }
+
   @Post('entries/:id/cancel')
   @HttpCode(200)
   @Roles('admin', 'editor', 'operator')
   @ApiOperation({ operationId: 'cancelScheduleEntry' })
   cancelEntry(@CurrentActor() actor: Actor, @Param('id', ParseId) id: string) {
     return this.entries.cancel(actor, id);
+  }
+
+  @Get('compliance')
+  @ApiOperation({ operationId: 'getCompliance', summary: 'Tuân thủ theo quy định × kênh × kỳ: yêu cầu, đã xếp, đã có bằng chứng, trạng thái' })
+  compliance(@CurrentActor() actor: Actor, @Query() q: ComplianceQuery) {
+    return this.complianceService.report(actor, q.unitId, q.from, q.to);
   }
 
   @Post('schedule/plan')

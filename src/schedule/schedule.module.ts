@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module';
 import { ProgramsModule } from '../programs/programs.module';
 import { UnitsModule } from '../units/units.module';
+import { ComplianceService } from './compliance.service';
 import { EntriesService } from './entries.service';
 import { PlanningService } from './planning.service';
 import { RulesService } from './rules.service';
 import { ScheduleController } from './schedule.controller';
 
-@Module({ imports: [UnitsModule, ChannelsModule, ProgramsModule], controllers: [ScheduleController], providers: [RulesService, EntriesService, PlanningService] })
+@Module({ imports: [UnitsModule, ChannelsModule, ProgramsModule], controllers: [ScheduleController], providers: [RulesService, EntriesService, PlanningService, ComplianceService] })
 export class ScheduleModule {}

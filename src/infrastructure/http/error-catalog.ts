@@ -38,6 +38,8 @@ export const ERROR_CATALOG = {
   FOUR_EYES: { status: 403, vi: 'Người tạo chương trình không được tự duyệt', en: 'The creator of a program cannot approve it' },
   SCHEDULE_CONFLICT: { status: 409, vi: 'Kênh đã có nội dung cùng mức ưu tiên trong khoảng thời gian này', en: 'The channel already has an entry of this priority at that time' },
   PROGRAM_NOT_SCHEDULABLE: { status: 409, vi: 'Chỉ xếp lịch được chương trình đã duyệt và có âm thanh đã xử lý xong', en: 'Only approved programs with ready audio can be scheduled' },
+  ENTRY_STATE: { status: 409, vi: 'Mục lịch phát {status}, không xác nhận được', en: 'The entry is {status} and cannot be confirmed' },
+  ENTRY_NOT_STARTED: { status: 409, vi: 'Chưa đến giờ phát, chưa xác nhận được', en: 'The entry has not started yet' },
   SERVICE_UNAVAILABLE: { status: 503, vi: 'Dịch vụ tạm thời không sẵn sàng', en: 'Service temporarily unavailable' },
   INTERNAL: { status: 500, vi: 'Lỗi hệ thống, đã ghi nhận mã {requestId}', en: 'Internal error, logged as {requestId}' },
 } as const;

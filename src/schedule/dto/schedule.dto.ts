@@ -94,3 +94,24 @@ export class PlanDto {
   @IsOptional() @IsBoolean() @Type(() => Boolean)
   dryRun?: boolean;
 }
+
+export class ComplianceQuery {
+  @IsUUID()
+  unitId: string;
+
+  /** Local dates, inclusive: e.g. a half-year 2026-01-01..2026-06-30. */
+  @Matches(DATE)
+  from: string;
+
+  @Matches(DATE)
+  to: string;
+}
+
+export class ConfirmEntryDto {
+  /** aired: it was broadcast; missed: it was not (reason required). */
+  @IsIn(['aired', 'missed'])
+  outcome: 'aired' | 'missed';
+
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(500)
+  reason?: string;
+}
