@@ -22,9 +22,14 @@ export class ComplianceService {
     if (addDays(from, 800) < to) throw new AppError('VALIDATION_FAILED', {}, [{ field: 'to', codes: ['range'], message: 'to: tối đa 800 ngày', messageEn: 'to: at most 800 days' }]);
     const unit = await this.units.get(actor, unitId);
 
+    const channels: Array<{ id: string; name: string; unit_id: string; path: string; timezone: string }> = await this.db.query(
+      `SELECT c.id, c.name, c.unit_id, u.path, u.timezone FROM channels c JOIN units u ON u.id = c.unit_id WHERE c.active AND c.kind = 'audio' AND u.path LIKE $1 ORDER BY u.path, c.name`,
+      [`${unit.path}%`],
+    );
     const counts: Array<{ rule_id: string; channel_id: string; period: string; planned_programs: number; planned_airings: number; evidenced_programs: number; evidenced_airings: number; distinct_programs: number }> = await this.db.query(
       `WITH ch AS (
-         SELECT c.id, u.path, u.timezone FROM channels c JOIN units u ON u.id = c.unit_id WHERE u.path LIKE $1
+         -- the scoped channels drive the query, so only their entries are read (index on channel, time)
+         SELECT * FROM unnest($1::uuid[], $5::text[], $6::text[]) AS ch(id, path, timezone)
        ), r AS (
          SELECT r.id, r.definition AS d, t.path AS target FROM rules r JOIN units t ON t.id = r.target_unit_id
           WHERE r.active AND ($2 LIKE t.path || '%' OR t.path LIKE $2 || '%')
@@ -57,14 +62,10 @@ export class ComplianceService {
               sum(evidenced)::int AS evidenced_airings,
               count(*)::int AS distinct_programs
          FROM per_program GROUP BY 1, 2, 3`,
-      [`${unit.path}%`, unit.path, zonedInstant(addDays(from, -100), '00:00', unit.timezone), zonedInstant(addDays(to, 100), '00:00', unit.timezone)],
+      [channels.map((c) => c.id), unit.path, zonedInstant(addDays(from, -100), '00:00', unit.timezone), zonedInstant(addDays(to, 100), '00:00', unit.timezone), channels.map((c) => c.path), channels.map((c) => c.timezone)],
     );
     const byKey = new Map(counts.map((c) => [`${c.rule_id}|${c.channel_id}|${c.period}`, c]));
 
-    const channels: Array<{ id: string; name: string; unit_id: string; path: string; timezone: string }> = await this.db.query(
-      `SELECT c.id, c.name, c.unit_id, u.path, u.timezone FROM channels c JOIN units u ON u.id = c.unit_id WHERE c.active AND c.kind = 'audio' AND u.path LIKE $1 ORDER BY u.path, c.name`,
-      [`${unit.path}%`],
-    );
     const rules: Array<{ id: string; name: string; definition: RuleDefinition; target: string }> = await this.db.query(
       `SELECT r.id, r.name, r.definition, t.path AS target FROM rules r JOIN units t ON t.id = r.target_unit_id
         WHERE r.active AND ($1 LIKE t.path || '%' OR t.path LIKE $1 || '%') ORDER BY r.name`,

@@ -7,6 +7,7 @@ import { ChannelsService } from '../channels/channels.service';
 import { AppError } from '../infrastructure/http/app-error';
 import { ProgramsService } from '../programs/programs.service';
 import type { CreateEntryDto } from './dto/schedule.dto';
+import { MAX_ENTRY_MS } from './planner/planner';
 import { ScheduleEntry } from './schedule-entry.entity';
 
 const ENTRY_NOT_FOUND = { vi: 'mục lịch phát', en: 'schedule entry' };
@@ -26,6 +27,7 @@ export class EntriesService {
     const startsAt = new Date(dto.startsAt);
     const endsAt = new Date(dto.endsAt);
     if (endsAt <= startsAt) throw fieldError('endsAt', 'phải sau startsAt', 'must be after startsAt');
+    if (endsAt.getTime() - startsAt.getTime() > MAX_ENTRY_MS) throw fieldError('endsAt', 'một mục lịch phát dài tối đa 24 giờ', 'an entry lasts at most 24 hours');
     if (dto.kind === 'airing' && !dto.programId) throw fieldError('programId', 'là bắt buộc với lượt phát chương trình', 'is required for an airing');
     if (dto.kind === 'relay' && !dto.streamUrl) throw fieldError('streamUrl', 'là bắt buộc với tiếp âm', 'is required for a relay');
     if (dto.programId && !(await this.programs.isSchedulable(dto.programId))) throw new AppError('PROGRAM_NOT_SCHEDULABLE');

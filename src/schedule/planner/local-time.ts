@@ -27,15 +27,29 @@ export function offsetMinutes(instant: Date, zone: string): number {
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
 }
 
-/** The instant at which the local clock shows `date` (YYYY-MM-DD) `time` (HH:MM). */
+const instants = new Map<string, number>();
+
+/** The instant at which the local clock shows `date` (YYYY-MM-DD) `time` (HH:MM). Memoised:
+ *  planning a country asks the same few thousand questions for every channel. */
 export function zonedInstant(date: string, time: string, zone: string): Date {
+  const key = `${zone}|${date}|${time}`;
+  let t = instants.get(key);
+  if (t === undefined) {
+    t = computeZonedInstant(date, time, zone);
+    if (instants.size > 200_000) instants.clear();
+    instants.set(key, t);
+  }
+  return new Date(t);
+}
+
+function computeZonedInstant(date: string, time: string, zone: string): number {
   const [y, m, d] = date.split('-').map(Number);
   const [hh, mm] = time.split(':').map(Number);
   const naive = Date.UTC(y, m - 1, d, hh, mm);
   let guess = naive - offsetMinutes(new Date(naive), zone) * 60_000;
   // A second step settles instants near a DST change.
   guess = naive - offsetMinutes(new Date(guess), zone) * 60_000;
-  return new Date(guess);
+  return guess;
 }
 
 /** YYYY-MM-DD of the instant on the local calendar. */

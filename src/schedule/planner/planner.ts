@@ -99,6 +99,12 @@ interface Busy {
   programId: string | null;
 }
 
+interface ProgramAiring {
+  start: number;
+  /** Local date, computed once. */
+  day: string;
+}
+
 interface Occurrence {
   date: string;
   sessionStart: number;
@@ -108,6 +114,9 @@ interface Occurrence {
 }
 
 const MIN = 60_000;
+
+/** No schedule entry lasts longer than this (checked when entries are created). */
+export const MAX_ENTRY_MS = 86_400_000;
 
 export function plan(input: PlanInput): PlanResult {
   const now = input.now.getTime();
@@ -218,14 +227,27 @@ class ChannelState {
   readonly tz: string;
   private readonly busy: Busy[];
   private readonly daysOff: Set<string>;
+  /** Airings per program on this channel, for counts, per-day limits and spacing. */
+  private readonly byProgram = new Map<string, ProgramAiring[]>();
 
   constructor(readonly c: PlanChannel) {
     this.tz = c.timezone;
     this.daysOff = new Set(c.daysOff ?? []);
-    this.busy = c.booked.map((b) => ({ start: b.startsAt.getTime(), end: b.endsAt.getTime(), programId: b.programId ?? null })).sort((a, b) => a.start - b.start);
+    this.busy = c.booked
+      .map((b) => ({ start: b.startsAt.getTime(), end: Math.min(b.endsAt.getTime(), b.startsAt.getTime() + MAX_ENTRY_MS), programId: b.programId ?? null }))
+      .sort((a, b) => a.start - b.start);
+    for (const b of this.busy) this.index(b);
+  }
+
+  private index(b: Busy): void {
+    if (!b.programId) return;
+    const list = this.byProgram.get(b.programId) ?? [];
+    list.push({ start: b.start, day: localDate(new Date(b.start), this.tz) });
+    this.byProgram.set(b.programId, list);
   }
 
   book(b: Busy): void {
+    this.index(b);
     let lo = 0;
     let hi = this.busy.length;
     while (lo < hi) {
@@ -236,14 +258,24 @@ class ChannelState {
     this.busy.splice(lo, 0, b);
   }
 
-  airingsOf(programId: string, from: number, to: number): Busy[] {
-    return this.busy.filter((b) => b.programId === programId && b.start >= from && b.start < to);
+  airingsOf(programId: string, from: number, to: number): ProgramAiring[] {
+    return (this.byProgram.get(programId) ?? []).filter((b) => b.start >= from && b.start < to);
   }
 
-  /** Busy entries that overlap [a, b). */
+  /** Busy entries that overlap [a, b). Entries are sorted by start and last at most a day
+   *  (MAX_ENTRY_MS, enforced on input), so the scan starts a day before `a`. */
   private overlapping(a: number, b: number): Busy[] {
     const out: Busy[] = [];
-    for (const x of this.busy) {
+    let lo = 0;
+    let hi = this.busy.length;
+    const from = a - 86_400_000;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.busy[mid].start < from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.busy.length; i++) {
+      const x = this.busy[i];
       if (x.start >= b) break;
       if (x.end > a) out.push(x);
     }
@@ -294,7 +326,7 @@ class ChannelState {
     for (const i of order) {
       const o = occurrences[i];
       const t = this.gap(o.placeStart, o.placeEnd, duration);
-      if (t === null || !this.withinLimits(o, t, duration) || !this.allowedFor(programId, t, d)) continue;
+      if (t === null || !this.withinLimits(o, t, duration) || !this.allowedFor(programId, t, d, o.date)) continue;
       return t;
     }
     return null;
@@ -320,11 +352,10 @@ class ChannelState {
     return t + duration <= o.placeEnd;
   }
 
-  private allowedFor(programId: string, t: number, d: RuleDefinition): boolean {
-    const mine = this.busy.filter((b) => b.programId === programId);
+  private allowedFor(programId: string, t: number, d: RuleDefinition, day: string): boolean {
+    const mine = this.byProgram.get(programId) ?? [];
     if (d.maxAiringsPerDay !== undefined) {
-      const day = localDate(new Date(t), this.tz);
-      if (mine.filter((b) => localDate(new Date(b.start), this.tz) === day).length >= d.maxAiringsPerDay) return false;
+      if (mine.filter((b) => b.day === day).length >= d.maxAiringsPerDay) return false;
     }
     if (d.minSpacingHours) {
       const gap = d.minSpacingHours * 3600_000;

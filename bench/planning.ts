@@ -1,0 +1,139 @@
+/**
+ * Planning one month for 3,300 communes (one audio channel each, three series with rules) through
+ * the real PlanningService on real PostgreSQL, including storing every airing; then the
+ * compliance report over the same data for one province and for the whole country.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx ts-node --transpile-only bench/planning.ts [communes=3300]
+ *   (without DATABASE_URL an embedded PostgreSQL is started)
+ */
+import 'reflect-metadata';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { createApp } from '../src/app.factory';
+import { Actor } from '../src/auth/actor';
+import { loadConfig } from '../src/infrastructure/config/app-config';
+import { startEmbeddedPostgres } from '../src/infrastructure/database/embedded-postgres';
+import { JsonLogger } from '../src/infrastructure/logging/json-logger';
+import { ServerOnlyAccessPolicy } from '../src/infrastructure/mqtt/broker-access-policy';
+import { startEmbeddedBroker } from '../src/infrastructure/mqtt/embedded-broker';
+import { ComplianceService } from '../src/schedule/compliance.service';
+import { PlanningService } from '../src/schedule/planning.service';
+
+const COMMUNES = Number(process.argv[2] ?? 3300);
+const PROVINCES = 34;
+
+async function main() {
+  const stops: Array<() => Promise<void>> = [];
+  let admin = process.env.DATABASE_URL;
+  if (!admin) {
+    const dir = mkdtempSync(join(tmpdir(), 'bcast-bench-'));
+    chmodSync(dir, 0o755);
+    const pg = await startEmbeddedPostgres(dir, 54398);
+    stops.push(pg.stop);
+    admin = pg.url;
+  }
+  const dbName = `bcast_bench_${randomBytes(3).toString('hex')}`;
+  const c = new Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`CREATE DATABASE ${dbName}`);
+  await c.end();
+  const url = new URL(admin);
+  url.pathname = `/${dbName}`;
+  const broker = await startEmbeddedBroker(0, new ServerOnlyAccessPolicy('bench', 'bench'), '127.0.0.1');
+  stops.push(broker.stop);
+
+  const config = loadConfig({ DATABASE_URL: url.toString(), MQTT_URL: `mqtt://bench:bench@127.0.0.1:${broker.port}`, TOKEN_SECRET: 'x'.repeat(40), ADMIN_PASSWORD: 'bench-password', MEDIA_WORKERS: '0', DATA_DIR: mkdtempSync(join(tmpdir(), 'bcast-bench-data-')) });
+  const app = await createApp(config, { databaseUrl: url.toString(), mqttUrl: config.MQTT_URL!, tokenSecret: config.TOKEN_SECRET!, embedded: { database: false, broker: null }, stop: async () => undefined }, new JsonLogger('error'));
+  await app.init();
+  const db = new Client({ connectionString: url.toString() });
+  await db.connect();
+
+  console.log(`seeding ${PROVINCES} provinces, ${COMMUNES} communes with one channel each, 3 series with rules and their approved programs…`);
+  const national = randomUUID();
+  await db.query(`INSERT INTO units (id, code, name, kind, parent_id, path, depth, timezone) VALUES ($1, 'VN', 'Việt Nam', 'national', NULL, $2, 0, 'Asia/Ho_Chi_Minh')`, [national, `${national}/`]);
+  await db.query(
+    `INSERT INTO units (id, code, name, kind, parent_id, path, depth, timezone)
+     SELECT id, 'P' || n, 'Tỉnh ' || n, 'province', $1, $2 || id || '/', 1, 'Asia/Ho_Chi_Minh'
+       FROM (SELECT gen_random_uuid() AS id, n FROM generate_series(1, $3) n) p`,
+    [national, `${national}/`, PROVINCES],
+  );
+  await db.query(
+    `INSERT INTO units (id, code, name, kind, parent_id, path, depth, timezone)
+     SELECT c.id, 'C' || c.n, 'Xã ' || c.n, 'commune', p.id, p.path || c.id || '/', 2, 'Asia/Ho_Chi_Minh'
+       FROM (SELECT gen_random_uuid() AS id, n, n % $2 AS k FROM generate_series(1, $1) n) c
+       JOIN (SELECT id, path, (row_number() OVER (ORDER BY code)) - 1 AS k FROM units WHERE kind = 'province') p ON p.k = c.k`,
+    [COMMUNES, PROVINCES],
+  );
+  const windows = JSON.stringify([{ days: [1, 2, 3, 4, 5, 6, 7], start: '05:30', end: '06:30' }, { days: [1, 2, 3, 4, 5, 6, 7], start: '17:00', end: '18:00' }]);
+  await db.query(`INSERT INTO channels (unit_id, name, kind, windows) SELECT id, 'Đài ' || name, 'audio', $1::jsonb FROM units WHERE kind = 'commune'`, [windows]);
+  const [{ id: adminId }] = (await db.query(`SELECT id FROM users WHERE username = 'admin'`)).rows;
+  const [{ id: approver }] = (await db.query(`INSERT INTO users (username, display_name, password_hash, role) VALUES ('approver', 'x', 'x', 'admin') RETURNING id`)).rows;
+  const [{ id: asset }] = (await db.query(
+    `INSERT INTO media_assets (unit_id, kind, status, title, original_name, original_bytes, progress, sha256, bytes, mime, duration_ms)
+     VALUES ($1, 'audio', 'ready', 'x', 'x.mp3', 1, 100, repeat('a', 64), 1, 'audio/mpeg', 900000) RETURNING id`,
+    [national],
+  )).rows;
+  const month = { from: '2027-01-01', to: '2027-01-31' };
+  const rules = [
+    ['Chuyển đổi số', { period: 'month', minPrograms: 1, minAiringsPerProgram: 4, maxAiringsPerDay: 1 }],
+    ['An toàn giao thông', { period: 'month', minPrograms: 2, minAiringsPerProgram: 2, maxAiringsPerDay: 1 }],
+    ['Bản tin tuần', { period: 'week', minPrograms: 1, minAiringsPerProgram: 2, minSpacingHours: 24 }],
+  ] as const;
+  for (const [name, def] of rules) {
+    const [{ id: series }] = (await db.query(`INSERT INTO series (unit_id, name) VALUES ($1, $2) RETURNING id`, [national, name])).rows;
+    await db.query(`INSERT INTO rules (series_id, unit_id, target_unit_id, name, definition) VALUES ($1, $2, $2, $3, $4)`, [series, national, name, JSON.stringify({ ...def, match: { seriesId: series } })]);
+    for (let i = 0; i < 6; i++) {
+      await db.query(
+        `INSERT INTO programs (unit_id, title, series_id, audio_asset_id, status, created_by, approved_by, approved_at, period_start, period_end)
+         VALUES ($1, $2, $3, $4, 'approved', $5, $6, now(), $7, $8)`,
+        [national, `${name} ${i + 1}`, series, asset, adminId, approver, month.from, month.to],
+      );
+    }
+  }
+  const actor = new Actor(adminId, 'admin', 'admin', null, null);
+  const planning = app.get(PlanningService);
+  const now = new Date('2026-12-31T17:00:00Z');
+
+  const t0 = process.hrtime.bigint();
+  const report = await planning.plan(actor, national, month.from, month.to, false, now);
+  const planSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM schedule_entries`)).rows;
+
+  const compliance = app.get(ComplianceService);
+  const [{ id: province }] = (await db.query(`SELECT id FROM units WHERE kind = 'province' ORDER BY code LIMIT 1`)).rows;
+  const timings: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const s = process.hrtime.bigint();
+    await compliance.report(actor, province, month.from, month.to, now);
+    timings.push(Number(process.hrtime.bigint() - s) / 1e6);
+  }
+  const s = process.hrtime.bigint();
+  const country = await compliance.report(actor, national, month.from, month.to, now);
+  const countryMs = Number(process.hrtime.bigint() - s) / 1e6;
+
+  console.log(`\nPlanning ${month.from}..${month.to}: ${report.channels} channels, ${report.rules} rules`);
+  console.log(`  planned and stored ${report.created} airings (${n} rows) in ${planSeconds.toFixed(2)} s; ${report.shortfalls.length} shortfalls`);
+  console.log(`Compliance, one province (${Math.round(COMMUNES / PROVINCES)} channels), one month: median ${timings.sort((a, b) => a - b)[2].toFixed(0)} ms of 5`);
+  console.log(`Compliance, whole country, one month: ${countryMs.toFixed(0)} ms (${country.rows.length} rule × channel × period rows)`);
+  console.log(`reproduce: DATABASE_URL=… npx ts-node --transpile-only bench/planning.ts ${COMMUNES}`);
+
+  await db.end();
+  await app.close();
+  if (process.env.BENCH_KEEP) {
+    console.log(`kept database ${dbName}`);
+  } else {
+    const c2 = new Client({ connectionString: admin });
+    await c2.connect();
+    await c2.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
+    await c2.end();
+  }
+  for (const stop of stops.reverse()) await stop();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
