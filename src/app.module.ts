@@ -6,6 +6,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './infrastructure/jobs/jobs.module';
 import { MediaModule } from './media/media.module';
 import { ProgramsModule } from './programs/programs.module';
+import { ReplanRequestsModule } from './schedule/replan-requests';
 import { ChannelsModule } from './channels/channels.module';
 import { ScheduleModule as BroadcastScheduleModule } from './schedule/schedule.module';
 import type { AppConfig } from './infrastructure/config/app-config';
@@ -29,6 +30,7 @@ export class AppModule {
         MqttModule.forRoot(runtime.mqttUrl, runtime.mqttCredentials),
         ScheduleModule.forRoot(),
         JobsModule,
+        ReplanRequestsModule,
         AuditModule,
         AuthModule,
         UnitsModule,

@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { AppError } from '../infrastructure/http/app-error';
 import { minutesOf } from '../schedule/planner/local-time';
+import { ReplanRequests } from '../schedule/replan-requests';
 import { UnitsService } from '../units/units.service';
 import { Channel } from './channel.entity';
 import type { CreateChannelDto, UpdateChannelDto, WindowDto } from './dto/channel.dto';
@@ -13,7 +14,12 @@ const CHANNEL_NOT_FOUND = { vi: 'kênh phát', en: 'channel' };
 
 @Injectable()
 export class ChannelsService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly units: UnitsService, private readonly audit: AuditService) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly units: UnitsService,
+    private readonly audit: AuditService,
+    private readonly replan: ReplanRequests,
+  ) {}
 
   /** A channel in the actor's subtree, with its unit's path and time zone. */
   async get(actor: Actor, id: string, tx: EntityManager = this.db.manager): Promise<Channel & { unitPath: string; timezone: string }> {
@@ -50,6 +56,11 @@ export class ChannelsService {
       const { unitPath, timezone: _tz, ...before } = await this.get(actor, id, tx);
       await tx.update(Channel, { id }, dto);
       const after = await tx.findOneByOrFail(Channel, { id });
+      if (dto.windows || dto.daysOff || dto.maxSessionMinutes !== undefined || dto.maxDailyMinutes !== undefined) {
+        // The planner's future airings may no longer fit: take them back and plan again.
+        await tx.query(`UPDATE schedule_entries SET status = 'cancelled', updated_at = now() WHERE channel_id = $1 AND source = 'planner' AND status = 'scheduled' AND starts_at > now()`, [id]);
+        await this.replan.request(tx, after.unitId, 'channel windows changed');
+      }
       await this.audit.record(tx, actor, { action: 'channel.update', entityType: 'channel', entityId: id, unitPath, changes: { before, after } });
       return after;
     });

@@ -4,7 +4,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { AppError } from '../infrastructure/http/app-error';
+import { returnedRows } from '../infrastructure/database/returned-rows';
 import { MediaService } from '../media/media.service';
+import { ReplanRequests } from '../schedule/replan-requests';
 import { UnitsService } from '../units/units.service';
 import type { CreateProgramDto, ListProgramsQuery, UpdateProgramDto } from './dto/program.dto';
 import { Program, ProgramStatus } from './program.entity';
@@ -22,6 +24,7 @@ export class ProgramsService {
     private readonly units: UnitsService,
     private readonly media: MediaService,
     private readonly audit: AuditService,
+    private readonly replan: ReplanRequests,
   ) {}
 
   /** A program the actor may read (`write`: one inside their subtree, which they may change). */
@@ -103,9 +106,19 @@ export class ProgramsService {
     });
   }
 
+  /** Withdrawn: its future airings are cancelled and the channels that had them planned again. */
   retire(actor: Actor, id: string): Promise<Program> {
     return this.transition(actor, id, 'retire', ['draft', 'submitted', 'approved'], async (tx) => {
       await tx.update(Program, { id }, { status: 'retired', retiredAt: new Date() });
+      const units: Array<{ unit_id: string }> = returnedRows(
+        await tx.query(
+          `UPDATE schedule_entries e SET status = 'cancelled', updated_at = now() FROM channels c
+            WHERE e.channel_id = c.id AND e.program_id = $1 AND e.status = 'scheduled' AND e.starts_at > now()
+          RETURNING c.unit_id`,
+          [id],
+        ),
+      );
+      for (const unitId of new Set(units.map((u) => u.unit_id))) await this.replan.request(tx, unitId, 'program retired');
     });
   }
 

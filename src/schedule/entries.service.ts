@@ -7,7 +7,9 @@ import { ChannelsService } from '../channels/channels.service';
 import { AppError } from '../infrastructure/http/app-error';
 import { ProgramsService } from '../programs/programs.service';
 import type { CreateEntryDto } from './dto/schedule.dto';
+import { returnedRows } from '../infrastructure/database/returned-rows';
 import { MAX_ENTRY_MS } from './planner/planner';
+import { ReplanRequests } from './replan-requests';
 import { ScheduleEntry } from './schedule-entry.entity';
 
 const ENTRY_NOT_FOUND = { vi: 'mục lịch phát', en: 'schedule entry' };
@@ -20,6 +22,7 @@ export class EntriesService {
     private readonly channels: ChannelsService,
     private readonly programs: ProgramsService,
     private readonly audit: AuditService,
+    private readonly replan: ReplanRequests,
   ) {}
 
   async create(actor: Actor, channelId: string, dto: CreateEntryDto): Promise<ScheduleEntry> {
@@ -52,6 +55,21 @@ export class EntriesService {
         throw err;
       });
       await this.audit.record(tx, actor, { action: 'schedule.create', entityType: 'schedule', entityId: saved.id, unitPath: channel.unitPath, changes: { after: saved } });
+      if (saved.priority === 'emergency') {
+        // An emergency pre-empts what it overlaps; the rules' airings are placed again elsewhere.
+        const preempted = returnedRows<{ id: string }>(
+          await tx.query(
+            `UPDATE schedule_entries SET status = 'cancelled', updated_at = now()
+              WHERE channel_id = $1 AND id <> $2 AND status = 'scheduled' AND priority <> 'emergency'
+                AND tstzrange(starts_at, ends_at) && tstzrange($3, $4) RETURNING id`,
+            [channel.id, saved.id, startsAt, endsAt],
+          ),
+        );
+        if (preempted.length) {
+          await this.audit.record(tx, actor, { action: 'schedule.preempt', entityType: 'schedule', entityId: saved.id, unitPath: channel.unitPath, changes: { cancelled: preempted.map((p) => p.id) } });
+          await this.replan.request(tx, channel.unitId, 'emergency');
+        }
+      }
       return saved;
     });
   }
@@ -83,6 +101,8 @@ export class EntriesService {
       await tx.update(ScheduleEntry, { id }, { status: outcome, confirmedBy: actor.id, confirmedAt: now, missedReason: outcome === 'missed' ? reason! : null });
       const after = await tx.findOneByOrFail(ScheduleEntry, { id });
       await this.audit.record(tx, actor, { action: `schedule.confirm.${outcome}`, entityType: 'schedule', entityId: id, unitPath: channel.unitPath, changes: { before: entry, after } });
+      // A missed airing is made up in the next free slot of its period, while the rule can still be met.
+      if (outcome === 'missed' && entry.programId) await this.replan.request(tx, channel.unitId, 'airing missed');
       return after;
     });
   }

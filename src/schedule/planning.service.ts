@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Actor } from '../auth/actor';
+import { Actor, SYSTEM_ACTOR } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { AppError } from '../infrastructure/http/app-error';
 import { UnitsService } from '../units/units.service';
@@ -62,7 +62,7 @@ export class PlanningService {
     const bookedRows: Array<{ channel_id: string; starts_at: Date; ends_at: Date; program_id: string | null }> = channelRows.length
       ? await this.db.query(
           `SELECT channel_id, starts_at, ends_at, program_id FROM schedule_entries
-            WHERE channel_id = ANY($1::uuid[]) AND status <> 'cancelled' AND starts_at < $3 AND ends_at > $2`,
+            WHERE channel_id = ANY($1::uuid[]) AND status IN ('scheduled', 'aired') AND starts_at < $3 AND ends_at > $2`,
           [channelRows.map((c) => c.id), zonedInstant(addDays(from, -100), '00:00', tz), zonedInstant(addDays(to, 100), '00:00', tz)],
         )
       : [];
@@ -79,6 +79,7 @@ export class PlanningService {
     }));
 
     const result = plan({ now, from, to, channels, programs, rules });
+    const createdBy = actor.id === SYSTEM_ACTOR.id ? null : actor.id;
     if (!dryRun && result.airings.length) {
       await this.db.transaction(async (tx) => {
         const chunk = 1000;
@@ -86,7 +87,7 @@ export class PlanningService {
           const part = result.airings.slice(i, i + chunk);
           const values: unknown[] = [];
           const rows = part.map((a, j) => {
-            values.push(a.channelId, a.programId, a.ruleId, a.period, a.startsAt, a.endsAt, actor.id);
+            values.push(a.channelId, a.programId, a.ruleId, a.period, a.startsAt, a.endsAt, createdBy);
             const k = j * 7;
             return `($${k + 1}, 'airing', 'normal', 'scheduled', 'planner', $${k + 2}, $${k + 3}, $${k + 4}, $${k + 5}, $${k + 6}, $${k + 7})`;
           });

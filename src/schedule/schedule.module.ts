@@ -5,8 +5,9 @@ import { UnitsModule } from '../units/units.module';
 import { ComplianceService } from './compliance.service';
 import { EntriesService } from './entries.service';
 import { PlanningService } from './planning.service';
+import { ReplanWorker } from './replan.worker';
 import { RulesService } from './rules.service';
 import { ScheduleController } from './schedule.controller';
 
-@Module({ imports: [UnitsModule, ChannelsModule, ProgramsModule], controllers: [ScheduleController], providers: [RulesService, EntriesService, PlanningService, ComplianceService] })
+@Module({ imports: [UnitsModule, ChannelsModule, ProgramsModule], controllers: [ScheduleController], providers: [RulesService, EntriesService, PlanningService, ComplianceService, ReplanWorker] })
 export class ScheduleModule {}
