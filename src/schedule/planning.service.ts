@@ -48,8 +48,8 @@ export class PlanningService {
 
     const seriesIds = [...new Set(ruleRows.map((r) => r.definition.match.seriesId).filter(Boolean))];
     const tags = [...new Set(ruleRows.map((r) => r.definition.match.tag).filter(Boolean))];
-    const programRows: Array<{ id: string; title: string; duration_ms: number; series_id: string | null; tags: string[]; period_start: string | null; period_end: string | null; path: string }> = await this.db.query(
-      `SELECT p.id, p.title, m.duration_ms, p.series_id, p.tags, to_char(p.period_start, 'YYYY-MM-DD') AS period_start, to_char(p.period_end, 'YYYY-MM-DD') AS period_end, u.path
+    const programRows: Array<{ id: string; title: string; duration_ms: number; series_id: string | null; tags: string[]; period_start: string | null; period_end: string | null; path: string; priority: string }> = await this.db.query(
+      `SELECT p.id, p.title, p.priority, m.duration_ms, p.series_id, p.tags, to_char(p.period_start, 'YYYY-MM-DD') AS period_start, to_char(p.period_end, 'YYYY-MM-DD') AS period_end, u.path
          FROM programs p JOIN media_assets m ON m.id = p.audio_asset_id AND m.status = 'ready' JOIN units u ON u.id = p.unit_id
         WHERE p.status = 'approved' AND (p.series_id = ANY($1::uuid[]) OR p.tags && $2::text[])
           AND ($3 LIKE u.path || '%' OR u.path LIKE $3 || '%')`,
@@ -80,6 +80,7 @@ export class PlanningService {
 
     const result = plan({ now, from, to, channels, programs, rules });
     const createdBy = actor.id === SYSTEM_ACTOR.id ? null : actor.id;
+    const priorityOf = new Map(programRows.map((p) => [p.id, p.priority]));
     if (!dryRun && result.airings.length) {
       await this.db.transaction(async (tx) => {
         const chunk = 1000;
@@ -87,9 +88,9 @@ export class PlanningService {
           const part = result.airings.slice(i, i + chunk);
           const values: unknown[] = [];
           const rows = part.map((a, j) => {
-            values.push(a.channelId, a.programId, a.ruleId, a.period, a.startsAt, a.endsAt, createdBy);
-            const k = j * 7;
-            return `($${k + 1}, 'airing', 'normal', 'scheduled', 'planner', $${k + 2}, $${k + 3}, $${k + 4}, $${k + 5}, $${k + 6}, $${k + 7})`;
+            values.push(a.channelId, a.programId, a.ruleId, a.period, a.startsAt, a.endsAt, createdBy, priorityOf.get(a.programId) ?? 'normal');
+            const k = j * 8;
+            return `($${k + 1}, 'airing', $${k + 8}, 'scheduled', 'planner', $${k + 2}, $${k + 3}, $${k + 4}, $${k + 5}, $${k + 6}, $${k + 7})`;
           });
           await tx.query(
             `INSERT INTO schedule_entries (channel_id, kind, priority, status, source, program_id, rule_id, period, starts_at, ends_at, created_by) VALUES ${rows.join(',')}`,
