@@ -1,3 +1,4 @@
+import { OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
@@ -40,17 +41,8 @@ export class CreateChannelDto {
   maxDailyMinutes?: number;
 }
 
-export class UpdateChannelDto {
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
-  name?: string;
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => WindowDto)
-  windows?: WindowDto[];
-  @IsOptional() @IsArray() @ArrayMaxSize(400) @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true })
-  daysOff?: string[];
-  @IsOptional() @IsInt() @Min(1) @Max(1440)
-  maxSessionMinutes?: number;
-  @IsOptional() @IsInt() @Min(1) @Max(1440)
-  maxDailyMinutes?: number;
+/** Windows, days off, limits and name may change; the unit and kind of a channel may not. */
+export class UpdateChannelDto extends PartialType(OmitType(CreateChannelDto, ['unitId', 'kind'] as const)) {
   @IsOptional() @IsBoolean()
   active?: boolean;
 }

@@ -1,3 +1,4 @@
+import { OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
@@ -38,22 +39,8 @@ export class CreateProgramDto {
   priority?: 'normal' | 'priority' | 'emergency';
 }
 
-export class UpdateProgramDto {
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(300)
-  title?: string;
-  @IsOptional() @IsString() @MaxLength(5000)
-  description?: string;
-  @IsOptional() @IsUUID()
-  audioAssetId?: string;
-  @IsOptional() @IsISO8601({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/)
-  periodStart?: string;
-  @IsOptional() @IsISO8601({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/)
-  periodEnd?: string;
-  @IsOptional() @IsArray() @ArrayMaxSize(30) @IsString({ each: true }) @Matches(TAG_PATTERN, { each: true })
-  tags?: string[];
-  @IsOptional() @IsIn(['normal', 'priority', 'emergency'])
-  priority?: 'normal' | 'priority' | 'emergency';
-}
+/** Any field of a draft except its owner, series and language. */
+export class UpdateProgramDto extends PartialType(OmitType(CreateProgramDto, ['unitId', 'seriesId', 'language'] as const)) {}
 
 export class ListProgramsQuery {
   @IsOptional() @IsIn(['draft', 'submitted', 'approved', 'retired'])
