@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { EvidenceModule } from './evidence/evidence.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './infrastructure/jobs/jobs.module';
 import { MediaModule } from './media/media.module';
@@ -31,6 +32,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         JobsModule,
         ReplanRequestsModule,
+        EvidenceModule,
         AuditModule,
         AuthModule,
         UnitsModule,

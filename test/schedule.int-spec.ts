@@ -185,4 +185,28 @@ describe('schedules and rebroadcast rules', () => {
     expect(mine.body.rows.map((r: { channelId: string }) => r.channelId)).toEqual([ids.ch15943]);
     expect((await t.http.get(`/api/v1/compliance?unitId=${ids['38']}&from=${PREV.first}&to=${PREV.last}`).set(as('operator.ts'))).status).toBe(404);
   });
+
+  it('stores device play events once and counts a reported play.completed as evidence', async () => {
+    const { EvidenceService } = await import('../src/evidence/evidence.service');
+    const evidence = t.app.get(EvidenceService);
+    // Sơn Điện had two confirmed airings last month; two more were played but nobody confirmed them.
+    const extra = [];
+    for (const day of [PREV.dates[16], PREV.dates[23]]) {
+      const e = await t.http.post(`/api/v1/channels/${ids.ch15944}/entries`).set(as('editor.a')).send({ kind: 'airing', programId: ids.programPrev, startsAt: `${day}T17:00:00+07:00`, endsAt: `${day}T17:01:00+07:00` });
+      extra.push(e.body);
+    }
+    const devices = ['7d8f3c1e-6a2b-4f1d-9e0a-1b2c3d4e5f60', '8e9f4d2f-7b3c-4a2e-8f1b-2c3d4e5f6a71'];
+    const events = extra.flatMap((entry) =>
+      devices.flatMap((deviceId) => [
+        { eventId: `${deviceId.slice(0, 8)}-${entry.id}-s`, deviceId, channelId: ids.ch15944, type: 'play.started' as const, entryId: entry.id, at: new Date(entry.startsAt) },
+        { eventId: `${deviceId.slice(0, 8)}-${entry.id}-c`, deviceId, channelId: ids.ch15944, type: 'play.completed' as const, entryId: entry.id, at: new Date(new Date(entry.startsAt).getTime() + 60_000) },
+      ]),
+    );
+    expect(await evidence.record(events)).toEqual({ accepted: 8, duplicates: 0 });
+    // after an outage the device sends its queue again: nothing is stored twice
+    expect(await evidence.record(events)).toEqual({ accepted: 0, duplicates: 8 });
+    const res = await t.http.get(`/api/v1/compliance?unitId=${ids['38']}&from=${PREV.first}&to=${PREV.last}`).set(as('editor.a'));
+    const cell = res.body.rows.find((r: { channelId: string }) => r.channelId === ids.ch15944);
+    expect(cell).toMatchObject({ status: 'ok', evidenced: { programs: 1, airings: 4 } });
+  });
 });

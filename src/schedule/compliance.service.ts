@@ -43,7 +43,8 @@ export class ComplianceService {
                 END AS period,
                 (r.d->>'minAiringsPerProgram')::int AS need,
                 count(*) AS planned,
-                count(*) FILTER (WHERE e.status = 'aired') AS evidenced
+                -- evidence: an operator's confirmation, or a device's play.completed (unless the operator says missed)
+                count(*) FILTER (WHERE e.status = 'aired' OR e.evidenced_at IS NOT NULL) AS evidenced
            FROM r
            JOIN ch ON ch.path LIKE r.target || '%'
            JOIN schedule_entries e ON e.channel_id = ch.id AND e.status IN ('scheduled', 'aired') AND e.program_id IS NOT NULL

@@ -60,6 +60,10 @@ export class ScheduleEntry {
   @Column({ type: 'text', nullable: true })
   missedReason: string | null;
 
+  /** First play.completed a device reported for this entry (device evidence). */
+  @Column({ type: 'timestamptz', nullable: true })
+  evidencedAt: Date | null;
+
   @Column({ type: 'uuid', nullable: true })
   createdBy: string | null;
 

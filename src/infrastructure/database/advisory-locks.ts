@@ -2,4 +2,5 @@
 export enum AdvisoryLock {
   Migrations = 7_301_001,
   AdminBootstrap = 7_301_002,
+  EvidencePartitions = 7_301_003,
 }
