@@ -125,12 +125,12 @@ async function main() {
       await planning.plan(actor, national, `2027-${mm}-01`, `2027-${mm}-${last}`, false, now);
     }
     await db.query(`SELECT ensure_play_event_partitions('2027-01-01', 12)`);
-    // Seven devices per channel report started + completed for nine airings in ten.
+    // Nine devices per channel report started + completed for nine airings in ten.
     await db.query(
       `INSERT INTO play_events (device_id, event_id, at, type, channel_id, entry_id)
        SELECT md5(e.channel_id::text || d)::uuid, e.id::text || '-' || d || '-' || t.kind, e.starts_at + t.off, t.kind, e.channel_id, e.id
          FROM schedule_entries e
-         CROSS JOIN generate_series(1, 7) d
+         CROSS JOIN generate_series(1, 9) d
          CROSS JOIN (VALUES ('play.started', interval '0'), ('play.completed', interval '1 minute')) t(kind, off)
         WHERE e.status = 'scheduled' AND abs(hashtext(e.id::text)) % 10 <> 0`,
     );

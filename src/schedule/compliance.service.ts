@@ -26,34 +26,41 @@ export class ComplianceService {
       `SELECT c.id, c.name, c.unit_id, u.path, u.timezone FROM channels c JOIN units u ON u.id = c.unit_id WHERE c.active AND c.kind = 'audio' AND u.path LIKE $1 ORDER BY u.path, c.name`,
       [`${unit.path}%`],
     );
-    const counts: Array<{ rule_id: string; channel_id: string; period: string; planned_programs: number; planned_airings: number; evidenced_programs: number; evidenced_airings: number; distinct_programs: number }> = await this.db.query(
-      `WITH ch AS (
-         -- the scoped channels drive the query, so only their entries are read (index on channel, time)
+    // Entries are read once (index on channel, time) with their local time computed once; rule
+    // fields are pulled out of the JSON once per rule, not per row.
+    const counts = await this.db.transaction(async (tx) => {
+      await tx.query(`SET LOCAL work_mem = '64MB'`);
+      const sql = `
+      WITH ch AS (
          SELECT * FROM unnest($1::uuid[], $5::text[], $6::text[]) AS ch(id, path, timezone)
        ), r AS (
-         SELECT r.id, r.definition AS d, t.path AS target FROM rules r JOIN units t ON t.id = r.target_unit_id
+         SELECT r.id, t.path AS target, r.definition->>'period' AS period,
+                (r.definition->'match'->>'seriesId')::uuid AS series_id, r.definition->'match'->>'tag' AS tag,
+                (r.definition->>'minAiringsPerProgram')::int AS need,
+                (r.definition->>'from')::date AS valid_from, (r.definition->>'to')::date AS valid_to,
+                (r.definition->>'from') || '..' || (r.definition->>'to') AS range_key
+           FROM rules r JOIN units t ON t.id = r.target_unit_id
           WHERE r.active AND ($2 LIKE t.path || '%' OR t.path LIKE $2 || '%')
+       ), e AS (
+         SELECT e.channel_id, e.program_id, ch.path, e.starts_at AT TIME ZONE ch.timezone AS local,
+                -- evidence: an operator's confirmation, or a device's play.completed
+                (e.status = 'aired' OR e.evidenced_at IS NOT NULL) AS evidenced
+           FROM ch JOIN schedule_entries e ON e.channel_id = ch.id
+          WHERE e.status IN ('scheduled', 'aired') AND e.program_id IS NOT NULL AND e.starts_at >= $3 AND e.starts_at < $4
        ), per_program AS (
          SELECT r.id AS rule_id, e.channel_id, e.program_id,
-                CASE r.d->>'period'
-                  WHEN 'month' THEN to_char(e.starts_at AT TIME ZONE ch.timezone, 'YYYY-MM')
-                  WHEN 'week' THEN to_char(e.starts_at AT TIME ZONE ch.timezone, 'IYYY-"W"IW')
-                  WHEN 'quarter' THEN to_char(e.starts_at AT TIME ZONE ch.timezone, 'YYYY-"Q"Q')
-                  ELSE (r.d->>'from') || '..' || (r.d->>'to')
+                CASE r.period
+                  WHEN 'month' THEN to_char(e.local, 'YYYY-MM')
+                  WHEN 'week' THEN to_char(e.local, 'IYYY-"W"IW')
+                  WHEN 'quarter' THEN to_char(e.local, 'YYYY-"Q"Q')
+                  ELSE r.range_key
                 END AS period,
-                (r.d->>'minAiringsPerProgram')::int AS need,
-                count(*) AS planned,
-                -- evidence: an operator's confirmation, or a device's play.completed (unless the operator says missed)
-                count(*) FILTER (WHERE e.status = 'aired' OR e.evidenced_at IS NOT NULL) AS evidenced
-           FROM r
-           JOIN ch ON ch.path LIKE r.target || '%'
-           JOIN schedule_entries e ON e.channel_id = ch.id AND e.status IN ('scheduled', 'aired') AND e.program_id IS NOT NULL
-                AND e.starts_at >= $3 AND e.starts_at < $4
+                r.need, count(*) AS planned, count(*) FILTER (WHERE e.evidenced) AS evidenced
+           FROM e
            JOIN programs p ON p.id = e.program_id
-                AND (r.d->'match'->>'seriesId' IS NULL OR p.series_id = (r.d->'match'->>'seriesId')::uuid)
-                AND (r.d->'match'->>'tag' IS NULL OR (r.d->'match'->>'tag') = ANY (p.tags))
-          WHERE (r.d->>'from' IS NULL OR (e.starts_at AT TIME ZONE ch.timezone)::date >= (r.d->>'from')::date)
-            AND (r.d->>'to' IS NULL OR (e.starts_at AT TIME ZONE ch.timezone)::date <= (r.d->>'to')::date)
+           JOIN r ON (r.series_id IS NULL OR p.series_id = r.series_id) AND (r.tag IS NULL OR r.tag = ANY (p.tags))
+                 AND e.path LIKE r.target || '%'
+                 AND (r.valid_from IS NULL OR e.local::date >= r.valid_from) AND (r.valid_to IS NULL OR e.local::date <= r.valid_to)
           GROUP BY 1, 2, 3, 4, 5
        )
        SELECT rule_id, channel_id, period,
@@ -62,9 +69,17 @@ export class ComplianceService {
               count(*) FILTER (WHERE evidenced >= need)::int AS evidenced_programs,
               sum(evidenced)::int AS evidenced_airings,
               count(*)::int AS distinct_programs
-         FROM per_program GROUP BY 1, 2, 3`,
-      [channels.map((c) => c.id), unit.path, zonedInstant(addDays(from, -100), '00:00', unit.timezone), zonedInstant(addDays(to, 100), '00:00', unit.timezone), channels.map((c) => c.path), channels.map((c) => c.timezone)],
-    );
+         FROM per_program GROUP BY 1, 2, 3`;
+      const rows: Array<{ rule_id: string; channel_id: string; period: string; planned_programs: number; planned_airings: number; evidenced_programs: number; evidenced_airings: number; distinct_programs: number }> = await tx.query(sql, [
+        channels.map((c) => c.id),
+        unit.path,
+        zonedInstant(addDays(from, -100), '00:00', unit.timezone),
+        zonedInstant(addDays(to, 100), '00:00', unit.timezone),
+        channels.map((c) => c.path),
+        channels.map((c) => c.timezone),
+      ]);
+      return rows;
+    });
     const byKey = new Map(counts.map((c) => [`${c.rule_id}|${c.channel_id}|${c.period}`, c]));
 
     const rules: Array<{ id: string; name: string; definition: RuleDefinition; target: string }> = await this.db.query(
