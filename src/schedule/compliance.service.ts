@@ -33,7 +33,7 @@ export class ComplianceService {
       const sql = `
       WITH ch AS (
          SELECT * FROM unnest($1::uuid[], $5::text[], $6::text[]) AS ch(id, path, timezone)
-       ), r AS (
+       ), r AS MATERIALIZED (
          SELECT r.id, t.path AS target, r.definition->>'period' AS period,
                 (r.definition->'match'->>'seriesId')::uuid AS series_id, r.definition->'match'->>'tag' AS tag,
                 (r.definition->>'minAiringsPerProgram')::int AS need,
@@ -41,7 +41,8 @@ export class ComplianceService {
                 (r.definition->>'from') || '..' || (r.definition->>'to') AS range_key
            FROM rules r JOIN units t ON t.id = r.target_unit_id
           WHERE r.active AND ($2 LIKE t.path || '%' OR t.path LIKE $2 || '%')
-       ), e AS (
+       ), e AS MATERIALIZED (
+         -- materialised: otherwise PostgreSQL nests programs × channels and reads each channel's entries once per program
          SELECT e.channel_id, e.program_id, ch.path, e.starts_at AT TIME ZONE ch.timezone AS local,
                 -- evidence: an operator's confirmation, or a device's play.completed
                 (e.status = 'aired' OR e.evidenced_at IS NOT NULL) AS evidenced
