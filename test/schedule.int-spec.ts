@@ -209,4 +209,26 @@ describe('schedules and rebroadcast rules', () => {
     const cell = res.body.rows.find((r: { channelId: string }) => r.channelId === ids.ch15944);
     expect(cell).toMatchObject({ status: 'ok', evidenced: { programs: 1, airings: 4 } });
   });
+
+  it('R1 for a whole year across the province: planned month by month, and compliance agrees', async () => {
+    const year = Number(NEXT.key.slice(0, 4)) + 1; // the next calendar year: every slot lies ahead
+    const all = await t.http.post('/api/v1/programs').set(as('editor.a')).send({ title: `Chuyển đổi số năm ${year}`, audioAssetId: ids.audio, seriesId: ids.series, periodStart: `${year}-01-01`, periodEnd: `${year}-12-31` });
+    await t.http.post(`/api/v1/programs/${all.body.id}/submit`).set(as('editor.a')).expect(200);
+    await t.http.post(`/api/v1/programs/${all.body.id}/approve`).set(as('editor.b')).expect(200);
+    const plan = await t.http.post('/api/v1/schedule/plan').set(as('editor.a')).send({ unitId: ids['38'], from: `${year}-01-01`, to: `${year}-12-31` });
+    expect(plan.status).toBe(200);
+    const res = await t.http.get(`/api/v1/compliance?unitId=${ids['38']}&from=${year}-01-01&to=${year}-12-31`).set(as('editor.a'));
+    const rows = res.body.rows as Array<{ channelId: string; period: string; planShort: boolean; planned: { programs: number; airings: number }; status: string }>;
+    for (const ch of [ids.ch15943, ids.ch15944]) {
+      const mine = rows.filter((r) => r.channelId === ch);
+      expect(mine.map((r) => r.period)).toEqual(Array.from({ length: 12 }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`));
+      expect(mine.every((r) => !r.planShort && r.planned.programs === 1 && r.planned.airings === 4 && r.status === 'at_risk')).toBe(true);
+    }
+    // Mường Mìn has one minute on Sunday nights (4 or 5 a month): the months the planner says it
+    // cannot fill are exactly the months compliance reports as short of plan.
+    const tight = rows.filter((r) => r.channelId === ids.ch15945);
+    expect(tight).toHaveLength(12);
+    const explained = (plan.body.shortfalls as Array<{ channelId: string; period: string }>).filter((s) => s.channelId === ids.ch15945).map((s) => s.period);
+    expect(tight.filter((r) => r.planShort).map((r) => r.period)).toEqual(explained);
+  });
 });
