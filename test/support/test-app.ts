@@ -22,7 +22,7 @@ export interface TestApp {
 }
 
 /** The real application on a fresh database and the run's real broker. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, runtimeOverrides: Partial<Runtime> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'bcast-app-'));
   const config = loadConfig({
@@ -41,6 +41,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     tokenSecret: config.TOKEN_SECRET!,
     embedded: { database: false, broker: null },
     stop: async () => undefined,
+    ...runtimeOverrides,
   };
   const app = await createApp(config, runtime, new JsonLogger('error'));
   await app.init();

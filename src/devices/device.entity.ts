@@ -1,0 +1,42 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+/** A player: a Raspberry Pi loudspeaker cluster or LED board, or a vendor's device; one channel. */
+@Entity('devices')
+export class Device {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  channelId: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  kind: 'speaker' | 'led';
+
+  /** sha256 of the device token; the token itself is shown once and never stored. */
+  @Column({ type: 'char', length: 64, select: false })
+  tokenHash: string;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  revokedAt: Date | null;
+
+  @Column({ type: 'double precision', nullable: true })
+  lat: number | null;
+
+  @Column({ type: 'double precision', nullable: true })
+  lng: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  village: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  agentVersion: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,26 @@
+import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ChannelsModule } from '../channels/channels.module';
+import type { AppConfig } from '../infrastructure/config/app-config';
+import { APP_CONFIG } from '../infrastructure/config/config.module';
+import type { Runtime } from '../infrastructure/runtime';
+import { RUNTIME } from '../infrastructure/runtime.module';
+import { DeviceAccessPolicy } from './device-access.policy';
+import { DevicesController } from './devices.controller';
+import { DevicesService } from './devices.service';
+
+@Module({ imports: [ChannelsModule], controllers: [DevicesController], providers: [DevicesService], exports: [DevicesService] })
+export class DevicesModule implements OnApplicationBootstrap {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The embedded broker starts before the database is up; once it is, devices may connect. */
+  onApplicationBootstrap(): void {
+    const broker = this.runtime.embedded.broker;
+    if (broker && this.runtime.mqttCredentials) broker.setPolicy(new DeviceAccessPolicy(this.db, this.runtime.mqttCredentials, this.config.MQTT_TOPIC_PREFIX));
+  }
+}

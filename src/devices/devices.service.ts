@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../auth/actor';
+import { AuditService } from '../audit/audit.service';
+import { ChannelsService } from '../channels/channels.service';
+import { AppError } from '../infrastructure/http/app-error';
+import { Device } from './device.entity';
+import { newDeviceToken } from './device-token';
+
+const DEVICE_NOT_FOUND = { vi: 'thiết bị', en: 'device' };
+
+export interface RegisterDevice {
+  name: string;
+  kind: 'speaker' | 'led';
+  lat?: number;
+  lng?: number;
+  village?: string;
+}
+
+/** The device registry: a token is returned once, only its hash is kept; rotate and revoke. */
+@Injectable()
+export class DevicesService {
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly channels: ChannelsService, private readonly audit: AuditService) {}
+
+  async register(actor: Actor, channelId: string, dto: RegisterDevice): Promise<{ device: Device; token: string }> {
+    const channel = await this.channels.get(actor, channelId);
+    const { token, hash } = newDeviceToken();
+    const device = await this.db.transaction(async (tx) => {
+      const saved = await tx.save(Device, tx.create(Device, { channelId: channel.id, name: dto.name.trim(), kind: dto.kind, tokenHash: hash, lat: dto.lat ?? null, lng: dto.lng ?? null, village: dto.village ?? null }));
+      const { tokenHash: _, ...plain } = saved;
+      await this.audit.record(tx, actor, { action: 'device.register', entityType: 'device', entityId: saved.id, unitPath: channel.unitPath, changes: { after: plain } });
+      return tx.findOneByOrFail(Device, { id: saved.id });
+    });
+    return { device, token };
+  }
+
+  async get(actor: Actor, id: string): Promise<Device & { unitPath: string }> {
+    const device = await this.db.getRepository(Device).findOneBy({ id });
+    if (!device) throw AppError.notFound(DEVICE_NOT_FOUND);
+    const channel = await this.channels.get(actor, device.channelId).catch(() => {
+      throw AppError.notFound(DEVICE_NOT_FOUND);
+    });
+    return Object.assign(device, { unitPath: channel.unitPath });
+  }
+
+  async list(actor: Actor, channelId: string): Promise<Device[]> {
+    const channel = await this.channels.get(actor, channelId);
+    return this.db.getRepository(Device).find({ where: { channelId: channel.id }, order: { name: 'ASC' } });
+  }
+
+  /** A new token; the old one stops working at once (broker and HTTP). */
+  async rotate(actor: Actor, id: string): Promise<{ device: Device; token: string }> {
+    const device = await this.get(actor, id);
+    const { token, hash } = newDeviceToken();
+    await this.db.transaction(async (tx) => {
+      await tx.update(Device, { id }, { tokenHash: hash, revokedAt: null });
+      await this.audit.record(tx, actor, { action: 'device.rotate', entityType: 'device', entityId: id, unitPath: device.unitPath, changes: { tokenRotated: true } });
+    });
+    return { device: await this.db.getRepository(Device).findOneByOrFail({ id }), token };
+  }
+
+  async revoke(actor: Actor, id: string): Promise<Device> {
+    const device = await this.get(actor, id);
+    await this.db.transaction(async (tx) => {
+      await tx.update(Device, { id }, { revokedAt: new Date() });
+      await this.audit.record(tx, actor, { action: 'device.revoke', entityType: 'device', entityId: id, unitPath: device.unitPath, changes: { revoked: true } });
+    });
+    return this.db.getRepository(Device).findOneByOrFail({ id });
+  }
+}

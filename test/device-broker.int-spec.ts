@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { connectAsync, MqttClient } from 'mqtt';
+import { ServerOnlyAccessPolicy } from '../src/infrastructure/mqtt/broker-access-policy';
+import { EmbeddedBrokerHandle, startEmbeddedBroker } from '../src/infrastructure/mqtt/embedded-broker';
+import { ADMIN, startTestApp, TestApp } from './support/test-app';
+
+/** Device registry and the embedded broker's ACL (PROTOCOL.md): a device may read only its own
+ *  topics and its channel's alert, and publish only its own events and status. */
+describe('devices on the embedded broker', () => {
+  let t: TestApp;
+  let broker: EmbeddedBrokerHandle;
+  const server = { username: 'bcast-server', password: randomBytes(16).toString('hex') };
+  const ids: Record<string, string> = {};
+  const tokens: Record<string, string> = {};
+  const clients: MqttClient[] = [];
+  let admin: string;
+  const as = () => ({ Authorization: `Bearer ${admin}` });
+  const connect = async (username: string, password: string) => {
+    const c = await connectAsync(broker.url, { username, password, reconnectPeriod: 0, connectTimeout: 5000, protocolVersion: 4 });
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    broker = await startEmbeddedBroker(0, new ServerOnlyAccessPolicy(server.username, server.password), '127.0.0.1');
+    t = await startTestApp({ MQTT_URL: broker.url }, { mqttUrl: broker.url, mqttCredentials: server, embedded: { database: false, broker } });
+    admin = await t.login(ADMIN.username, ADMIN.password);
+    await t.http.post('/api/v1/units/import').set(as()).set('Content-Type', 'text/csv').send('code,name,kind,parent_code\n38,Tỉnh,province,\n1,Xã A,commune,38\n2,Xã B,commune,38\n');
+    for (const u of (await t.http.get('/api/v1/units').set(as())).body.items) ids[u.code] = u.id;
+    for (const code of ['1', '2']) {
+      ids[`ch${code}`] = (await t.http.post('/api/v1/channels').set(as()).send({ unitId: ids[code], name: `Đài ${code}`, kind: 'audio', windows: [] })).body.id;
+      const res = await t.http.post(`/api/v1/channels/${ids[`ch${code}`]}/devices`).set(as()).send({ name: `Cụm loa ${code}`, kind: 'speaker', lat: 20.2, lng: 104.9, village: 'Bản Khạn' });
+      expect(res.status).toBe(201);
+      expect(res.body.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(res.body.device).not.toHaveProperty('tokenHash');
+      ids[`dev${code}`] = res.body.device.id;
+      tokens[code] = res.body.token;
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.endAsync().catch(() => undefined)));
+    await t?.close();
+    await broker?.stop();
+  });
+
+  it('keeps only a hash of the token', async () => {
+    const { DataSource } = await import('typeorm');
+    const [row] = await t.app.get(DataSource).query(`SELECT token_hash FROM devices WHERE id = $1`, [ids.dev1]);
+    expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.token_hash).not.toContain(tokens['1']);
+  });
+
+  it('lets a device in with its token, and refuses wrong tokens and strangers', async () => {
+    await connect(ids.dev1, tokens['1']);
+    await expect(connect(ids.dev1, tokens['2'])).rejects.toThrow(/Bad username or password/);
+    await expect(connect('someone', 'anything')).rejects.toThrow(/Bad username or password/);
+  });
+
+  it('grants a device its own topics and its channel’s alert, and refuses another device’s', async () => {
+    const a = await connect(ids.dev1, tokens['1']);
+    const outcome = async (topic: string) => a.subscribeAsync(topic, { qos: 1 }).then((g) => `granted ${g[0].qos}`, (e: Error) => `refused: ${e.message}`);
+    expect(await outcome(`bcast/v1/devices/${ids.dev1}/playlist`)).toBe('granted 1');
+    expect(await outcome(`bcast/v1/devices/${ids.dev1}/commands`)).toBe('granted 1');
+    expect(await outcome(`bcast/v1/channels/${ids.ch1}/alert`)).toBe('granted 1');
+    for (const forbidden of [`bcast/v1/devices/${ids.dev2}/playlist`, `bcast/v1/channels/${ids.ch2}/alert`, 'bcast/v1/#', 'bcast/v1/devices/+/playlist']) {
+      expect(await outcome(forbidden)).toMatch(/^refused/);
+    }
+  });
+
+  it('delivers a device’s own events to the service, never events published under another device', async () => {
+    const svc = await connect(server.username, server.password);
+    const seen: string[] = [];
+    svc.on('message', (topic) => seen.push(topic));
+    await svc.subscribeAsync('bcast/v1/devices/+/events', { qos: 1 });
+    const a = await connect(ids.dev1, tokens['1']);
+    await a.publishAsync(`bcast/v1/devices/${ids.dev1}/events`, JSON.stringify([{ eventId: 'e1' }]), { qos: 1 });
+    a.publish(`bcast/v1/devices/${ids.dev2}/events`, JSON.stringify([{ eventId: 'forged' }]), { qos: 0 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(seen).toEqual([`bcast/v1/devices/${ids.dev1}/events`]);
+  });
+
+  it('a revoked device is refused; a rotated token replaces the old one at once', async () => {
+    await t.http.post(`/api/v1/devices/${ids.dev1}/revoke`).set(as()).expect(200);
+    await expect(connect(ids.dev1, tokens['1'])).rejects.toThrow(/Bad username or password/);
+    const rotated = await t.http.post(`/api/v1/devices/${ids.dev2}/token`).set(as());
+    expect(rotated.status).toBe(200);
+    await expect(connect(ids.dev2, tokens['2'])).rejects.toThrow(/Bad username or password/);
+    await connect(ids.dev2, rotated.body.token);
+  });
+
+  it('names bad fields and hides other communes’ channels', async () => {
+    const bad = await t.http.post(`/api/v1/channels/${ids.ch1}/devices`).set(as()).send({ name: '', kind: 'radio', lat: 200 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields.map((f: { field: string }) => f.field).sort()).toEqual(['kind', 'lat', 'name']);
+    await t.http.post('/api/v1/users').set(as()).send({ username: 'op.a', displayName: 'A', password: 'mat-khau-dai-du', role: 'operator', unitId: ids['1'] }).expect(201);
+    const op = await t.login('op.a', 'mat-khau-dai-du');
+    expect((await t.http.post(`/api/v1/channels/${ids.ch2}/devices`).set({ Authorization: `Bearer ${op}` }).send({ name: 'X', kind: 'led' })).status).toBe(404);
+    expect((await t.http.post(`/api/v1/devices/${ids.dev2}/revoke`).set({ Authorization: `Bearer ${op}` })).status).toBe(404);
+  });
+});
