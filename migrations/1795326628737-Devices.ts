@@ -21,6 +21,8 @@ export class Devices1795326628737 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX devices_channel_idx ON devices (channel_id)`);
+    // HTTP requests carry only the token: it is found by its hash.
+    await q.query(`CREATE UNIQUE INDEX devices_token_hash_key ON devices (token_hash)`);
   }
 
   public async down(q: QueryRunner): Promise<void> {

@@ -98,3 +98,72 @@ describe('devices on the embedded broker', () => {
     expect((await t.http.post(`/api/v1/devices/${ids.dev2}/revoke`).set({ Authorization: `Bearer ${op}` })).status).toBe(404);
   });
 });
+
+/** The HTTP side of the protocol for devices: events (idempotent) and media, with device tokens. */
+describe('devices over HTTP', () => {
+  let t: TestApp;
+  let admin: string;
+  const ids: Record<string, string> = {};
+  const tokens: Record<string, string> = {};
+  const dev = (code: string) => ({ Authorization: `Bearer ${tokens[code]}` });
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.login(ADMIN.username, ADMIN.password);
+    const as = { Authorization: `Bearer ${admin}` };
+    await t.http.post('/api/v1/units/import').set(as).set('Content-Type', 'text/csv').send('code,name,kind,parent_code\n38,Tỉnh,province,\n1,Xã A,commune,38\n2,Xã B,commune,38\n');
+    for (const u of (await t.http.get('/api/v1/units').set(as)).body.items) ids[u.code] = u.id;
+    for (const code of ['1', '2']) {
+      ids[`ch${code}`] = (await t.http.post('/api/v1/channels').set(as).send({ unitId: ids[code], name: `Đài ${code}`, kind: 'audio', windows: [] })).body.id;
+      const res = await t.http.post(`/api/v1/channels/${ids[`ch${code}`]}/devices`).set(as).send({ name: `Cụm loa ${code}`, kind: 'speaker' });
+      ids[`dev${code}`] = res.body.device.id;
+      tokens[code] = res.body.token;
+      ids[`entry${code}`] = (await t.http.post(`/api/v1/channels/${ids[`ch${code}`]}/entries`).set(as).send({ kind: 'announcement', title: 'Thông báo', startsAt: '2026-01-05T17:00:00+07:00', endsAt: '2026-01-05T17:05:00+07:00' })).body.id;
+    }
+  });
+  afterAll(() => t?.close());
+
+  const event = (i: number, extra: Record<string, unknown> = {}) => ({ eventId: `evt-${i}`, deviceId: ids.dev1, type: 'play.completed', entryId: ids.entry1, at: '2026-01-05T17:05:00+07:00', ...extra });
+
+  it('stores events once: a re-sent batch counts as duplicates', async () => {
+    const batch = [event(1), event(2, { type: 'play.started', at: '2026-01-05T17:00:00+07:00' })];
+    const first = await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).send(batch);
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ accepted: 2, duplicates: 0 });
+    expect((await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).send(batch)).body).toEqual({ accepted: 0, duplicates: 2 });
+    const { DataSource } = await import('typeorm');
+    const [entry] = await t.app.get(DataSource).query(`SELECT evidenced_at FROM schedule_entries WHERE id = $1`, [ids.entry1]);
+    expect(entry.evidenced_at).not.toBeNull();
+  });
+
+  it('a device cannot post as another device, nor evidence another channel’s entry', async () => {
+    expect((await t.http.post(`/api/v1/devices/${ids.dev2}/events`).set(dev('1')).send([event(3)])).body.code).toBe('NOT_YOUR_DEVICE');
+    const forged = await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).send([event(4, { entryId: ids.entry2 })]);
+    expect(forged.body).toEqual({ accepted: 1, duplicates: 0 });
+    const { DataSource } = await import('typeorm');
+    const [entry] = await t.app.get(DataSource).query(`SELECT evidenced_at FROM schedule_entries WHERE id = $1`, [ids.entry2]);
+    expect(entry.evidenced_at).toBeNull();
+    const person = await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set({ Authorization: `Bearer ${admin}` }).send([event(5)]);
+    expect(person.status).toBe(403);
+    expect(person.body.code).toBe('DEVICE_ONLY');
+    expect((await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set({ Authorization: 'Bearer not-a-real-device-token' }).send([event(6)])).status).toBe(401);
+  });
+
+  it('names each bad event by its position, stores none of the batch, and caps the batch size', async () => {
+    const res = await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).send([event(7), { ...event(8), type: 'play.exploded', at: 'yesterday' }, { ...event(9), deviceId: ids.dev2 }]);
+    expect(res.status).toBe(400);
+    expect(res.body.fields.map((f: { field: string }) => f.field)).toEqual(['1.type', '1.at', '2.deviceId']);
+    const again = await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).send([event(7)]);
+    expect(again.body).toEqual({ accepted: 1, duplicates: 0 }); // event 7 was not stored by the refused batch
+    const huge = await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).send(Array.from({ length: 1001 }, (_, i) => event(100 + i)));
+    expect(huge.status).toBe(413);
+    expect(huge.body.code).toBe('TOO_MANY_EVENTS');
+  });
+
+  it('lets a device download media with its token, and refuses a revoked one', async () => {
+    const missing = await t.http.get(`/api/v1/media/${'a'.repeat(64)}`).set(dev('2'));
+    expect(missing.status).toBe(404); // authenticated, the file just does not exist
+    await t.http.post(`/api/v1/devices/${ids.dev2}/revoke`).set({ Authorization: `Bearer ${admin}` }).expect(200);
+    expect((await t.http.get(`/api/v1/media/${'a'.repeat(64)}`).set(dev('2'))).status).toBe(401);
+  });
+});

@@ -5,7 +5,8 @@ import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { AppError } from '../infrastructure/http/app-error';
 import { Actor } from './actor';
-import { PUBLIC_KEY, ROLES_KEY } from './decorators';
+import { hashDeviceToken } from '../devices/device-token';
+import { DEVICE_KEY, DevicePrincipal, PUBLIC_KEY, ROLES_KEY } from './decorators';
 import type { Role } from './role';
 import { TokenService } from './token.service';
 
@@ -21,10 +22,19 @@ export class AuthGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    const req = ctx.switchToHttp().getRequest<Request & { actor?: Actor }>();
+    const req = ctx.switchToHttp().getRequest<Request & { actor?: Actor; device?: DevicePrincipal }>();
     const header = req.headers.authorization;
     if (!header) throw new AppError('UNAUTHENTICATED');
     const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const deviceAccess = this.reflector.getAllAndOverride<'only' | 'also' | undefined>(DEVICE_KEY, targets);
+    // A device token has no dots; a person's token is a JWT.
+    if (deviceAccess && match && !match[1].includes('.')) {
+      const [device] = await this.db.query(`SELECT id, channel_id FROM devices WHERE token_hash = $1 AND revoked_at IS NULL`, [hashDeviceToken(match[1])]);
+      if (!device) throw new AppError('INVALID_TOKEN');
+      req.device = { id: device.id, channelId: device.channel_id };
+      return true;
+    }
+    if (deviceAccess === 'only') throw new AppError('DEVICE_ONLY');
     const claims = match ? this.tokens.verify(match[1]) : null;
     if (!claims) throw new AppError('INVALID_TOKEN');
 

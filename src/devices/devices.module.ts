@@ -7,10 +7,11 @@ import { APP_CONFIG } from '../infrastructure/config/config.module';
 import type { Runtime } from '../infrastructure/runtime';
 import { RUNTIME } from '../infrastructure/runtime.module';
 import { DeviceAccessPolicy } from './device-access.policy';
+import { DeviceEventsController } from './device-events.controller';
 import { DevicesController } from './devices.controller';
 import { DevicesService } from './devices.service';
 
-@Module({ imports: [ChannelsModule], controllers: [DevicesController], providers: [DevicesService], exports: [DevicesService] })
+@Module({ imports: [ChannelsModule], controllers: [DevicesController, DeviceEventsController], providers: [DevicesService], exports: [DevicesService] })
 export class DevicesModule implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly db: DataSource,

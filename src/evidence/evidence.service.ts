@@ -34,12 +34,12 @@ export class EvidenceService implements OnApplicationBootstrap {
   async record(events: PlayEvent[]): Promise<{ accepted: number; duplicates: number }> {
     if (!events.length) return { accepted: 0, duplicates: 0 };
     return this.db.transaction(async (tx) => {
-      const inserted = returnedRows<{ entry_id: string | null; type: string; at: Date }>(
+      const inserted = returnedRows<{ entry_id: string | null; channel_id: string; type: string; at: Date }>(
         await tx.query(
           `INSERT INTO play_events (device_id, event_id, at, type, channel_id, entry_id, playlist_version, detail)
            SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::uuid[], $6::uuid[], $7::int[], $8::jsonb[])
            ON CONFLICT DO NOTHING
-           RETURNING entry_id, type, at`,
+           RETURNING entry_id, channel_id, type, at`,
           [
             events.map((e) => e.deviceId),
             events.map((e) => e.eventId),
@@ -54,11 +54,12 @@ export class EvidenceService implements OnApplicationBootstrap {
       );
       const completed = inserted.filter((r) => r.type === 'play.completed' && r.entry_id);
       if (completed.length) {
+        // Only an entry of the reporting device's own channel can be evidenced by it.
         await tx.query(
           `UPDATE schedule_entries e SET evidenced_at = LEAST(COALESCE(e.evidenced_at, c.at), c.at), updated_at = now()
-             FROM (SELECT entry_id, min(at) AS at FROM unnest($1::uuid[], $2::timestamptz[]) AS x(entry_id, at) GROUP BY entry_id) c
-            WHERE e.id = c.entry_id`,
-          [completed.map((r) => r.entry_id), completed.map((r) => r.at)],
+             FROM (SELECT entry_id, channel_id, min(at) AS at FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS x(entry_id, channel_id, at) GROUP BY 1, 2) c
+            WHERE e.id = c.entry_id AND e.channel_id = c.channel_id`,
+          [completed.map((r) => r.entry_id), completed.map((r) => r.channel_id), completed.map((r) => r.at)],
         );
       }
       return { accepted: inserted.length, duplicates: events.length - inserted.length };

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
+import { DeviceAccess } from '../auth/decorators';
 import { AppError } from '../infrastructure/http/app-error';
 import { MediaStore } from '../infrastructure/storage/media-store';
 
@@ -14,6 +15,7 @@ export class MediaFilesController {
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly store: MediaStore) {}
 
   @Get(':sha256')
+  @DeviceAccess()
   @ApiOperation({ operationId: 'downloadMedia', summary: 'Tệp đã xử lý theo sha256 (hỗ trợ Range, ETag)' })
   async download(@Param('sha256') sha256: string, @Res() res: Response): Promise<void> {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw AppError.notFound({ vi: 'tệp media', en: 'media file' });

@@ -40,6 +40,9 @@ export const ERROR_CATALOG = {
   PROGRAM_NOT_SCHEDULABLE: { status: 409, vi: 'Chỉ xếp lịch được chương trình đã duyệt và có âm thanh đã xử lý xong', en: 'Only approved programs with ready audio can be scheduled' },
   ENTRY_STATE: { status: 409, vi: 'Mục lịch phát {status}, không xác nhận được', en: 'The entry is {status} and cannot be confirmed' },
   ENTRY_NOT_STARTED: { status: 409, vi: 'Chưa đến giờ phát, chưa xác nhận được', en: 'The entry has not started yet' },
+  DEVICE_ONLY: { status: 403, vi: 'Chỉ thiết bị được gọi địa chỉ này', en: 'Only devices may call this' },
+  NOT_YOUR_DEVICE: { status: 403, vi: 'Thiết bị chỉ được gửi dữ liệu của chính mình', en: 'A device may only send its own data' },
+  TOO_MANY_EVENTS: { status: 413, vi: 'Mỗi lần gửi tối đa {limit} sự kiện', en: 'At most {limit} events per request' },
   SERVICE_UNAVAILABLE: { status: 503, vi: 'Dịch vụ tạm thời không sẵn sàng', en: 'Service temporarily unavailable' },
   INTERNAL: { status: 500, vi: 'Lỗi hệ thống, đã ghi nhận mã {requestId}', en: 'Internal error, logged as {requestId}' },
 } as const;
