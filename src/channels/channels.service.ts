@@ -70,6 +70,6 @@ export class ChannelsService {
 function checkWindows(windows: WindowDto[]): void {
   const bad = windows.findIndex((w) => minutesOf(w.end) <= minutesOf(w.start));
   if (bad >= 0) {
-    throw new AppError('VALIDATION_FAILED', {}, [{ field: `windows.${bad}`, codes: ['windowOrder'], message: `windows.${bad}: giờ kết thúc phải sau giờ bắt đầu`, messageEn: `windows.${bad}: end must be after start` }]);
+    throw AppError.field(`windows.${bad}`, 'windowOrder', 'giờ kết thúc phải sau giờ bắt đầu', 'end must be after start');
   }
 }

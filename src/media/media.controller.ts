@@ -77,7 +77,7 @@ export class MediaController {
   ) {
     if (!file) throw new AppError('FILE_REQUIRED', { field: 'file' });
     if (idempotencyKey !== undefined && !/^[\w.:-]{8,128}$/.test(idempotencyKey)) {
-      throw new AppError('VALIDATION_FAILED', {}, [{ field: 'Idempotency-Key', codes: ['matches'], message: 'Idempotency-Key: 8–128 ký tự chữ, số, . _ : -' }]);
+      throw AppError.field('Idempotency-Key', 'matches', '8–128 ký tự chữ, số, . _ : -', '8–128 letters, digits, . _ : -');
     }
     const { asset, created } = await this.media.uploadAudio(actor, { path: file.path, originalName: Buffer.from(file.originalname, 'latin1').toString('utf8'), size: file.size }, { ...dto, idempotencyKey });
     if (!created) res.status(200); // the same Idempotency-Key again: the first upload's asset
@@ -101,7 +101,7 @@ export class MediaController {
   @ApiOperation({ operationId: 'uploadDisplayMedia', summary: 'Ảnh (PNG, JPEG, WebP) hoặc video cho bảng LED, dựng theo kích thước bảng (202)' })
   async uploadDisplay(@CurrentActor() actor: Actor, @UploadedFile() file: { path: string; originalname: string; size: number } | undefined, @Body() dto: BoardSizeDto) {
     if (!file) throw new AppError('FILE_REQUIRED', { field: 'file' });
-    if (dto.width % 2 || dto.height % 2) throw new AppError('VALIDATION_FAILED', {}, [{ field: 'width', codes: ['even'], message: 'width, height: phải là số chẵn', messageEn: 'width, height: must be even' }]);
+    if (dto.width % 2 || dto.height % 2) throw AppError.field('width', 'even', 'width và height phải là số chẵn', 'width and height must be even');
     const board = { width: dto.width, height: dto.height, displayMs: dto.displayMs ?? 10_000 };
     return this.display.upload(actor, { path: file.path, originalName: Buffer.from(file.originalname, 'latin1').toString('utf8'), size: file.size }, board, dto);
   }

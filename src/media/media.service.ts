@@ -47,7 +47,7 @@ export class MediaService {
     let handedOver = false;
     try {
       const unitId = opts.unitId ?? actor.unitId;
-      if (!unitId) throw new AppError('VALIDATION_FAILED', {}, [{ field: 'unitId', codes: ['isDefined'], message: 'unitId: là bắt buộc', messageEn: 'unitId: is required' }]);
+      if (!unitId) throw AppError.field('unitId', 'isDefined', 'là bắt buộc', 'is required');
       const unit = await this.units.get(actor, unitId);
       if (opts.idempotencyKey) {
         const existing = await this.db.getRepository(MediaAsset).findOneBy({ createdBy: actor.id, idempotencyKey: opts.idempotencyKey });
@@ -92,7 +92,7 @@ export class MediaService {
   async speak(actor: Actor, text: string, opts: { voice?: string; unitId?: string; title?: string }): Promise<MediaAsset> {
     const voice = opts.voice ?? this.speech.voices[0];
     if (!this.speech.voices.includes(voice)) {
-      throw new AppError('VALIDATION_FAILED', {}, [{ field: 'voice', codes: ['isIn'], message: `voice: phải là một trong các giá trị: ${this.speech.voices.join(', ')}`, messageEn: `voice: must be one of: ${this.speech.voices.join(', ')}` }]);
+      throw AppError.field('voice', 'isIn', `phải là một trong các giá trị: ${this.speech.voices.join(', ')}`, `must be one of: ${this.speech.voices.join(', ')}`);
     }
     const unitId = opts.unitId ?? actor.unitId;
     if (unitId) await this.units.get(actor, unitId); // scope first: nothing is synthesized for a unit out of reach

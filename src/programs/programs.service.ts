@@ -152,7 +152,7 @@ export class ProgramsService {
 
   private checkPeriod(start?: string, end?: string): void {
     if (start && end && end < start) {
-      throw new AppError('VALIDATION_FAILED', {}, [{ field: 'periodEnd', codes: ['periodOrder'], message: 'periodEnd: phải sau hoặc bằng periodStart', messageEn: 'periodEnd: must not be before periodStart' }]);
+      throw AppError.field('periodEnd', 'periodOrder', 'phải sau hoặc bằng periodStart', 'must not be before periodStart');
     }
   }
 }

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
-import { AppError } from '../infrastructure/http/app-error';
 import { UnitsService } from '../units/units.service';
+import { checkDateRange } from './date-range';
 import { ComplianceRow, complianceStatus } from './compliance';
 import { addDays, zonedInstant } from './planner/local-time';
 import { periodInstances, RuleDefinition } from './planner/rule-definition';
@@ -18,8 +18,7 @@ export class ComplianceService {
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly units: UnitsService) {}
 
   async report(actor: Actor, unitId: string, from: string, to: string, now = new Date()): Promise<{ rows: ComplianceRow[]; summary: Record<string, number> }> {
-    if (to < from) throw new AppError('VALIDATION_FAILED', {}, [{ field: 'to', codes: ['order'], message: 'to: phải sau hoặc bằng from', messageEn: 'to: must not be before from' }]);
-    if (addDays(from, 800) < to) throw new AppError('VALIDATION_FAILED', {}, [{ field: 'to', codes: ['range'], message: 'to: tối đa 800 ngày', messageEn: 'to: at most 800 days' }]);
+    checkDateRange(from, to, 800);
     const unit = await this.units.get(actor, unitId);
 
     const channels: Array<{ id: string; name: string; unit_id: string; path: string; timezone: string }> = await this.db.query(

@@ -29,10 +29,10 @@ export class EntriesService {
     const channel = await this.channels.get(actor, channelId);
     const startsAt = new Date(dto.startsAt);
     const endsAt = new Date(dto.endsAt);
-    if (endsAt <= startsAt) throw fieldError('endsAt', 'phải sau startsAt', 'must be after startsAt');
-    if (endsAt.getTime() - startsAt.getTime() > MAX_ENTRY_MS) throw fieldError('endsAt', 'một mục lịch phát dài tối đa 24 giờ', 'an entry lasts at most 24 hours');
-    if (dto.kind === 'airing' && !dto.programId) throw fieldError('programId', 'là bắt buộc với lượt phát chương trình', 'is required for an airing');
-    if (dto.kind === 'relay' && !dto.streamUrl) throw fieldError('streamUrl', 'là bắt buộc với tiếp âm', 'is required for a relay');
+    if (endsAt <= startsAt) throw AppError.field('endsAt', 'schedule', 'phải sau startsAt', 'must be after startsAt');
+    if (endsAt.getTime() - startsAt.getTime() > MAX_ENTRY_MS) throw AppError.field('endsAt', 'schedule', 'một mục lịch phát dài tối đa 24 giờ', 'an entry lasts at most 24 hours');
+    if (dto.kind === 'airing' && !dto.programId) throw AppError.field('programId', 'schedule', 'là bắt buộc với lượt phát chương trình', 'is required for an airing');
+    if (dto.kind === 'relay' && !dto.streamUrl) throw AppError.field('streamUrl', 'schedule', 'là bắt buộc với tiếp âm', 'is required for a relay');
     if (dto.programId && !(await this.programs.isSchedulable(dto.programId))) throw new AppError('PROGRAM_NOT_SCHEDULABLE');
     if (dto.programId) await this.programs.get(actor, dto.programId); // readable from this actor's scope
     return this.db.transaction(async (tx) => {
@@ -88,7 +88,7 @@ export class EntriesService {
 
   /** The operator says whether an entry was broadcast; confirmations count as evidence. */
   async confirm(actor: Actor, id: string, outcome: 'aired' | 'missed', reason: string | undefined, now = new Date()): Promise<ScheduleEntry> {
-    if (outcome === 'missed' && !reason) throw fieldError('reason', 'cần nêu lý do không phát được', 'is required when missed');
+    if (outcome === 'missed' && !reason) throw AppError.field('reason', 'schedule', 'cần nêu lý do không phát được', 'is required when missed');
     return this.db.transaction(async (tx) => {
       await tx.query('SELECT 1 FROM schedule_entries WHERE id = $1 FOR UPDATE', [id]);
       const entry = await tx.findOneBy(ScheduleEntry, { id });
@@ -120,8 +120,4 @@ export class EntriesService {
       return after;
     });
   }
-}
-
-function fieldError(field: string, vi: string, en: string): AppError {
-  return new AppError('VALIDATION_FAILED', {}, [{ field, codes: ['schedule'], message: `${field}: ${vi}`, messageEn: `${field}: ${en}` }]);
 }

@@ -5,6 +5,7 @@ import { Actor, SYSTEM_ACTOR } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { AppError } from '../infrastructure/http/app-error';
 import { UnitsService } from '../units/units.service';
+import { checkDateRange } from './date-range';
 import { addDays, zonedInstant } from './planner/local-time';
 import { plan, PlanChannel, PlanProgram, PlanRule, Shortfall } from './planner/planner';
 import type { RuleDefinition } from './planner/rule-definition';
@@ -27,8 +28,7 @@ export class PlanningService {
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly units: UnitsService, private readonly audit: AuditService) {}
 
   async plan(actor: Actor, unitId: string, from: string, to: string, dryRun: boolean, now = new Date()): Promise<PlanReport> {
-    if (to < from) throw new AppError('VALIDATION_FAILED', {}, [{ field: 'to', codes: ['order'], message: 'to: phải sau hoặc bằng from', messageEn: 'to: must not be before from' }]);
-    if (addDays(from, 400) < to) throw new AppError('VALIDATION_FAILED', {}, [{ field: 'to', codes: ['range'], message: 'to: lập lịch tối đa 400 ngày một lần', messageEn: 'to: at most 400 days at once' }]);
+    checkDateRange(from, to, 400);
     const unit = await this.units.get(actor, unitId);
 
     const channelRows: Array<{ id: string; name: string; windows: PlanChannel['windows']; days_off: string[]; max_session_minutes: number | null; max_daily_minutes: number | null; path: string; timezone: string }> = await this.db.query(

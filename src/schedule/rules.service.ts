@@ -39,12 +39,12 @@ export class RulesService {
       if (!series) throw AppError.notFound(SERIES_NOT_FOUND);
       ownerId = series.unitId;
       if (dto.definition?.match?.seriesId && dto.definition.match.seriesId !== series.id) {
-        throw new AppError('VALIDATION_FAILED', {}, [{ field: 'definition.match.seriesId', codes: ['seriesMismatch'], message: 'definition.match.seriesId: phải là chuyên mục của quy định', messageEn: 'definition.match.seriesId: must be the rule’s series' }]);
+        throw AppError.field('definition.match.seriesId', 'seriesMismatch', 'phải là chuyên mục của quy định', 'must be the rule’s series');
       }
       dto.definition = { ...dto.definition, match: { ...dto.definition.match, seriesId: series.id } };
     }
     this.check(dto.definition);
-    if (!ownerId) throw new AppError('VALIDATION_FAILED', {}, [{ field: 'unitId', codes: ['isDefined'], message: 'unitId: cần seriesId hoặc unitId', messageEn: 'unitId: seriesId or unitId is required' }]);
+    if (!ownerId) throw AppError.field('unitId', 'isDefined', 'cần seriesId hoặc unitId', 'seriesId or unitId is required');
     const owner = await this.units.get(actor, ownerId);
     const target = await this.units.get(actor, dto.targetUnitId ?? owner.id);
     if (!target.path.startsWith(owner.path)) throw new AppError('OUT_OF_SCOPE');

@@ -21,6 +21,11 @@ export class AppError extends Error {
     this.status = ERROR_CATALOG[code].status;
   }
 
+  /** A 400 about one field: `field: <vi>` / `field: <en>`. */
+  static field(field: string, code: string, vi: string, en: string): AppError {
+    return new AppError('VALIDATION_FAILED', {}, [{ field, codes: [code], message: `${field}: ${vi}`, messageEn: `${field}: ${en}` }]);
+  }
+
   static notFound(what: { vi: string; en: string }): AppError {
     return new AppError('NOT_FOUND', { what });
   }

@@ -79,7 +79,7 @@ export class DisplayMediaService {
 
   private unitOf(actor: Actor, unitId?: string): string {
     const id = unitId ?? actor.unitId;
-    if (!id) throw new AppError('VALIDATION_FAILED', {}, [{ field: 'unitId', codes: ['isDefined'], message: 'unitId: là bắt buộc', messageEn: 'unitId: is required' }]);
+    if (!id) throw AppError.field('unitId', 'isDefined', 'là bắt buộc', 'is required');
     return id;
   }
 
