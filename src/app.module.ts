@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { DevicesModule } from './devices/devices.module';
+import { DistributionModule } from './distribution/distribution.module';
 import { EvidenceModule } from './evidence/evidence.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './infrastructure/jobs/jobs.module';
@@ -43,6 +44,7 @@ export class AppModule {
         ChannelsModule,
         BroadcastScheduleModule,
         DevicesModule,
+        DistributionModule,
         HealthModule,
       ],
     };

@@ -59,10 +59,10 @@ describe('devices on the embedded broker', () => {
   it('grants a device its own topics and its channel’s alert, and refuses another device’s', async () => {
     const a = await connect(ids.dev1, tokens['1']);
     const outcome = async (topic: string) => a.subscribeAsync(topic, { qos: 1 }).then((g) => `granted ${g[0].qos}`, (e: Error) => `refused: ${e.message}`);
-    expect(await outcome(`bcast/v1/devices/${ids.dev1}/playlist`)).toBe('granted 1');
-    expect(await outcome(`bcast/v1/devices/${ids.dev1}/commands`)).toBe('granted 1');
-    expect(await outcome(`bcast/v1/channels/${ids.ch1}/alert`)).toBe('granted 1');
-    for (const forbidden of [`bcast/v1/devices/${ids.dev2}/playlist`, `bcast/v1/channels/${ids.ch2}/alert`, 'bcast/v1/#', 'bcast/v1/devices/+/playlist']) {
+    expect(await outcome(`${t.config.MQTT_TOPIC_PREFIX}/devices/${ids.dev1}/playlist`)).toBe('granted 1');
+    expect(await outcome(`${t.config.MQTT_TOPIC_PREFIX}/devices/${ids.dev1}/commands`)).toBe('granted 1');
+    expect(await outcome(`${t.config.MQTT_TOPIC_PREFIX}/channels/${ids.ch1}/alert`)).toBe('granted 1');
+    for (const forbidden of [`${t.config.MQTT_TOPIC_PREFIX}/devices/${ids.dev2}/playlist`, `${t.config.MQTT_TOPIC_PREFIX}/channels/${ids.ch2}/alert`, `${t.config.MQTT_TOPIC_PREFIX}/#`, `${t.config.MQTT_TOPIC_PREFIX}/devices/+/playlist`]) {
       expect(await outcome(forbidden)).toMatch(/^refused/);
     }
   });
@@ -71,12 +71,12 @@ describe('devices on the embedded broker', () => {
     const svc = await connect(server.username, server.password);
     const seen: string[] = [];
     svc.on('message', (topic) => seen.push(topic));
-    await svc.subscribeAsync('bcast/v1/devices/+/events', { qos: 1 });
+    await svc.subscribeAsync(`${t.config.MQTT_TOPIC_PREFIX}/devices/+/events`, { qos: 1 });
     const a = await connect(ids.dev1, tokens['1']);
-    await a.publishAsync(`bcast/v1/devices/${ids.dev1}/events`, JSON.stringify([{ eventId: 'e1' }]), { qos: 1 });
-    a.publish(`bcast/v1/devices/${ids.dev2}/events`, JSON.stringify([{ eventId: 'forged' }]), { qos: 0 });
+    await a.publishAsync(`${t.config.MQTT_TOPIC_PREFIX}/devices/${ids.dev1}/events`, JSON.stringify([{ eventId: 'e1' }]), { qos: 1 });
+    a.publish(`${t.config.MQTT_TOPIC_PREFIX}/devices/${ids.dev2}/events`, JSON.stringify([{ eventId: 'forged' }]), { qos: 0 });
     await new Promise((r) => setTimeout(r, 500));
-    expect(seen).toEqual([`bcast/v1/devices/${ids.dev1}/events`]);
+    expect(seen).toEqual([`${t.config.MQTT_TOPIC_PREFIX}/devices/${ids.dev1}/events`]);
   });
 
   it('a revoked device is refused; a rotated token replaces the old one at once', async () => {

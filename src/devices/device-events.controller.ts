@@ -36,6 +36,27 @@ export class DeviceEventDto {
   detail?: Record<string, unknown>;
 }
 
+/**
+ * Validates Events of the protocol sent by `deviceId`; returns the valid ones and, for the others,
+ * what is wrong with them, by position ("3.at").
+ */
+export function parseDeviceEvents(items: unknown[], deviceId: string): { events: DeviceEventDto[]; problems: FieldProblem[]; invalid: Set<number> } {
+  const problems: FieldProblem[] = [];
+  const invalid = new Set<number>();
+  const events: DeviceEventDto[] = [];
+  items.forEach((raw, i) => {
+    const dto = plainToInstance(DeviceEventDto, raw && typeof raw === 'object' ? raw : {});
+    const errors = validateSync(dto as object, { whitelist: true, forbidNonWhitelisted: true });
+    const mine = toFieldProblems(errors, String(i));
+    if (!errors.length && dto.deviceId !== deviceId) mine.push({ field: `${i}.deviceId`, codes: ['ownDevice'], message: `${i}.deviceId: phải là mã của chính thiết bị gửi`, messageEn: `${i}.deviceId: must be the sending device` });
+    if (mine.length) {
+      problems.push(...mine);
+      invalid.add(i);
+    } else events.push(dto);
+  });
+  return { events, problems, invalid };
+}
+
 /** HTTP fallback of the device protocol: a device posts its queued events; stored once each. */
 @ApiTags('devices')
 @ApiBearerAuth()
@@ -52,14 +73,7 @@ export class DeviceEventsController {
     if (device.id !== id) throw new AppError('NOT_YOUR_DEVICE');
     const items = Array.isArray(body) ? body : [body];
     if (items.length > MAX_EVENTS_PER_REQUEST) throw new AppError('TOO_MANY_EVENTS', { limit: MAX_EVENTS_PER_REQUEST });
-    const problems: FieldProblem[] = [];
-    const events = items.map((raw, i) => {
-      const dto = plainToInstance(DeviceEventDto, raw ?? {});
-      const errors = validateSync(dto as object, { whitelist: true, forbidNonWhitelisted: true });
-      problems.push(...toFieldProblems(errors, String(i)));
-      if (!errors.length && dto.deviceId !== device.id) problems.push({ field: `${i}.deviceId`, codes: ['ownDevice'], message: `${i}.deviceId: phải là mã của chính thiết bị gửi`, messageEn: `${i}.deviceId: must be the sending device` });
-      return dto;
-    });
+    const { events, problems } = parseDeviceEvents(items, device.id);
     if (problems.length) throw new AppError('VALIDATION_FAILED', {}, problems);
     return this.evidence.record(events.map((e) => ({ ...e, channelId: device.channelId, at: new Date(e.at), entryId: e.entryId ?? null, playlistVersion: e.playlistVersion ?? null, detail: e.detail ?? null })));
   }

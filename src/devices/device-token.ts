@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Device tokens are 256 random bits, so a fast hash is enough to store them (unlike passwords,
@@ -18,4 +18,14 @@ export function tokenMatches(token: string, storedHash: string): boolean {
   const a = Buffer.from(hashDeviceToken(token), 'hex');
   const b = Buffer.from(storedHash, 'hex');
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The token as a Mosquitto password-file hash (`$7$`: PBKDF2-SHA512, 101 iterations, 12-byte
+ * salt — what mosquitto_passwd writes), made when the token is issued, the only time the service
+ * sees it; `npm run mosquitto:export` writes these into the broker's password file.
+ */
+export function mosquittoPasswordHash(token: string, salt = randomBytes(12), iterations = 101): string {
+  const hash = pbkdf2Sync(token, salt, iterations, 64, 'sha512');
+  return `$7$${iterations}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }

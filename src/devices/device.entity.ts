@@ -34,6 +34,39 @@ export class Device {
   @Column({ type: 'text', nullable: true })
   agentVersion: string | null;
 
+  /** The token as a Mosquitto password hash, for the exported password file. */
+  @Column({ type: 'text', nullable: true, select: false })
+  mosquittoHash: string | null;
+
+  /** Playlist version last published to the device's retained topic. */
+  @Column({ type: 'bigint', nullable: true, transformer: { to: (v) => v, from: (v) => (v === null ? null : Number(v)) } })
+  publishedVersion: number | null;
+
+  // Presence, from the device's status messages and its last will.
+  @Column({ type: 'boolean', default: false })
+  online: boolean;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  lastSeenAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  statusAt: Date | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: { to: (v) => v, from: (v) => (v === null ? null : Number(v)) } })
+  ackedPlaylistVersion: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  nowPlaying: string | null;
+
+  @Column({ type: 'smallint', nullable: true })
+  volume: number | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: { to: (v) => v, from: (v) => (v === null ? null : Number(v)) } })
+  diskFreeBytes: number | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: { to: (v) => v, from: (v) => (v === null ? null : Number(v)) } })
+  uptimeS: number | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

@@ -1,12 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { ChannelsService } from '../channels/channels.service';
 import { AppError } from '../infrastructure/http/app-error';
+import type { AppConfig } from '../infrastructure/config/app-config';
+import { APP_CONFIG } from '../infrastructure/config/config.module';
+import { MqttConnection } from '../infrastructure/mqtt/mqtt-connection';
+import { Topics } from '../distribution/topics';
 import { Device } from './device.entity';
-import { newDeviceToken } from './device-token';
+import { mosquittoPasswordHash, newDeviceToken } from './device-token';
 
 const DEVICE_NOT_FOUND = { vi: 'thiết bị', en: 'device' };
 
@@ -21,14 +25,26 @@ export interface RegisterDevice {
 /** The device registry: a token is returned once, only its hash is kept; rotate and revoke. */
 @Injectable()
 export class DevicesService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly channels: ChannelsService, private readonly audit: AuditService) {}
+  private readonly topics: Topics;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly channels: ChannelsService,
+    private readonly audit: AuditService,
+    private readonly mqtt: MqttConnection,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.topics = new Topics(config.MQTT_TOPIC_PREFIX);
+  }
 
   async register(actor: Actor, channelId: string, dto: RegisterDevice): Promise<{ device: Device; token: string }> {
     const channel = await this.channels.get(actor, channelId);
     const { token, hash } = newDeviceToken();
     const device = await this.db.transaction(async (tx) => {
-      const saved = await tx.save(Device, tx.create(Device, { channelId: channel.id, name: dto.name.trim(), kind: dto.kind, tokenHash: hash, lat: dto.lat ?? null, lng: dto.lng ?? null, village: dto.village ?? null }));
-      const { tokenHash: _, ...plain } = saved;
+      const saved = await tx.save(Device, tx.create(Device, { channelId: channel.id, name: dto.name.trim(), kind: dto.kind, tokenHash: hash, mosquittoHash: mosquittoPasswordHash(token), lat: dto.lat ?? null, lng: dto.lng ?? null, village: dto.village ?? null }));
+      const { tokenHash: _, mosquittoHash: __, ...plain } = saved;
+      // its playlist is published as soon as the distributor sees the channel marked
+      await tx.query(`SELECT mark_playlists_changed(ARRAY[$1]::uuid[])`, [channel.id]);
       await this.audit.record(tx, actor, { action: 'device.register', entityType: 'device', entityId: saved.id, unitPath: channel.unitPath, changes: { after: plain } });
       return tx.findOneByOrFail(Device, { id: saved.id });
     });
@@ -54,7 +70,8 @@ export class DevicesService {
     const device = await this.get(actor, id);
     const { token, hash } = newDeviceToken();
     await this.db.transaction(async (tx) => {
-      await tx.update(Device, { id }, { tokenHash: hash, revokedAt: null });
+      await tx.update(Device, { id }, { tokenHash: hash, mosquittoHash: mosquittoPasswordHash(token), revokedAt: null, publishedVersion: null });
+      await tx.query(`SELECT mark_playlists_changed(ARRAY[$1]::uuid[])`, [device.channelId]);
       await this.audit.record(tx, actor, { action: 'device.rotate', entityType: 'device', entityId: id, unitPath: device.unitPath, changes: { tokenRotated: true } });
     });
     return { device: await this.db.getRepository(Device).findOneByOrFail({ id }), token };
@@ -63,9 +80,11 @@ export class DevicesService {
   async revoke(actor: Actor, id: string): Promise<Device> {
     const device = await this.get(actor, id);
     await this.db.transaction(async (tx) => {
-      await tx.update(Device, { id }, { revokedAt: new Date() });
+      await tx.update(Device, { id }, { revokedAt: new Date(), publishedVersion: null });
       await this.audit.record(tx, actor, { action: 'device.revoke', entityType: 'device', entityId: id, unitPath: device.unitPath, changes: { revoked: true } });
     });
+    // Its retained playlist goes too: a revoked device has nothing left to read.
+    await this.mqtt.client.publishAsync(this.topics.playlist(id), '', { qos: 1, retain: true }).catch(() => undefined);
     return this.db.getRepository(Device).findOneByOrFail({ id });
   }
 }

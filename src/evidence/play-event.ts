@@ -2,7 +2,8 @@
 export interface PlayEvent {
   eventId: string;
   deviceId: string;
-  channelId: string;
+  /** The sending device's channel; looked up from the device registry when not given. */
+  channelId?: string | null;
   type: 'play.started' | 'play.completed' | 'play.failed' | 'playlist.applied' | 'media.downloaded' | 'media.failed' | 'alert.played';
   entryId?: string | null;
   playlistVersion?: number | null;

@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { ChannelsService } from '../channels/channels.service';
 import { AppError } from '../infrastructure/http/app-error';
 import { ProgramsService } from '../programs/programs.service';
-import type { CreateEntryDto } from './dto/schedule.dto';
+import type { CreateEntryDto, MoveEntryDto } from './dto/schedule.dto';
 import { returnedRows } from '../infrastructure/database/returned-rows';
 import { MAX_ENTRY_MS } from './planner/planner';
 import { ReplanRequests } from './replan-requests';
@@ -103,6 +103,32 @@ export class EntriesService {
       await this.audit.record(tx, actor, { action: `schedule.confirm.${outcome}`, entityType: 'schedule', entityId: id, unitPath: channel.unitPath, changes: { before: entry, after } });
       // A missed airing is made up in the next free slot of its period, while the rule can still be met.
       if (outcome === 'missed' && entry.programId) await this.replan.request(tx, channel.unitId, 'airing missed');
+      return after;
+    });
+  }
+
+  /** Moves a scheduled entry that has not started; devices get the new time with their next playlist. */
+  async move(actor: Actor, id: string, dto: MoveEntryDto, now = new Date()): Promise<ScheduleEntry> {
+    const startsAt = new Date(dto.startsAt);
+    const endsAt = new Date(dto.endsAt);
+    if (endsAt <= startsAt) throw AppError.field('endsAt', 'schedule', 'phải sau startsAt', 'must be after startsAt');
+    if (endsAt.getTime() - startsAt.getTime() > MAX_ENTRY_MS) throw AppError.field('endsAt', 'schedule', 'một mục lịch phát dài tối đa 24 giờ', 'an entry lasts at most 24 hours');
+    if (startsAt < now) throw AppError.field('startsAt', 'schedule', 'không được ở trong quá khứ', 'must not be in the past');
+    return this.db.transaction(async (tx) => {
+      await tx.query('SELECT 1 FROM schedule_entries WHERE id = $1 FOR UPDATE', [id]);
+      const entry = await tx.findOneBy(ScheduleEntry, { id });
+      if (!entry) throw AppError.notFound(ENTRY_NOT_FOUND);
+      const channel = await this.channels.get(actor, entry.channelId, tx).catch(() => {
+        throw AppError.notFound(ENTRY_NOT_FOUND);
+      });
+      if (entry.status !== 'scheduled') throw new AppError('ENTRY_STATE', { status: entry.status === 'cancelled' ? 'đã hủy' : 'đã xác nhận' });
+      if (entry.startsAt <= now) throw new AppError('ENTRY_STATE', { status: 'đã bắt đầu' });
+      await tx.update(ScheduleEntry, { id }, { startsAt, endsAt }).catch((err: { code?: string }) => {
+        if (err.code === '23P01') throw new AppError('SCHEDULE_CONFLICT');
+        throw err;
+      });
+      const after = await tx.findOneByOrFail(ScheduleEntry, { id });
+      await this.audit.record(tx, actor, { action: 'schedule.move', entityType: 'schedule', entityId: id, unitPath: channel.unitPath, changes: { before: entry, after } });
       return after;
     });
   }

@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
 import { ParseId } from '../infrastructure/http/uuid.pipe';
 import { ComplianceService } from './compliance.service';
-import { ComplianceQuery, ConfirmEntryDto, CreateEntryDto, CreateRuleDto, CreateSeriesDto, EntriesQuery, PlanDto, UpdateRuleDto } from './dto/schedule.dto';
+import { ComplianceQuery, ConfirmEntryDto, MoveEntryDto, CreateEntryDto, CreateRuleDto, CreateSeriesDto, EntriesQuery, PlanDto, UpdateRuleDto } from './dto/schedule.dto';
 import { EntriesService } from './entries.service';
 import { PlanningService } from './planning.service';
 import { RulesService } from './rules.service';
@@ -72,6 +72,13 @@ export class ScheduleController {
   @ApiOperation({ operationId: 'confirmScheduleEntry', summary: 'Xác nhận đã phát / không phát được (kèm lý do)' })
   confirmEntry(@CurrentActor() actor: Actor, @Param('id', ParseId) id: string, @Body() dto: ConfirmEntryDto) {
     return this.entries.confirm(actor, id, dto.outcome, dto.reason);
+  }
+
+  @Patch('entries/:id')
+  @Roles('admin', 'editor', 'operator')
+  @ApiOperation({ operationId: 'moveScheduleEntry', summary: 'Dời mục lịch phát chưa bắt đầu sang giờ khác (409 nếu trùng giờ)' })
+  moveEntry(@CurrentActor() actor: Actor, @Param('id', ParseId) id: string, @Body() dto: MoveEntryDto) {
+    return this.entries.move(actor, id, dto);
   }
 
   @Post('entries/:id/cancel')

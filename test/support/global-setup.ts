@@ -54,6 +54,8 @@ export default async function globalSetup(): Promise<void> {
     const broker = await startEmbeddedBroker(0, new ServerOnlyAccessPolicy(username, password), '127.0.0.1');
     stops.push(broker.stop);
     process.env.MQTT_URL = `mqtt://${username}:${password}@127.0.0.1:${broker.port}`;
+    // Aedes has no shared subscriptions: apps on it use one plain ingest subscription.
+    process.env.BCAST_TEST_BROKER_SHARED = 'false';
   }
   process.env.BCAST_TEST_ADMIN_URL = adminUrl;
   process.env.BCAST_TEST_TEMPLATE = template;

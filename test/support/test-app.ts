@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,10 @@ export async function startTestApp(env: Record<string, string> = {}, runtimeOver
     TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
+    // retained messages and persistent sessions of one app never meet another's on a shared broker
+    MQTT_TOPIC_PREFIX: `t${randomBytes(4).toString('hex')}/v1`,
+    INSTANCE_ID: `test-${randomBytes(4).toString('hex')}`,
+    ...(process.env.BCAST_TEST_BROKER_SHARED === 'false' ? { MQTT_SHARED_SUBSCRIPTIONS: 'false' } : {}),
     ...env,
   });
   const runtime: Runtime = {

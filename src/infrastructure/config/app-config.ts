@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
@@ -161,6 +162,53 @@ export class AppConfig {
   @Min(2)
   MEDIA_JOB_LEASE_S = 60;
 
+  /** Days of schedule a playlist carries (from local midnight today). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(31)
+  PLAYLIST_HORIZON_DAYS = 7;
+
+  /** A device not heard from for this long is flagged offline. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(30)
+  DEVICE_OFFLINE_AFTER_S = 900;
+
+  /** A device still on an older playlist this long after a newer one was published is flagged. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  PLAYLIST_STALE_AFTER_S = 600;
+
+  /** MQTT connections per instance that take in device events and status (shared subscription on external brokers). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  MQTT_INGEST_CONNECTIONS = 4;
+
+  /** Names this instance's persistent MQTT sessions; unique per instance (default: the host name). */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'must be 1–64 letters, digits, _, . or -' })
+  @Transform(emptyToUndefined)
+  INSTANCE_ID?: string;
+
+  /** Whether the external broker supports `$share/` subscriptions (Mosquitto ≥ 1.6, EMQX do); without them one connection ingests. */
+  @Transform(({ value }) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value))
+  @IsBoolean({ message: 'must be true or false' })
+  MQTT_SHARED_SUBSCRIPTIONS = true;
+
+  /** Where the service keeps Mosquitto's `passwd` and `acl` files current (external Mosquitto only). */
+  @IsOptional()
+  @IsString()
+  @Transform(emptyToUndefined)
+  MOSQUITTO_EXPORT_DIR?: string;
+
+  /** Shared-subscription group of the service instances on an external broker. */
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'must be letters, digits, _ or -' })
+  MQTT_SHARED_GROUP = 'bcast';
+
   /** Text-to-speech: `espeak` (offline, built in) or `http` (TTS_HTTP_URL). */
   @IsIn(['espeak', 'http'])
   TTS_PROVIDER: 'espeak' | 'http' = 'espeak';
@@ -194,7 +242,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const input: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'MQTT_URL', 'MEDIA_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'ADMIN_PASSWORD', 'TOKEN_SECRET', 'TTS_HTTP_URL', 'TTS_HTTP_TOKEN']) {
+  for (const key of [...known, 'DATABASE_URL', 'MQTT_URL', 'MEDIA_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'ADMIN_PASSWORD', 'TOKEN_SECRET', 'TTS_HTTP_URL', 'TTS_HTTP_TOKEN', 'INSTANCE_ID', 'MOSQUITTO_EXPORT_DIR']) {
     if (env[key] !== undefined) input[key] = env[key] as string;
   }
   const config = plainToInstance(AppConfig, input);

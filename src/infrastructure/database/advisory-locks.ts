@@ -3,4 +3,6 @@ export enum AdvisoryLock {
   Migrations = 7_301_001,
   AdminBootstrap = 7_301_002,
   EvidencePartitions = 7_301_003,
+  PlaylistHorizon = 7_301_004,
+  AlertExpiry = 7_301_005,
 }

@@ -43,6 +43,9 @@ export const ERROR_CATALOG = {
   DEVICE_ONLY: { status: 403, vi: 'Chỉ thiết bị được gọi địa chỉ này', en: 'Only devices may call this' },
   NOT_YOUR_DEVICE: { status: 403, vi: 'Thiết bị chỉ được gửi dữ liệu của chính mình', en: 'A device may only send its own data' },
   TOO_MANY_EVENTS: { status: 413, vi: 'Mỗi lần gửi tối đa {limit} sự kiện', en: 'At most {limit} events per request' },
+  ALERT_ACTIVE: { status: 409, vi: 'Kênh {channel} đang phát một cảnh báo khẩn cấp khác; hãy dừng cảnh báo đó trước', en: 'Channel {channel} already has an active alert; stop it first' },
+  ALERT_STOPPED: { status: 409, vi: 'Cảnh báo này đã dừng', en: 'This alert has already stopped' },
+  PLAYLIST_NOT_READY: { status: 503, vi: 'Danh sách phát của thiết bị đang được lập, hãy thử lại sau ít giây', en: 'The playlist is being compiled; retry in a few seconds' },
   SERVICE_UNAVAILABLE: { status: 503, vi: 'Dịch vụ tạm thời không sẵn sàng', en: 'Service temporarily unavailable' },
   INTERNAL: { status: 500, vi: 'Lỗi hệ thống, đã ghi nhận mã {requestId}', en: 'Internal error, logged as {requestId}' },
 } as const;

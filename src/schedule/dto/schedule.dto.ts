@@ -71,6 +71,15 @@ export class CreateEntryDto {
   title?: string;
 }
 
+/** Moves an entry to another time (same channel). */
+export class MoveEntryDto {
+  @IsISO8601({ strict: true })
+  startsAt: string;
+
+  @IsISO8601({ strict: true })
+  endsAt: string;
+}
+
 export class EntriesQuery {
   @IsISO8601({ strict: true })
   from: string;

@@ -1,0 +1,202 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Cron } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../infrastructure/config/app-config';
+import { APP_CONFIG } from '../infrastructure/config/config.module';
+import { AdvisoryLock } from '../infrastructure/database/advisory-locks';
+import { returnedRows } from '../infrastructure/database/returned-rows';
+import { MqttConnection } from '../infrastructure/mqtt/mqtt-connection';
+import type { Runtime } from '../infrastructure/runtime';
+import { RUNTIME } from '../infrastructure/runtime.module';
+import { renderPlaylist } from './playlist';
+import { PlaylistCompiler } from './playlist-compiler';
+import { Topics } from './topics';
+
+/** Channels compiled per round; their devices' playlists are published together. */
+const BATCH_CHANNELS = 500;
+const CLAIM_SECONDS = 120;
+const POLL_MS = 1000;
+/** Changes arriving within this time are taken in one round. */
+const COALESCE_MS = 30;
+
+/**
+ * Keeps every device's retained playlist current. Schedule changes mark their channel in
+ * `playlist_changes` (a trigger, in the changing transaction); this worker claims marked channels
+ * (SKIP LOCKED plus a lease, so several instances share the work and none compiles a channel
+ * another is compiling), compiles them, and publishes to the devices whose last published version
+ * differs — devices of unchanged channels get nothing. A cron rolls every horizon forward daily.
+ */
+@Injectable()
+export class PlaylistDistributor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('playlists');
+  private readonly workerId = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  private readonly topics: Topics;
+  private listener: Client | null = null;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private pending = false;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly mqtt: MqttConnection,
+    private readonly compiler: PlaylistCompiler,
+  ) {
+    this.topics = new Topics(config.MQTT_TOPIC_PREFIX);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.runtime.embedded.broker) {
+      // The embedded broker keeps retained messages in memory only: after a restart every
+      // device's playlist is published again.
+      await this.db.query(`UPDATE devices SET published_version = NULL WHERE published_version IS NOT NULL`);
+      await this.db.query(`SELECT mark_playlists_changed(ARRAY(SELECT DISTINCT channel_id FROM devices WHERE revoked_at IS NULL))`);
+    }
+    await this.rollHorizon();
+    await this.listen();
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Marks channels whose window must move to today (local midnight), once across instances. */
+  @Cron('0 */10 * * * *')
+  async rollHorizon(now = new Date()): Promise<number> {
+    return this.db
+      .transaction(async (tx) => {
+        const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [AdvisoryLock.PlaylistHorizon]);
+        if (!locked) return 0;
+        const rows = await tx.query(
+          `SELECT c.id FROM channels c JOIN units u ON u.id = c.unit_id
+             LEFT JOIN channel_playlists cp ON cp.channel_id = c.id
+            WHERE EXISTS (SELECT 1 FROM devices d WHERE d.channel_id = c.id AND d.revoked_at IS NULL)
+              AND (cp.channel_id IS NULL OR cp.valid_from < date_trunc('day', $1::timestamptz AT TIME ZONE u.timezone) AT TIME ZONE u.timezone)`,
+          [now],
+        );
+        if (rows.length) await tx.query(`SELECT mark_playlists_changed($1::uuid[])`, [rows.map((r: { id: string }) => r.id)]);
+        return rows.length as number;
+      })
+      .catch((err) => {
+        this.logger.warn({ msg: 'horizon roll failed', error: String(err) });
+        return 0;
+      });
+  }
+
+  /** Runs rounds until nothing is marked; returns the number of playlists published. */
+  async drain(now = new Date()): Promise<number> {
+    let published = 0;
+    for (;;) {
+      const claimed = await this.claim();
+      if (!claimed.length) return published;
+      try {
+        published += await this.distribute(claimed.map((c) => c.channel_id), now);
+        await this.finish(claimed);
+      } catch (err) {
+        await this.release(claimed.map((c) => c.channel_id));
+        throw err;
+      }
+    }
+  }
+
+  /** Compiles the channels and publishes every device whose published version differs. */
+  async distribute(channelIds: string[], now = new Date()): Promise<number> {
+    const compiled = await this.compiler.compile(channelIds, now);
+    if (!compiled.size) return 0;
+    const ids = [...compiled.keys()];
+    const devices: Array<{ id: string; channel_id: string }> = await this.db.query(
+      `SELECT d.id, d.channel_id FROM devices d
+        WHERE d.channel_id = ANY($1::uuid[]) AND d.revoked_at IS NULL
+          AND d.published_version IS DISTINCT FROM (SELECT version FROM channel_playlists WHERE channel_id = d.channel_id)`,
+      [ids],
+    );
+    if (!devices.length) return 0;
+    await Promise.all(
+      devices.map((d) => {
+        const c = compiled.get(d.channel_id)!;
+        return this.mqtt.client.publishAsync(this.topics.playlist(d.id), renderPlaylist(c.playlist, d.id, c.entriesJson), { qos: 1, retain: true });
+      }),
+    );
+    await this.db.query(
+      `UPDATE devices d SET published_version = x.version FROM unnest($1::uuid[], $2::bigint[]) AS x(id, version) WHERE d.id = x.id`,
+      [devices.map((d) => d.id), devices.map((d) => compiled.get(d.channel_id)!.playlist.version)],
+    );
+    return devices.length;
+  }
+
+  /** Empties a device's retained playlist topic (a revoked device). */
+  async clear(deviceId: string): Promise<void> {
+    await this.mqtt.client.publishAsync(this.topics.playlist(deviceId), '', { qos: 1, retain: true });
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.drain();
+      } catch (err) {
+        this.logger.warn({ msg: 'playlist round failed', error: String(err) });
+      }
+      if (this.stopping) break;
+      if (!this.pending) await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, POLL_MS);
+        this.wake = () => (clearTimeout(timer), resolve());
+      });
+      this.wake = null;
+      this.pending = false;
+      await new Promise((r) => setTimeout(r, COALESCE_MS));
+    }
+  }
+
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.runtime.databaseUrl });
+    client.on('error', (err) => this.logger.warn({ msg: 'playlist listener lost; polling', error: String(err) }));
+    client.on('notification', () => {
+      this.pending = true;
+      this.wake?.();
+    });
+    try {
+      await client.connect();
+      await client.query('LISTEN bcast_playlists');
+      this.listener = client;
+    } catch (err) {
+      this.logger.warn({ msg: 'cannot LISTEN; polling', error: String(err) });
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  private async claim(): Promise<Array<{ channel_id: string; seq: string }>> {
+    return returnedRows(
+      await this.db.query(
+        `UPDATE playlist_changes SET claimed_by = $1, claimed_until = now() + make_interval(secs => $3)
+          WHERE channel_id IN (SELECT channel_id FROM playlist_changes
+                                WHERE claimed_until IS NULL OR claimed_until < now()
+                                ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)
+          RETURNING channel_id, seq`,
+        [this.workerId, BATCH_CHANNELS, CLAIM_SECONDS],
+      ),
+    );
+  }
+
+  /** Done with what was claimed; a channel changed again meanwhile stays marked for the next round. */
+  private async finish(claimed: Array<{ channel_id: string; seq: string }>): Promise<void> {
+    await this.db.query(
+      `DELETE FROM playlist_changes p USING unnest($1::uuid[], $2::bigint[]) AS x(channel_id, seq)
+        WHERE p.channel_id = x.channel_id AND p.seq = x.seq AND p.claimed_by = $3`,
+      [claimed.map((c) => c.channel_id), claimed.map((c) => c.seq), this.workerId],
+    );
+    await this.release(claimed.map((c) => c.channel_id));
+  }
+
+  private async release(channelIds: string[]): Promise<void> {
+    await this.db.query(`UPDATE playlist_changes SET claimed_by = NULL, claimed_until = NULL WHERE channel_id = ANY($1::uuid[]) AND claimed_by = $2`, [channelIds, this.workerId]);
+  }
+}

@@ -1,0 +1,152 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../auth/actor';
+import type { AppConfig } from '../infrastructure/config/app-config';
+import { APP_CONFIG } from '../infrastructure/config/config.module';
+import { UnitsService } from '../units/units.service';
+
+/** A Status of the protocol, as far as it could be read. */
+export interface DeviceStatus {
+  online: boolean;
+  agentVersion?: string;
+  playlistVersion?: number;
+  nowPlaying?: string | null;
+  volume?: number;
+  diskFreeBytes?: number;
+  uptimeS?: number;
+}
+
+/** Reads a Status payload leniently: known fields of the right type are kept, the rest ignored. */
+export function parseStatus(text: string): DeviceStatus | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!raw || typeof raw !== 'object' || typeof (raw as { online?: unknown }).online !== 'boolean') return null;
+  const r = raw as Record<string, unknown>;
+  const int = (v: unknown, max = Number.MAX_SAFE_INTEGER) => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max ? (v as number) : undefined);
+  return {
+    online: r.online as boolean,
+    agentVersion: typeof r.agentVersion === 'string' ? r.agentVersion.slice(0, 64) : undefined,
+    playlistVersion: int(r.playlistVersion),
+    nowPlaying: typeof r.nowPlaying === 'string' ? r.nowPlaying.slice(0, 64) : r.nowPlaying === null ? null : undefined,
+    volume: int(r.volume, 100),
+    diskFreeBytes: int(r.diskFreeBytes),
+    uptimeS: int(r.uptimeS),
+  };
+}
+
+export type PresenceFlag = 'offline' | 'oldPlaylist';
+
+export interface DevicePresence {
+  id: string;
+  channelId: string;
+  name: string;
+  kind: string;
+  village: string | null;
+  agentVersion: string | null;
+  online: boolean;
+  lastSeenAt: Date | null;
+  playlistVersion: number | null;
+  currentVersion: number | null;
+  nowPlaying: string | null;
+  volume: number | null;
+  diskFreeBytes: number | null;
+  flags: PresenceFlag[];
+}
+
+const FLUSH_MS = 200;
+
+/**
+ * Device presence from status messages and last wills: stored coalesced (the latest status per
+ * device, one statement per flush), and read with the flags the console and the province need:
+ * offline (will received, or silent longer than DEVICE_OFFLINE_AFTER_S) and oldPlaylist (still not
+ * on the current version PLAYLIST_STALE_AFTER_S after it was published).
+ */
+@Injectable()
+export class PresenceService implements OnApplicationShutdown {
+  private readonly logger = new Logger('presence');
+  private latest = new Map<string, DeviceStatus>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(@InjectDataSource() private readonly db: DataSource, @Inject(APP_CONFIG) private readonly config: AppConfig, private readonly units: UnitsService) {}
+
+  update(deviceId: string, status: DeviceStatus): void {
+    this.latest.set(deviceId, status);
+    this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = [...this.latest];
+    this.latest = new Map();
+    if (!batch.length) return this.flushing;
+    const col = <T>(f: (s: DeviceStatus) => T) => batch.map(([, s]) => f(s) ?? null);
+    this.flushing = this.flushing.then(() =>
+      this.db
+        .query(
+          `UPDATE devices d SET
+              online = x.online,
+              last_seen_at = CASE WHEN x.online THEN now() ELSE d.last_seen_at END,
+              status_at = now(),
+              agent_version = COALESCE(x.agent_version, d.agent_version),
+              acked_playlist_version = COALESCE(x.playlist_version, d.acked_playlist_version),
+              now_playing = CASE WHEN x.online THEN x.now_playing END,
+              volume = COALESCE(x.volume, d.volume),
+              disk_free_bytes = COALESCE(x.disk_free_bytes, d.disk_free_bytes),
+              uptime_s = COALESCE(x.uptime_s, d.uptime_s)
+             FROM unnest($1::uuid[], $2::boolean[], $3::text[], $4::bigint[], $5::text[], $6::smallint[], $7::bigint[], $8::bigint[])
+                  AS x(id, online, agent_version, playlist_version, now_playing, volume, disk_free_bytes, uptime_s)
+            WHERE d.id = x.id`,
+          [batch.map(([id]) => id), col((s) => s.online), col((s) => s.agentVersion), col((s) => s.playlistVersion), col((s) => s.nowPlaying), col((s) => s.volume), col((s) => s.diskFreeBytes), col((s) => s.uptimeS)],
+        )
+        .then(() => undefined)
+        .catch((err) => this.logger.warn({ msg: 'presence not stored', devices: batch.length, error: String(err) })),
+    );
+    return this.flushing;
+  }
+
+  /** Devices in the actor's subtree (or a unit of it, or one channel), with presence and flags. */
+  async list(actor: Actor, filter: { unitId?: string; channelId?: string; flagged?: boolean } = {}, now = new Date()): Promise<DevicePresence[]> {
+    const prefix = filter.unitId ? (await this.units.get(actor, filter.unitId)).path : actor.pathPrefix;
+    const rows = await this.db.query(
+      `SELECT * FROM (
+         SELECT d.id, d.channel_id, d.name, d.kind, d.village, d.agent_version, d.online, d.last_seen_at, d.acked_playlist_version,
+                d.now_playing, d.volume, d.disk_free_bytes, cp.version AS current_version,
+                (NOT d.online OR d.last_seen_at IS NULL OR d.last_seen_at < $2::timestamptz - make_interval(secs => $3)) AS offline,
+                (cp.version IS NOT NULL AND COALESCE(d.acked_playlist_version, 0) < cp.version
+                   AND cp.generated_at < $2::timestamptz - make_interval(secs => $4)) AS old_playlist
+           FROM devices d JOIN channels c ON c.id = d.channel_id JOIN units u ON u.id = c.unit_id
+           LEFT JOIN channel_playlists cp ON cp.channel_id = d.channel_id
+          WHERE d.revoked_at IS NULL AND u.path LIKE $1 AND ($5::uuid IS NULL OR d.channel_id = $5)
+       ) x WHERE NOT $6 OR offline OR old_playlist
+       ORDER BY name, id LIMIT 5000`,
+      [`${prefix}%`, now, this.config.DEVICE_OFFLINE_AFTER_S, this.config.PLAYLIST_STALE_AFTER_S, filter.channelId ?? null, filter.flagged ?? false],
+    );
+    return rows.map((r: Record<string, unknown>) => ({
+      id: r.id,
+      channelId: r.channel_id,
+      name: r.name,
+      kind: r.kind,
+      village: r.village,
+      agentVersion: r.agent_version,
+      online: r.online && !r.offline,
+      lastSeenAt: r.last_seen_at,
+      playlistVersion: r.acked_playlist_version === null ? null : Number(r.acked_playlist_version),
+      currentVersion: r.current_version === null ? null : Number(r.current_version),
+      nowPlaying: r.now_playing,
+      volume: r.volume,
+      diskFreeBytes: r.disk_free_bytes === null ? null : Number(r.disk_free_bytes),
+      flags: [...(r.offline ? ['offline'] : []), ...(r.old_playlist ? ['oldPlaylist'] : [])] as PresenceFlag[],
+    }));
+  }
+}
