@@ -4,6 +4,9 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { text } from 'express';
 import { AppModule } from './app.module';
+import { DeviceTokenCache } from './auth/device-token-cache';
+import { PlaylistCompiler } from './distribution/playlist-compiler';
+import { installPlaylistPollFastPath } from './distribution/playlist-poll.middleware';
 import type { AppConfig } from './infrastructure/config/app-config';
 import { ErrorFilter } from './infrastructure/http/error.filter';
 import { bodyParsers, requestContext } from './infrastructure/http/request-context';
@@ -27,6 +30,7 @@ export async function createApp(config: AppConfig, runtime: Runtime, logger = ne
   app.useGlobalPipes(apiValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.disable('x-powered-by');
+  installPlaylistPollFastPath(app.getHttpServer(), app.get(DeviceTokenCache), app.get(PlaylistCompiler));
 
   const document = SwaggerModule.createDocument(
     app,

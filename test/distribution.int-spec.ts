@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '../src/auth/actor';
+import { PlaylistDistributor } from '../src/distribution/playlist-distributor';
 import { PresenceService } from '../src/distribution/presence.service';
 import { ServerOnlyAccessPolicy } from '../src/infrastructure/mqtt/broker-access-policy';
 import { EmbeddedBrokerHandle, startEmbeddedBroker } from '../src/infrastructure/mqtt/embedded-broker';
@@ -87,6 +88,7 @@ describe.each([
   });
 
   it('a device gets its retained playlist as soon as it subscribes', async () => {
+    await settled(); // published before the device comes: what it gets is the retained message
     const a1 = await subscribePlaylist('a1');
     // the entry was added after the devices were registered: the retained playlist soon carries it
     const p = await a1.inbox.waitFor(() => playlists(a1.inbox).find((x) => x.entries.length === 1), 10_000, 'retained playlist');
@@ -134,6 +136,28 @@ describe.each([
     expect(b1.inbox.messages.length).toBe(bCount);
     expect(playlists(a1.inbox).filter((p) => p.version > v4.version)).toEqual([]);
     expect(latencyMs).toBeLessThan(5000);
+  });
+
+  it('rolls every window forward after local midnight, once across instances', async () => {
+    await settled();
+    const a1 = await subscribePlaylist('a1');
+    const current = await a1.inbox.waitFor(() => playlists(a1.inbox)[0], 10_000, 'retained');
+    const distributor = t.app.get(PlaylistDistributor);
+    expect(await distributor.rollHorizon(new Date())).toBe(0); // nothing to move today
+    const tomorrowNoon = new Date(`${vnDate(1)}T12:00:00+07:00`);
+    // two instances' cron jobs firing together: one takes the lock, the other finds it taken
+    const counts = await Promise.all([distributor.rollHorizon(tomorrowNoon), distributor.rollHorizon(tomorrowNoon)]);
+    expect(counts.sort()).toEqual([0, 2]);
+    // (the background worker takes those marks at today's time: same content, nothing published;
+    // what tomorrow's run does is compiling at tomorrow's time)
+    await settled();
+    await distributor.distribute([ids.ch1], tomorrowNoon);
+    const rolled = await a1.inbox.waitFor(() => playlists(a1.inbox).find((p) => p.version > current.version), 10_000, 'rolled playlist');
+    expect(rolled.validFrom).toBe(new Date(`${vnDate(1)}T00:00:00+07:00`).toISOString());
+    expect(rolled.validUntil).toBe(new Date(`${vnDate(8)}T00:00:00+07:00`).toISOString());
+    // back to today's window for the tests that follow
+    await distributor.distribute([ids.ch1], new Date());
+    await a1.inbox.waitFor(() => playlists(a1.inbox).find((p) => p.version > rolled.version && p.validFrom === current.validFrom), 10_000, 'today again');
   });
 
   it('moving an entry checks its input and the schedule', async () => {

@@ -8,6 +8,7 @@ import { Actor } from './actor';
 import { hashDeviceToken } from '../devices/device-token';
 import { DEVICE_KEY, DevicePrincipal, PUBLIC_KEY, ROLES_KEY } from './decorators';
 import type { Role } from './role';
+import { DeviceTokenCache } from './device-token-cache';
 import { TokenService } from './token.service';
 
 /** Global guard: every route needs a valid bearer token unless marked @Public(); @Roles limits who. */
@@ -17,6 +18,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly deviceTokens: DeviceTokenCache,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -29,9 +31,9 @@ export class AuthGuard implements CanActivate {
     const deviceAccess = this.reflector.getAllAndOverride<'only' | 'also' | undefined>(DEVICE_KEY, targets);
     // A device token has no dots; a person's token is a JWT.
     if (deviceAccess && match && !match[1].includes('.')) {
-      const [device] = await this.db.query(`SELECT id, channel_id FROM devices WHERE token_hash = $1 AND revoked_at IS NULL`, [hashDeviceToken(match[1])]);
+      const device = await this.deviceTokens.lookup(hashDeviceToken(match[1]));
       if (!device) throw new AppError('INVALID_TOKEN');
-      req.device = { id: device.id, channelId: device.channel_id };
+      req.device = device;
       return true;
     }
     if (deviceAccess === 'only') throw new AppError('DEVICE_ONLY');

@@ -10,6 +10,7 @@ import { ensureAdmin } from './admin-bootstrap';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { DeviceTokenCache } from './device-token-cache';
 import { PasswordHasher } from './password-hasher';
 import { TokenService } from './token.service';
 
@@ -25,8 +26,8 @@ export const TOKEN_SECRET = Symbol('TOKEN_SECRET');
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, TokenService, { provide: PasswordHasher, useValue: new PasswordHasher() }, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [PasswordHasher, TokenService],
+  providers: [AuthService, TokenService, DeviceTokenCache, { provide: PasswordHasher, useValue: new PasswordHasher() }, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [PasswordHasher, TokenService, DeviceTokenCache],
 })
 export class AuthModule implements OnApplicationBootstrap {
   constructor(

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
+import { DEVICE_CHANGES_CHANNEL, DeviceTokenCache } from '../auth/device-token-cache';
 import { AuditService } from '../audit/audit.service';
 import { ChannelsService } from '../channels/channels.service';
 import { AppError } from '../infrastructure/http/app-error';
@@ -33,6 +34,7 @@ export class DevicesService {
     private readonly audit: AuditService,
     private readonly mqtt: MqttConnection,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly tokenCache: DeviceTokenCache,
   ) {
     this.topics = new Topics(config.MQTT_TOPIC_PREFIX);
   }
@@ -72,8 +74,10 @@ export class DevicesService {
     await this.db.transaction(async (tx) => {
       await tx.update(Device, { id }, { tokenHash: hash, mosquittoHash: mosquittoPasswordHash(token), revokedAt: null, publishedVersion: null });
       await tx.query(`SELECT mark_playlists_changed(ARRAY[$1]::uuid[])`, [device.channelId]);
+      await tx.query(`SELECT pg_notify($1, $2)`, [DEVICE_CHANGES_CHANNEL, id]); // other instances forget the old token
       await this.audit.record(tx, actor, { action: 'device.rotate', entityType: 'device', entityId: id, unitPath: device.unitPath, changes: { tokenRotated: true } });
     });
+    this.tokenCache.evict(id);
     return { device: await this.db.getRepository(Device).findOneByOrFail({ id }), token };
   }
 
@@ -81,8 +85,10 @@ export class DevicesService {
     const device = await this.get(actor, id);
     await this.db.transaction(async (tx) => {
       await tx.update(Device, { id }, { revokedAt: new Date(), publishedVersion: null });
+      await tx.query(`SELECT pg_notify($1, $2)`, [DEVICE_CHANGES_CHANNEL, id]);
       await this.audit.record(tx, actor, { action: 'device.revoke', entityType: 'device', entityId: id, unitPath: device.unitPath, changes: { revoked: true } });
     });
+    this.tokenCache.evict(id);
     // Its retained playlist goes too: a revoked device has nothing left to read.
     await this.mqtt.client.publishAsync(this.topics.playlist(id), '', { qos: 1, retain: true }).catch(() => undefined);
     return this.db.getRepository(Device).findOneByOrFail({ id });

@@ -138,7 +138,8 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
     return new Promise<void>((done, fail) => {
       this.queue.push({ events, done, fail });
       this.queued += events.length;
-      if (this.queued >= BATCH_EVENTS) void this.flushNow();
+      // when every ingest connection waits for its store, nothing more can arrive: store now
+      if (this.queued >= BATCH_EVENTS || (this.external && this.queue.length >= this.clients.length)) void this.flushNow();
       else if (!this.timer) this.timer = setTimeout(() => void this.flushNow(), BATCH_WAIT_MS);
     });
   }

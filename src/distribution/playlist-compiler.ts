@@ -25,13 +25,29 @@ interface ChannelWindow {
  * content differs from the stored one (window, time zone, entries). Works on many channels at once:
  * one query for the windows, one for the entries, one upsert.
  */
+/** How long a channel's version is trusted: long while version notifications arrive, else a second. */
+const VERSION_TTL_MS = { notified: 60_000, polled: 1000 };
+export const VERSION_CHANNEL = 'bcast_playlist_versions';
+
 @Injectable()
 export class PlaylistCompiler {
+  private readonly versions = new Map<string, { version: number; at: number }>();
+  /** Where compile time goes, for benchmarks. */
+  readonly stats = { windowsMs: 0, entriesMs: 0, buildMs: 0, storeMs: 0 };
+  /** Set by the distributor while it receives version notifications from every instance. */
+  notified = false;
+
   constructor(@InjectDataSource() private readonly db: DataSource, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   async compile(channelIds: string[], now = new Date(), manager: EntityManager = this.db.manager): Promise<Map<string, CompiledChannel>> {
     const out = new Map<string, CompiledChannel>();
     if (!channelIds.length) return out;
+    let t = performance.now();
+    const lap = (key: keyof PlaylistCompiler['stats']) => {
+      const n = performance.now();
+      this.stats[key] += n - t;
+      t = n;
+    };
     // The window starts at local midnight today in the unit's time zone.
     const windows: ChannelWindow[] = await manager.query(
       `SELECT c.id, u.timezone,
@@ -41,6 +57,7 @@ export class PlaylistCompiler {
         WHERE c.id = ANY($1::uuid[])`,
       [channelIds, now, this.config.PLAYLIST_HORIZON_DAYS],
     );
+    lap('windowsMs');
     if (!windows.length) return out;
     const from = new Date(Math.min(...windows.map((w) => w.valid_from.getTime())));
     const until = new Date(Math.max(...windows.map((w) => w.valid_until.getTime())));
@@ -53,6 +70,7 @@ export class PlaylistCompiler {
         WHERE e.channel_id = ANY($1::uuid[]) AND e.status <> 'cancelled' AND e.ends_at > $2 AND e.starts_at < $3`,
       [windows.map((w) => w.id), from, until],
     );
+    lap('entriesMs');
     const byChannel = new Map<string, EntryRow[]>();
     for (const r of rows) {
       const list = byChannel.get(r.channel_id as string) ?? [];
@@ -72,14 +90,18 @@ export class PlaylistCompiler {
       const entries = compileEntries(byChannel.get(w.id) ?? [], w.valid_from, w.valid_until);
       return { w, entries, entriesJson: JSON.stringify(entries), hash: contentHash(w.timezone, w.valid_from, w.valid_until, entries) };
     });
+    lap('buildMs');
     // New version only where the hash differs; either way read back what is stored now.
     const stored: Array<{ channel_id: string; version: string; generated_at: Date; content_hash: string; changed: boolean }> = await manager.query(
       `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::char(64)[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[])
-                    AS x(channel_id, content_hash, timezone, valid_from, valid_until, entries)
+         -- the entries travel as one JSON array (no array-literal escaping of megabytes of JSON);
+         -- json (not jsonb) keeps each element's text as compiled
+         SELECT x.channel_id, x.content_hash, x.timezone, x.valid_from, x.valid_until, e.entries
+           FROM unnest($1::uuid[], $2::char(64)[], $3::text[], $4::timestamptz[], $5::timestamptz[]) WITH ORDINALITY AS x(channel_id, content_hash, timezone, valid_from, valid_until, i)
+           JOIN json_array_elements($6::json) WITH ORDINALITY AS e(entries, i) ON e.i = x.i
        ), upserted AS (
          INSERT INTO channel_playlists AS cp (channel_id, version, content_hash, timezone, valid_from, valid_until, entries, generated_at)
-         SELECT channel_id, nextval('playlist_version_seq'), content_hash, timezone, valid_from, valid_until, entries::json, now() FROM input
+         SELECT channel_id, nextval('playlist_version_seq'), content_hash, timezone, valid_from, valid_until, entries, now() FROM input
          ON CONFLICT (channel_id) DO UPDATE
            SET version = nextval('playlist_version_seq'), content_hash = EXCLUDED.content_hash, timezone = EXCLUDED.timezone,
                valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until, entries = EXCLUDED.entries, generated_at = now()
@@ -90,9 +112,20 @@ export class PlaylistCompiler {
        UNION ALL
        SELECT cp.channel_id, cp.version, cp.generated_at, cp.content_hash, false FROM channel_playlists cp
         WHERE cp.channel_id IN (SELECT channel_id FROM input) AND cp.channel_id NOT IN (SELECT channel_id FROM upserted)`,
-      [built.map((b) => b.w.id), built.map((b) => b.hash), built.map((b) => b.w.timezone), built.map((b) => b.w.valid_from), built.map((b) => b.w.valid_until), built.map((b) => b.entriesJson)],
+      [built.map((b) => b.w.id), built.map((b) => b.hash), built.map((b) => b.w.timezone), built.map((b) => b.w.valid_from), built.map((b) => b.w.valid_until), `[${built.map((b) => b.entriesJson).join(',')}]`],
     );
+    lap('storeMs');
     const byId = new Map(built.map((b) => [b.w.id, b]));
+    const changed = stored.filter((s) => s.changed).map((s) => s.channel_id);
+    for (const id of changed) this.versions.delete(id);
+    // every instance forgets the old versions of these channels (see PlaylistDistributor.listen)
+    // (a notification carries at most 8,000 bytes: 150 ids each)
+    if (changed.length) {
+      await manager.query(
+        `SELECT pg_notify($1, string_agg(id, ',')) FROM (SELECT id, (row_number() OVER () - 1) / 150 AS g FROM unnest($2::text[]) AS id) x GROUP BY g`,
+        [VERSION_CHANNEL, changed],
+      );
+    }
     for (const s of stored) {
       const b = byId.get(s.channel_id)!;
       // A concurrent compile may have stored other content meanwhile: then this one is not current.
@@ -104,6 +137,31 @@ export class PlaylistCompiler {
       });
     }
     return out;
+  }
+
+  /**
+   * Only the version: all a device that is up to date needs (304). Kept for a second, so a fleet
+   * polling at once costs one query per channel per second; a newer version compiled here is
+   * seen at once, one compiled by another instance within that second.
+   */
+  async version(channelId: string): Promise<number | null> {
+    const hit = this.peekVersion(channelId);
+    if (hit !== null) return hit;
+    const [row] = await this.db.query(`SELECT version FROM channel_playlists WHERE channel_id = $1`, [channelId]);
+    if (!row) return null;
+    if (this.versions.size > 100_000) this.versions.clear();
+    this.versions.set(channelId, { version: Number(row.version), at: Date.now() });
+    return Number(row.version);
+  }
+
+  forget(channelIds: string[]): void {
+    for (const id of channelIds) this.versions.delete(id);
+  }
+
+  /** The cached version, without asking the database (null: not cached, or older than a second). */
+  peekVersion(channelId: string): number | null {
+    const hit = this.versions.get(channelId);
+    return hit && Date.now() - hit.at < (this.notified ? VERSION_TTL_MS.notified : VERSION_TTL_MS.polled) ? hit.version : null;
   }
 
   /** The stored playlist of a channel, with its entries as the JSON text that was compiled. */

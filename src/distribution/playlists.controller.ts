@@ -36,6 +36,13 @@ export class PlaylistsController {
     } else {
       channelId = (await this.devices.get(actor!, id)).channelId; // a person of the device's subtree
     }
+    const version = await this.compiler.version(channelId);
+    if (version !== null && etagMatches(ifNoneMatch, `"${version}"`)) {
+      res.setHeader('ETag', `"${version}"`);
+      res.setHeader('Cache-Control', 'no-cache');
+      res.status(304).end();
+      return;
+    }
     let current = await this.compiler.current(channelId);
     if (!current) {
       // First contact before the distributor got to it: compile now (it stores the same version).

@@ -51,10 +51,13 @@ export class EvidenceService implements OnApplicationBootstrap {
          -- only an entry of the reporting device's own channel can be evidenced by it
          UPDATE schedule_entries e SET evidenced_at = LEAST(COALESCE(e.evidenced_at, c.at), c.at), updated_at = now()
            FROM (SELECT entry_id, channel_id, min(at) AS at FROM ins WHERE type = 'play.completed' AND entry_id IS NOT NULL GROUP BY 1, 2) c
-          WHERE e.id = c.entry_id AND e.channel_id = c.channel_id
+          WHERE e.id = c.entry_id AND e.channel_id = c.channel_id AND (e.evidenced_at IS NULL OR e.evidenced_at > c.at)
          RETURNING 1
        ), seen AS (
-         UPDATE devices SET last_seen_at = now() WHERE id IN (SELECT DISTINCT device_id FROM input) RETURNING 1
+         -- a device sending a backlog is not rewritten for every batch: "last seen" to the 10 seconds
+         UPDATE devices SET last_seen_at = now()
+          WHERE id IN (SELECT DISTINCT device_id FROM input) AND (last_seen_at IS NULL OR last_seen_at < now() - interval '10 seconds')
+         RETURNING 1
        )
        SELECT count(*)::int AS accepted FROM ins`,
       [

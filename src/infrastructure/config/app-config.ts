@@ -186,7 +186,7 @@ export class AppConfig {
   @IsInt()
   @Min(1)
   @Max(64)
-  MQTT_INGEST_CONNECTIONS = 4;
+  MQTT_INGEST_CONNECTIONS = 8;
 
   /** Names this instance's persistent MQTT sessions; unique per instance (default: the host name). */
   @IsOptional()

@@ -1,0 +1,275 @@
+/**
+ * Distribution at country scale, in one run, through a real broker and real PostgreSQL:
+ *  1. compile and publish retained playlists for 100,000 devices on 3,300 channels, beside the raw
+ *     rate of the same broker for as many retained messages of the same size from a bare MQTT.js client;
+ *  2. the time one channel's schedule change (over the HTTP API) takes to reach its devices;
+ *  3. ingest of 1 million device events over MQTT (10 % sent twice), beside the raw multi-row
+ *     insert rate of the same PostgreSQL;
+ *  4. device playlist pulls answered 304 per second (a separate load-generator process).
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres MQTT_URL=mqtt://127.0.0.1:1883 \
+ *     npx ts-node --transpile-only bench/distribution.ts [devices=100000] [channels=3300] [events=1000000]
+ *   (without MQTT_URL the service's embedded broker is used; without DATABASE_URL an embedded PostgreSQL)
+ */
+import 'reflect-metadata';
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { connectAsync, MqttClient } from 'mqtt';
+import { Client } from 'pg';
+import { createApp } from '../src/app.factory';
+import { DeviceIngest } from '../src/distribution/device-ingest';
+import { PlaylistCompiler } from '../src/distribution/playlist-compiler';
+import { PlaylistDistributor } from '../src/distribution/playlist-distributor';
+import { loadConfig } from '../src/infrastructure/config/app-config';
+import { startEmbeddedPostgres } from '../src/infrastructure/database/embedded-postgres';
+import { JsonLogger } from '../src/infrastructure/logging/json-logger';
+import { startRuntime } from '../src/infrastructure/runtime';
+
+const DEVICES = Number(process.argv[2] ?? 100_000);
+const CHANNELS = Number(process.argv[3] ?? 3300);
+const EVENTS = Number(process.argv[4] ?? 1_000_000);
+const token = (i: number) => `bench-device-token-${i}`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await sleep(20);
+  }
+}
+
+async function main() {
+  const stops: Array<() => Promise<void>> = [];
+  let adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const dir = mkdtempSync(join(tmpdir(), 'bcast-bench-'));
+    chmodSync(dir, 0o755);
+    const pg = await startEmbeddedPostgres(dir, 54397);
+    stops.push(pg.stop);
+    adminUrl = pg.url;
+  }
+  const dbName = `bcast_bench_${randomBytes(3).toString('hex')}`;
+  const c = new Client({ connectionString: adminUrl });
+  await c.connect();
+  await c.query(`CREATE DATABASE ${dbName}`);
+  await c.end();
+  const dbUrl = new URL(adminUrl);
+  dbUrl.pathname = `/${dbName}`;
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'bcast-bench-data-'));
+  chmodSync(dataDir, 0o755);
+  const env: Record<string, string> = { DATABASE_URL: dbUrl.toString(), TOKEN_SECRET: 'x'.repeat(40), ADMIN_PASSWORD: 'bench-password', MEDIA_WORKERS: '0', DATA_DIR: dataDir, LOG_LEVEL: 'error', EMBEDDED_MQTT_PORT: '18937', INSTANCE_ID: `bench-${randomBytes(3).toString('hex')}`, MQTT_TOPIC_PREFIX: `bench${randomBytes(3).toString('hex')}/v1` };
+  if (process.env.MQTT_URL) env.MQTT_URL = process.env.MQTT_URL;
+  const config = loadConfig(env);
+  const runtime = await startRuntime(config);
+  stops.push(runtime.stop);
+  const brokerName = runtime.embedded.broker ? 'embedded Aedes broker' : `broker at ${config.MQTT_URL}`;
+  const prefix = config.MQTT_TOPIC_PREFIX;
+  const app = await createApp(config, runtime, new JsonLogger('error'));
+  await app.listen(0, '127.0.0.1');
+  const base = await app.getUrl();
+  const db = new Client({ connectionString: dbUrl.toString() });
+  await db.connect();
+  const deviceConnect = (i: number | null, id?: string) =>
+    connectAsync(runtime.mqttUrl, { protocolVersion: 4, reconnectPeriod: 0, clientId: `bench-${randomBytes(6).toString('hex')}`, ...(runtime.embedded.broker && id && i !== null ? { username: id, password: token(i) } : runtime.mqttCredentials ?? {}) });
+
+  console.log(`seeding ${fmt(CHANNELS)} communes with one channel, ${fmt(DEVICES)} devices, two airings a day for a week per channel…`);
+  const province = randomUUID();
+  await db.query(`INSERT INTO units (id, code, name, kind, parent_id, path, depth, timezone) VALUES ($1, 'P', 'Tỉnh', 'province', NULL, $2, 0, 'Asia/Ho_Chi_Minh')`, [province, `${province}/`]);
+  await db.query(
+    `INSERT INTO units (id, code, name, kind, parent_id, path, depth, timezone)
+     SELECT id, 'C' || n, 'Xã ' || n, 'commune', $1, $2 || id || '/', 1, 'Asia/Ho_Chi_Minh' FROM (SELECT gen_random_uuid() AS id, n FROM generate_series(1, $3) n) x`,
+    [province, `${province}/`, CHANNELS],
+  );
+  await db.query(`INSERT INTO channels (unit_id, name, kind) SELECT id, 'Đài ' || name, 'audio' FROM units WHERE kind = 'commune'`);
+  const [{ id: asset }] = (await db.query(
+    `INSERT INTO media_assets (unit_id, kind, status, title, original_name, original_bytes, progress, sha256, bytes, mime, duration_ms)
+     VALUES ($1, 'audio', 'ready', 'x', 'x.mp3', 1, 100, $2, 7200000, 'audio/mpeg', 900000) RETURNING id`,
+    [province, createHash('sha256').update('bench').digest('hex')],
+  )).rows;
+  const [{ id: adminId }] = (await db.query(`SELECT id FROM users WHERE username = 'admin'`)).rows;
+  const [{ id: approver }] = (await db.query(`INSERT INTO users (username, display_name, password_hash, role) VALUES ('approver', 'x', 'x', 'admin') RETURNING id`)).rows;
+  const [{ id: program }] = (await db.query(
+    `INSERT INTO programs (unit_id, title, audio_asset_id, status, created_by, approved_by, approved_at) VALUES ($1, 'Chuyên mục chuyển đổi số tháng này', $2, 'approved', $3, $4, now()) RETURNING id`,
+    [province, asset, adminId, approver],
+  )).rows;
+  // two airings a day for the horizon, at 06:00 and 17:00 local time
+  await db.query(
+    `INSERT INTO schedule_entries (channel_id, kind, priority, status, source, program_id, starts_at, ends_at)
+     SELECT c.id, 'airing', 'normal', 'scheduled', 'planner', $1, t, t + interval '15 minutes'
+       FROM channels c, generate_series(0, 6) d, (VALUES (time '06:00'), (time '17:00')) AS h(at),
+            LATERAL (SELECT ((date_trunc('day', now() AT TIME ZONE 'Asia/Ho_Chi_Minh') + make_interval(days => d) + h.at) AT TIME ZONE 'Asia/Ho_Chi_Minh') AS t) x`,
+    [program],
+  );
+  await db.query(
+    `INSERT INTO devices (channel_id, name, kind, token_hash)
+     SELECT c.id, 'Cụm loa ' || n, 'speaker', encode(sha256(('bench-device-token-' || n)::bytea), 'hex')
+       FROM generate_series(0, $1 - 1) n JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM channels) c ON c.k = n % $2`,
+    [DEVICES, CHANNELS],
+  );
+  await db.query(`DELETE FROM playlist_changes`); // the seed's marks: the timed run marks everything itself
+  await db.query(`VACUUM ANALYZE`);
+
+  // ---- 1. compile and publish for every device ----
+  console.log(`\n1. compile and publish ${fmt(DEVICES)} retained playlists through the ${brokerName}`);
+  await waitUntil(async () => (await db.query(`SELECT count(*)::int AS n FROM playlist_changes WHERE claimed_by IS NOT NULL`)).rows[0].n === 0, 60_000, 'seed compiles done');
+  for (const stats of [app.get(PlaylistDistributor).stats, app.get(PlaylistCompiler).stats] as Array<Record<string, number>>) for (const k of Object.keys(stats)) stats[k] = 0;
+  let t0 = performance.now();
+  await db.query(`SELECT mark_playlists_changed(ARRAY(SELECT id FROM channels))`);
+  await waitUntil(async () => (await db.query(`SELECT (SELECT count(*) FROM devices WHERE published_version IS NULL) + (SELECT count(*) FROM playlist_changes) AS n`)).rows[0].n === '0', 600_000, 'all published');
+  const publishS = (performance.now() - t0) / 1000;
+  const ds = app.get(PlaylistDistributor).stats;
+  const cs = app.get(PlaylistCompiler).stats;
+  console.log(`   (compile: windows ${fmt(cs.windowsMs)} ms, entries ${fmt(cs.entriesMs)} ms, build ${fmt(cs.buildMs)} ms, store ${fmt(cs.storeMs)} ms)`);
+  console.log(`   (distributor: ${ds.rounds} rounds, ${fmt(ds.channels)} channels; compile ${fmt(ds.compileMs)} ms, select devices ${fmt(ds.selectMs)} ms, publish ${fmt(ds.publishMs)} ms, record ${fmt(ds.recordMs)} ms)`);
+  const [{ avg_bytes }] = (await db.query(`SELECT avg(octet_length(entries::text) + 330)::int AS avg_bytes FROM channel_playlists`)).rows;
+  console.log(`   service: ${fmt(DEVICES)} playlists (avg ${fmt(avg_bytes)} bytes) compiled and published in ${publishS.toFixed(2)} s = ${fmt(DEVICES / publishS)} messages/s`);
+  const raw = await deviceConnect(null);
+  const payload = 'x'.repeat(avg_bytes);
+  // in windows of 15,000 in flight, as the service does (MQTT message ids are 16-bit: 100,000 at once would exhaust them)
+  const windowed = async (body: string) => {
+    for (let from = 0; from < DEVICES; from += 15_000) {
+      await Promise.all(Array.from({ length: Math.min(15_000, DEVICES - from) }, (_, j) => raw.publishAsync(`${prefix}/raw/${from + j}/playlist`, body, { qos: 1, retain: true })));
+    }
+  };
+  t0 = performance.now();
+  await windowed(payload);
+  const rawS = (performance.now() - t0) / 1000;
+  console.log(`   bare MQTT.js client, same broker: ${fmt(DEVICES)} retained QoS 1 messages of ${fmt(avg_bytes)} bytes in ${rawS.toFixed(2)} s = ${fmt(DEVICES / rawS)} messages/s (service/raw time ratio ${(publishS / rawS).toFixed(2)})`);
+  await windowed(''); // clear them
+
+  // ---- 2. one channel's change reaches its devices ----
+  const [{ channel_id: channel }] = (await db.query(`SELECT channel_id FROM devices GROUP BY channel_id ORDER BY channel_id LIMIT 1`)).rows;
+  const watched: Array<{ id: string; n: number }> = (await db.query(`SELECT id, (regexp_replace(name, '\\D', '', 'g'))::int AS n FROM devices WHERE channel_id = $1 ORDER BY id LIMIT 5`, [channel])).rows;
+  const others: Array<{ id: string; n: number }> = (await db.query(`SELECT id, (regexp_replace(name, '\\D', '', 'g'))::int AS n FROM devices WHERE channel_id <> $1 ORDER BY id LIMIT 3`, [channel])).rows;
+  const latest = new Map<string, number>();
+  const clients: MqttClient[] = [];
+  for (const d of [...watched, ...others]) {
+    const client = await deviceConnect(d.n, d.id);
+    client.on('message', (_t, buf) => buf.length && latest.set(d.id, JSON.parse(buf.toString()).version));
+    await client.subscribeAsync(`${prefix}/devices/${d.id}/playlist`, { qos: 1 });
+    clients.push(client);
+  }
+  await waitUntil(async () => latest.size === watched.length + others.length, 10_000, 'retained playlists');
+  const othersBefore = others.map((o) => latest.get(o.id));
+  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-password' }) });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const latencies: number[] = [];
+  for (let k = 0; k < 6; k++) {
+    const before = Math.max(...watched.map((w) => latest.get(w.id)!));
+    const day = new Date(Date.now() + (k + 1) * 86_400_000 + 7 * 3600_000).toISOString().slice(0, 10); // within the 7-day horizon
+    t0 = performance.now();
+    const res = await fetch(`${base}/api/v1/channels/${channel}/entries`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${accessToken}` }, body: JSON.stringify({ kind: 'relay', streamUrl: 'http://vov.vn/vov1', startsAt: `${day}T20:00:00+07:00`, endsAt: `${day}T20:30:00+07:00` }) });
+    if (res.status !== 201) throw new Error(`entry: ${res.status} ${await res.text()}`);
+    await waitUntil(async () => watched.every((w) => latest.get(w.id)! > before), 10_000, 'change reaches devices');
+    latencies.push(performance.now() - t0);
+    await sleep(200);
+  }
+  const untouched = others.every((o, i) => latest.get(o.id) === othersBefore[i]);
+  console.log(`\n2. one channel's schedule change (POST entry over HTTP) → new playlist on all ${watched.length} watched devices of that channel: median ${median(latencies).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms over ${latencies.length} changes; devices of other channels got nothing: ${untouched}`);
+  await Promise.all(clients.map((cl) => cl.endAsync()));
+
+  // ---- 3. ingest 1 million events ----
+  const ingest = app.get(DeviceIngest);
+  const senders: Array<{ id: string; n: number; channel: string }> = (await db.query(`SELECT id, (regexp_replace(name, '\\D', '', 'g'))::int AS n, channel_id AS channel FROM devices ORDER BY id LIMIT 200`)).rows;
+  const perMessage = 50;
+  const perDevice = Math.ceil(EVENTS / senders.length);
+  const entryOf = new Map<string, string>(((await db.query(`SELECT DISTINCT ON (channel_id) channel_id, id FROM schedule_entries ORDER BY channel_id, starts_at`)).rows as Array<{ channel_id: string; id: string }>).map((r) => [r.channel_id, r.id]));
+  const before = { ...ingest.stats };
+  const at0 = Date.now() - 86_400_000;
+  console.log(`\n3. ingest ${fmt(perDevice * senders.length)} events over MQTT from ${senders.length} devices in messages of ${perMessage} (their backlog after an outage), 10 % of messages sent twice`);
+  const pubs = await Promise.all(senders.map((s) => deviceConnect(s.n, s.id)));
+  let sentMessages = 0;
+  let sentEvents = 0;
+  t0 = performance.now();
+  // Closed loop: at most BACKLOG events published and not yet stored, so the broker's queue for the
+  // service's sessions never overflows (Mosquitto drops QoS 1 messages beyond max_queued_messages,
+  // 1000 per session by default; docker/mosquitto raises it for real outages).
+  const BACKLOG = 100_000;
+  const done = () => ingest.stats.stored - before.stored + ingest.stats.duplicates - before.duplicates;
+  const publish = async (si: number, topic: string, body: string, count: number) => {
+    while (sentEvents - done() > BACKLOG) await sleep(2);
+    sentEvents += count;
+    sentMessages++;
+    await pubs[si].publishAsync(topic, body, { qos: 1 });
+  };
+  await Promise.all(
+    senders.map(async (s, si) => {
+      for (let m = 0; m * perMessage < perDevice; m++) {
+        const events = Array.from({ length: Math.min(perMessage, perDevice - m * perMessage) }, (_, j) => {
+          const k = m * perMessage + j;
+          return { eventId: `${s.n}-${k}`, deviceId: s.id, type: k % 2 ? 'play.completed' : 'play.started', entryId: entryOf.get(s.channel), playlistVersion: 1, at: new Date(at0 + k * 1000).toISOString() };
+        });
+        const body = JSON.stringify(events);
+        const topic = `${prefix}/devices/${s.id}/events`;
+        await publish(si, topic, body, events.length);
+        if (m % 10 === 0) await publish(si, topic, body, events.length); // sent again after a lost PUBACK
+      }
+    }),
+  );
+  const distinct = perDevice * senders.length;
+  await waitUntil(async () => ingest.stats.stored - before.stored + ingest.stats.duplicates - before.duplicates >= sentEvents, 600_000, 'events stored');
+  const ingestS = (performance.now() - t0) / 1000;
+  const [{ n: storedRows }] = (await db.query(`SELECT count(*)::int AS n FROM play_events`)).rows;
+  console.log(`   service: ${fmt(sentEvents)} events (${fmt(sentMessages)} messages) in ${ingestS.toFixed(1)} s = ${fmt(sentEvents / ingestS)} events/s; stored ${fmt(storedRows)} of ${fmt(distinct)} distinct (none lost: ${storedRows === distinct}), duplicates dropped ${fmt(ingest.stats.duplicates - before.duplicates)}`);
+  await Promise.all(pubs.map((p) => p.endAsync()));
+  // raw multi-row insert, same PostgreSQL, same row shape, same batch size as the service's statements
+  await db.query(`CREATE TABLE raw_events (LIKE play_events_default INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
+  const rawRows = 200_000;
+  const batch = 2000;
+  t0 = performance.now();
+  for (let b = 0; b < rawRows / batch; b++) {
+    const values: string[] = [];
+    const params: unknown[] = [];
+    for (let j = 0; j < batch; j++) {
+      const p = params.length;
+      values.push(`($${p + 1}, $${p + 2}, $${p + 3}, 'play.started', $${p + 4}, $${p + 5}, 1, NULL)`);
+      params.push(senders[j % senders.length].id, `raw-${b}-${j}`, new Date(at0 + j * 1000), senders[j % senders.length].channel, entryOf.get(senders[j % senders.length].channel));
+    }
+    await db.query(`INSERT INTO raw_events (device_id, event_id, at, type, channel_id, entry_id, playlist_version, detail) VALUES ${values.join(',')}`, params);
+  }
+  const rawInsertS = (performance.now() - t0) / 1000;
+  console.log(`   raw multi-row INSERT (${batch} rows per statement) into a table like play_events: ${fmt(rawRows / rawInsertS)} rows/s (service/raw rate ratio ${(sentEvents / ingestS / (rawRows / rawInsertS)).toFixed(2)})`);
+
+  // ---- 4. pulls answered 304 ----
+  const sample: Array<{ id: string; n: number; version: string }> = (await db.query(`SELECT d.id, (regexp_replace(d.name, '\\D', '', 'g'))::int AS n, cp.version FROM devices d JOIN channel_playlists cp USING (channel_id) ORDER BY random() LIMIT 5000`)).rows;
+  const file = join(dataDir, 'pull-devices.json');
+  writeFileSync(file, JSON.stringify(sample.map((s) => ({ id: s.id, token: token(s.n), etag: `"${s.version}"` }))));
+  const seconds = 10;
+  // warm-up (a fleet polls all day: its tokens and channel versions are in the caches), not counted
+  await promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'pull-load.ts'), base, '3', '64', file], { maxBuffer: 1 << 20 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'pull-load.ts'), base, String(seconds), '64', file], { maxBuffer: 1 << 20 });
+  const load = JSON.parse(stdout.trim().split('\n').pop()!);
+  console.log(`\n4. device playlist pulls with If-None-Match (5,000 devices, 64 keep-alive connections, ${seconds} s after a 3 s warm-up, separate process): ${fmt((load.counts['304'] ?? 0) / seconds)} answered 304 per second (p50 ${load.p50.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms; ${JSON.stringify(load.counts)})`);
+
+  // leave the broker as we found it: no retained playlists of this run
+  const cleaner = await deviceConnect(null);
+  const all: string[] = (await db.query(`SELECT id FROM devices`)).rows.map((r: { id: string }) => r.id);
+  for (let from = 0; from < all.length; from += 15_000) await Promise.all(all.slice(from, from + 15_000).map((id) => cleaner.publishAsync(`${prefix}/devices/${id}/playlist`, '', { qos: 1, retain: true })));
+  await cleaner.endAsync();
+  await raw.endAsync();
+
+  console.log(`\nreproduce: ${process.env.DATABASE_URL ? `DATABASE_URL=${process.env.DATABASE_URL} ` : ''}${process.env.MQTT_URL ? `MQTT_URL=${process.env.MQTT_URL} ` : ''}npx ts-node --transpile-only bench/distribution.ts ${DEVICES} ${CHANNELS} ${EVENTS}`);
+  await db.end();
+  await app.close();
+  const cleanup = new Client({ connectionString: adminUrl });
+  await cleanup.connect();
+  await cleanup.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
+  await cleanup.end();
+  for (const stop of stops.reverse()) await stop();
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
