@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+
+/** The player's configuration file (players/deploy/config.example.json). */
+export interface PlayerConfig {
+  /** The service's base URL, e.g. https://bcast.tinh.gov.vn */
+  serverUrl: string;
+  /** mqtt://, mqtts://, ws:// or wss:// */
+  brokerUrl: string;
+  deviceId: string;
+  token: string;
+  topicPrefix: string;
+  /** audio: loudspeaker cluster; display: LED board */
+  output: 'audio' | 'display';
+  /** mpv, ffplay, or null (plays nothing; tests and devices wired elsewhere) */
+  audioCommand: 'mpv' | 'ffplay' | 'null';
+  /** Playlist, media cache and the event outbox. */
+  dataDir: string;
+  volume: number;
+  heartbeatS: number;
+  /** HTTP pull period while MQTT is down. */
+  pullIntervalS: number;
+  /** Events per message and pause between messages when draining a backlog. */
+  drainBatch: number;
+  drainIntervalMs: number;
+  /** Upper bound of the random wait before draining after a reconnect. */
+  reconnectJitterMs: number;
+  /** Late start rule: an audio entry is joined late only if this much of it remains. */
+  lateMinRemainingMs: number;
+  minFreeBytes: number;
+  displayPort: number;
+  allowReboot: boolean;
+}
+
+export const DEFAULTS: Omit<PlayerConfig, 'serverUrl' | 'brokerUrl' | 'deviceId' | 'token'> = {
+  topicPrefix: 'bcast/v1',
+  output: 'audio',
+  audioCommand: 'mpv',
+  dataDir: '/var/lib/bcast-player',
+  volume: 80,
+  heartbeatS: 60,
+  pullIntervalS: 300,
+  drainBatch: 50,
+  drainIntervalMs: 200,
+  reconnectJitterMs: 30_000,
+  lateMinRemainingMs: 30_000,
+  minFreeBytes: 200 * 1024 * 1024,
+  displayPort: 8090,
+  allowReboot: false,
+};
+
+/** Reads and checks the configuration; names every problem. */
+export function loadPlayerConfig(file: string): PlayerConfig {
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<PlayerConfig>;
+  const config = { ...DEFAULTS, ...raw } as PlayerConfig;
+  const problems: string[] = [];
+  for (const key of ['serverUrl', 'brokerUrl', 'deviceId', 'token'] as const) if (!config[key] || typeof config[key] !== 'string') problems.push(`${key} is required`);
+  if (!['audio', 'display'].includes(config.output)) problems.push('output must be audio or display');
+  if (!['mpv', 'ffplay', 'null'].includes(config.audioCommand)) problems.push('audioCommand must be mpv, ffplay or null');
+  if (problems.length) throw new Error(`${file}: ${problems.join('; ')}`);
+  return config;
+}

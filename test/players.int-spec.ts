@@ -1,0 +1,160 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { DeviceAccessPolicy } from '../src/devices/device-access.policy';
+import { ServerOnlyAccessPolicy } from '../src/infrastructure/mqtt/broker-access-policy';
+import { EmbeddedBrokerHandle, startEmbeddedBroker } from '../src/infrastructure/mqtt/embedded-broker';
+import { AudioFixtures } from './support/audio-fixtures';
+import { eventually } from './support/mqtt-device';
+import { ADMIN, startTestApp, TestApp } from './support/test-app';
+
+const ROOT = join(__dirname, '..');
+
+/**
+ * End to end: the real service, a real broker (the service's embedded one, with device
+ * authentication and ACL) and a real player process (players/, null audio output): playlists
+ * arrive, media download and verify, entries scheduled seconds ahead start on time, events reach
+ * the server and compliance counts the airings. Then the broker and the HTTP server go away
+ * mid-schedule: the player keeps time, queues its events, and the server ends up with each once.
+ */
+describe('a loudspeaker player against the real service', () => {
+  let t: TestApp;
+  let broker: EmbeddedBrokerHandle;
+  let brokerPort: number;
+  let httpPort: number;
+  let player: ChildProcess;
+  let playerLog = '';
+  let playerDir: string;
+  let db: DataSource;
+  const server = { username: 'bcast-server', password: randomBytes(16).toString('hex') };
+  const ids: Record<string, string> = {};
+  const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+  let editorA: string;
+
+  const addAiring = async (inS: number, lengthS = 3) => {
+    const start = new Date(Math.ceil((Date.now() + inS * 1000) / 1000) * 1000);
+    const res = await t.http.post(`/api/v1/channels/${ids.channel}/entries`).set(as(editorA)).send({ kind: 'airing', programId: ids.program, startsAt: start.toISOString(), endsAt: new Date(start.getTime() + lengthS * 1000).toISOString() });
+    expect(res.status).toBe(201);
+    return res.body as { id: string; startsAt: string };
+  };
+  const eventsOf = async (entryId: string) => db.query(`SELECT type, at, count(*) OVER (PARTITION BY type)::int AS n FROM play_events WHERE entry_id = $1 ORDER BY at`, [entryId]);
+
+  beforeAll(async () => {
+    broker = await startEmbeddedBroker(0, new ServerOnlyAccessPolicy(server.username, server.password), '127.0.0.1');
+    brokerPort = broker.port;
+    t = await startTestApp({ MQTT_URL: broker.url }, { mqttUrl: broker.url, mqttCredentials: server, embedded: { database: false, broker } });
+    await t.app.listen(0, '127.0.0.1');
+    httpPort = (t.app.getHttpServer().address() as { port: number }).port;
+    db = t.app.get(DataSource);
+    const admin = await t.login(ADMIN.username, ADMIN.password);
+    await t.http.post('/api/v1/units/import').set(as(admin)).set('Content-Type', 'text/csv').send('code,name,kind,parent_code\n38,Tỉnh Thanh Hóa,province,\n1,Xã Sơn Điện,commune,38\n').expect(200);
+    for (const u of (await t.http.get('/api/v1/units').set(as(admin))).body.items) ids[u.code] = u.id;
+    for (const username of ['editor.a', 'editor.b']) await t.http.post('/api/v1/users').set(as(admin)).send({ username, displayName: username, password: 'mat-khau-dai-du', role: 'editor', unitId: ids['38'] }).expect(201);
+    editorA = await t.login('editor.a', 'mat-khau-dai-du');
+    const editorB = await t.login('editor.b', 'mat-khau-dai-du');
+    ids.channel = (await t.http.post('/api/v1/channels').set(as(editorA)).send({ unitId: ids['1'], name: 'Đài xã Sơn Điện', kind: 'audio', windows: [] })).body.id;
+    ids.series = (await t.http.post('/api/v1/series').set(as(editorA)).send({ unitId: ids['38'], name: 'Chuyên mục chuyển đổi số' })).body.id;
+    // "Mỗi tháng 01 chương trình, phát lại ít nhất 03 lần" — the province's directive (R1)
+    await t.http.post('/api/v1/rules').set(as(editorA)).send({ name: 'Mỗi tháng 01 chương trình, phát lại ít nhất 03 lần', seriesId: ids.series, definition: { match: {}, period: 'month', minPrograms: 1, minAiringsPerProgram: 3 } }).expect(201);
+    const fx = new AudioFixtures(mkdtempSync(join(tmpdir(), 'bcast-player-e2e-')));
+    const audio = await t.http.post('/api/v1/media-assets/audio').set(as(editorA)).field('unitId', ids['38']).attach('file', fx.quietTone('cds.mp3', 3, ['-c:a', 'libmp3lame']));
+    await eventually(async () => (await t.http.get(`/api/v1/media-assets/${audio.body.id}`).set(as(editorA))).body.status === 'ready', 30_000, 'audio processed');
+    const now = new Date(Date.now() + 7 * 3600_000);
+    const first = `${now.toISOString().slice(0, 7)}-01`;
+    const last = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);
+    ids.month = `${first}/${last}`;
+    const program = await t.http.post('/api/v1/programs').set(as(editorA)).send({ title: 'Chuyển đổi số tháng này', audioAssetId: audio.body.id, seriesId: ids.series, periodStart: first, periodEnd: last });
+    ids.program = program.body.id;
+    await t.http.post(`/api/v1/programs/${ids.program}/submit`).set(as(editorA)).expect(200);
+    await t.http.post(`/api/v1/programs/${ids.program}/approve`).set(as(editorB)).expect(200);
+    const device = await t.http.post(`/api/v1/channels/${ids.channel}/devices`).set(as(editorA)).send({ name: 'Cụm loa thôn Bản Khạn', kind: 'speaker' });
+    ids.device = device.body.device.id;
+
+    playerDir = mkdtempSync(join(tmpdir(), 'bcast-player-data-'));
+    const config = {
+      serverUrl: `http://127.0.0.1:${httpPort}`, brokerUrl: broker.url, deviceId: ids.device, token: device.body.token, topicPrefix: t.config.MQTT_TOPIC_PREFIX,
+      output: 'audio', audioCommand: 'null', dataDir: playerDir, heartbeatS: 2, pullIntervalS: 2, drainIntervalMs: 20, reconnectJitterMs: 200, minFreeBytes: 0,
+    };
+    writeFileSync(join(playerDir, 'config.json'), JSON.stringify(config));
+    player = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'players/src/main.ts'), '--config', join(playerDir, 'config.json')], { cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    player.stdout!.on('data', (d) => (playerLog += d));
+    player.stderr!.on('data', (d) => (playerLog += d));
+    // the player is up when the service sees it online
+    await eventually(async () => (await t.http.get(`/api/v1/devices?channelId=${ids.channel}`).set(as(editorA))).body.items[0]?.online === true, 30_000, 'player online');
+  }, 120_000);
+
+  afterAll(async () => {
+    player?.kill('SIGTERM');
+    await t?.close();
+    await broker?.stop();
+  });
+
+  it('plays airings on time from the pushed playlist and the server sees them evidenced', async () => {
+    // three airings: what the directive asks of the month's program
+    const entries = [await addAiring(6), await addAiring(10), await addAiring(14)];
+    // playlist pushed, media downloaded and verified before the first start
+    await eventually(async () => (await db.query(`SELECT 1 FROM play_events WHERE device_id = $1 AND type = 'media.downloaded'`, [ids.device])).length > 0, 10_000, `media downloaded; player log: ${playerLog}`);
+    for (const entry of entries) {
+      const rows = await eventually(async () => {
+        const r = await eventsOf(entry.id);
+        return r.some((e: { type: string }) => e.type === 'play.completed') && r;
+      }, 25_000, `airing ${entry.startsAt} played; player log: ${playerLog}`);
+      const started = rows.find((e: { type: string }) => e.type === 'play.started');
+      expect(Math.abs(new Date(started.at).getTime() - new Date(entry.startsAt).getTime())).toBeLessThan(1000);
+    }
+    const report = await t.http.get(`/api/v1/compliance?unitId=${ids['38']}&from=${ids.month.split('/')[0]}&to=${ids.month.split('/')[1]}`).set(as(editorA));
+    const row = report.body.rows.find((r: { channelId: string }) => r.channelId === ids.channel);
+    expect(row.evidenced).toMatchObject({ programs: 1, airings: 3 });
+    expect(row.status).toBe('ok');
+  }, 60_000);
+
+  it('keeps playing on time with the broker and the HTTP server gone, and every event arrives once afterwards', async () => {
+    const entries = [await addAiring(5), await addAiring(9), await addAiring(13)];
+    await eventually(async () => (await eventsOf(entries[0].id)).some((e: { type: string }) => e.type === 'play.started'), 15_000, 'first airing started');
+    // the outage: no broker, no HTTP
+    await broker.stop();
+    const http: Server = t.app.getHttpServer();
+    http.closeAllConnections();
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+    // meanwhile a cached file goes bad on the device's card
+    const mediaDir = join(playerDir, 'media');
+    await new Promise((r) => setTimeout(r, Math.max(0, new Date(entries[2].startsAt).getTime() + 4000 - Date.now())));
+    expect(playerLog).not.toMatch(/"msg":"stopping"/);
+    // back
+    broker = await startEmbeddedBroker(brokerPort, new DeviceAccessPolicy(db, server, t.config.MQTT_TOPIC_PREFIX), '127.0.0.1');
+    await new Promise<void>((resolve) => http.listen(httpPort, '127.0.0.1', () => resolve()));
+    for (const entry of entries) {
+      const rows = await eventually(async () => {
+        const r = await eventsOf(entry.id);
+        return r.some((e: { type: string }) => e.type === 'play.completed') && r;
+      }, 40_000, `events of ${entry.startsAt} after the outage; player log: ${playerLog.slice(-3000)}`);
+      expect(rows.map((e: { type: string; n: number }) => [e.type, e.n])).toEqual([['play.started', 1], ['play.completed', 1]]);
+      const started = rows[0];
+      expect(Math.abs(new Date(started.at).getTime() - new Date(entry.startsAt).getTime())).toBeLessThan(1000);
+    }
+    expect(readdirSync(mediaDir).length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('refuses a corrupted media file and reports it', async () => {
+    const mediaDir = join(playerDir, 'media');
+    const [sha] = readdirSync(mediaDir).filter((n) => /^[0-9a-f]{64}$/.test(n));
+    writeFileSync(join(mediaDir, sha), 'hỏng'); // bits flipped on the SD card
+    const entry = await addAiring(4);
+    const reported = await eventually(async () => {
+      const r = await db.query(`SELECT detail FROM play_events WHERE device_id = $1 AND type = 'media.failed'`, [ids.device]);
+      return r.length > 0 && r;
+    }, 20_000, `media.failed reported; player log: ${playerLog.slice(-2000)}`);
+    expect(reported[0].detail).toMatchObject({ sha256: sha, reason: 'hash-mismatch' });
+    const failed = await eventually(async () => {
+      const r = await db.query(`SELECT detail FROM play_events WHERE entry_id = $1 AND type = 'play.failed'`, [entry.id]);
+      return r.length > 0 && r;
+    }, 20_000, 'play.failed for the airing');
+    expect(failed[0].detail).toMatchObject({ reason: 'media-missing' });
+    // and the good file is fetched again
+    await eventually(async () => (await db.query(`SELECT 1 FROM play_events WHERE device_id = $1 AND type = 'media.downloaded'`, [ids.device])).length >= 2, 40_000, 'downloaded again');
+  }, 90_000);
+});
