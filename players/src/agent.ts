@@ -153,7 +153,8 @@ export class Agent {
     const files = await this.readyFiles(entry.media).finally(() => {
       if (this.starting === key) this.starting = null;
     });
-    if (this.stopped || (this.playing && this.playing.key !== key)) return; // something else took over meanwhile
+    const meanwhile = this.playing as { key: string } | null; // (set by other wake-ups during the await)
+    if (this.stopped || (meanwhile && meanwhile.key !== key)) return; // something else took over meanwhile
     if (files === null) {
       if (this.once(`${entry.id}:media`)) this.outbox.add('play.failed', { entryId: entry.id, playlistVersion: this.playlist?.version, detail: { reason: 'media-missing' } });
       this.wakeDrain?.();
