@@ -1,9 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { DeviceAccessPolicy } from '../src/devices/device-access.policy';
 import { ServerOnlyAccessPolicy } from '../src/infrastructure/mqtt/broker-access-policy';
@@ -13,27 +14,43 @@ import { eventually } from './support/mqtt-device';
 import { ADMIN, startTestApp, TestApp } from './support/test-app';
 
 const ROOT = join(__dirname, '..');
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = join(ROOT, 'test-output', 'screenshots');
+// Debian's Chromium is on the CI machine; on a machine with only Node.js the board's page is not
+// looked at (the test says so), the board player itself still runs.
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the LED board screenshot test`);
 
 /**
  * End to end: the real service, a real broker (the service's embedded one, with device
- * authentication and ACL) and a real player process (players/, null audio output): playlists
- * arrive, media download and verify, entries scheduled seconds ahead start on time, events reach
- * the server and compliance counts the airings. Then the broker and the HTTP server go away
- * mid-schedule: the player keeps time, queues its events, and the server ends up with each once.
+ * authentication and ACL) and two player processes (players/): a loudspeaker cluster with the null
+ * audio output and an LED board whose page headless Chromium reads. Playlists arrive, media
+ * download and verify, entries scheduled seconds ahead start on time, events reach the server and
+ * compliance counts the airings. Then the broker and the HTTP server go away mid-schedule: the
+ * player keeps time, queues its events, and the server ends up with each once.
  */
-describe('a loudspeaker player against the real service', () => {
+describe('players against the real service', () => {
   let t: TestApp;
   let broker: EmbeddedBrokerHandle;
   let brokerPort: number;
   let httpPort: number;
   let player: ChildProcess;
+  let board: ChildProcess;
   let playerLog = '';
+  let boardLog = '';
   let playerDir: string;
   let db: DataSource;
   const server = { username: 'bcast-server', password: randomBytes(16).toString('hex') };
   const ids: Record<string, string> = {};
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
   let editorA: string;
+  const startPlayer = (dir: string, config: Record<string, unknown>, onLog: (d: string) => void) => {
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'players/src/main.ts'), '--config', join(dir, 'config.json')], { cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d) => onLog(String(d)));
+    child.stderr!.on('data', (d) => onLog(String(d)));
+    return child;
+  };
 
   const addAiring = async (inS: number, lengthS = 3) => {
     const start = new Date(Math.ceil((Date.now() + inS * 1000) / 1000) * 1000);
@@ -79,16 +96,24 @@ describe('a loudspeaker player against the real service', () => {
       serverUrl: `http://127.0.0.1:${httpPort}`, brokerUrl: broker.url, deviceId: ids.device, token: device.body.token, topicPrefix: t.config.MQTT_TOPIC_PREFIX,
       output: 'audio', audioCommand: 'null', dataDir: playerDir, heartbeatS: 2, pullIntervalS: 2, drainIntervalMs: 20, reconnectJitterMs: 200, minFreeBytes: 0,
     };
-    writeFileSync(join(playerDir, 'config.json'), JSON.stringify(config));
-    player = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'players/src/main.ts'), '--config', join(playerDir, 'config.json')], { cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'pipe'] });
-    player.stdout!.on('data', (d) => (playerLog += d));
-    player.stderr!.on('data', (d) => (playerLog += d));
+    player = startPlayer(playerDir, config, (d) => (playerLog += d));
+
+    // the LED board: a display channel, a text slide, a board device and its player
+    ids.board = (await t.http.post('/api/v1/channels').set(as(editorA)).send({ unitId: ids['1'], name: 'Bảng LED chợ Sơn Điện', kind: 'display', windows: [] })).body.id;
+    const slide = await t.http.post('/api/v1/media-assets/slide').set(as(editorA)).send({ unitId: ids['1'], width: 384, height: 192, heading: 'Chuyển đổi số', body: 'Người dân cài đặt ứng dụng VNeID', ticker: 'Đài truyền thanh xã Sơn Điện' });
+    await eventually(async () => (await t.http.get(`/api/v1/media-assets/${slide.body.id}`).set(as(editorA))).body.status === 'ready', 30_000, 'slide rendered');
+    ids.slide = slide.body.id;
+    const led = await t.http.post(`/api/v1/channels/${ids.board}/devices`).set(as(editorA)).send({ name: 'Bảng LED chợ', kind: 'led' });
+    ids.led = led.body.device.id;
+    const boardDir = mkdtempSync(join(tmpdir(), 'bcast-board-data-'));
+    board = startPlayer(boardDir, { ...config, deviceId: ids.led, token: led.body.token, output: 'display', dataDir: boardDir, displayPort: 0 }, (d) => (boardLog += d));
     // the player is up when the service sees it online
-    await eventually(async () => (await t.http.get(`/api/v1/devices?channelId=${ids.channel}`).set(as(editorA))).body.items[0]?.online === true, 30_000, 'player online');
+    await eventually(async () => (await t.http.get(`/api/v1/devices?unitId=${ids['1']}`).set(as(editorA))).body.items.filter((d: { online: boolean }) => d.online).length === 2, 30_000, 'both players online');
   }, 120_000);
 
   afterAll(async () => {
     player?.kill('SIGTERM');
+    board?.kill('SIGTERM');
     await t?.close();
     await broker?.stop();
   });
@@ -110,6 +135,32 @@ describe('a loudspeaker player against the real service', () => {
     const row = report.body.rows.find((r: { channelId: string }) => r.channelId === ids.channel);
     expect(row.evidenced).toMatchObject({ programs: 1, airings: 3 });
     expect(row.status).toBe('ok');
+  }, 60_000);
+
+  (hasChromium ? it : it.skip)('shows a scheduled slide on the LED board at its start, with its Vietnamese title', async () => {
+    const start = new Date(Math.ceil((Date.now() + 6000) / 1000) * 1000);
+    const entry = await t.http.post(`/api/v1/channels/${ids.board}/entries`).set(as(editorA)).send({ kind: 'slides', mediaAssetId: ids.slide, title: 'Tuyên truyền chuyển đổi số', startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 20_000).toISOString() });
+    expect(entry.status).toBe(201);
+    const boardUrl = /"msg":"board page","device":"[^"]+","url":"([^"]+)"/.exec(boardLog)![1];
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 384, height: 192 } });
+      await page.goto(boardUrl);
+      expect(await page.textContent('#band')).toBe(''); // before its start: the idle page
+      // (expressions evaluated in the page)
+      await page.waitForFunction(`document.getElementById('band').textContent === 'Tuyên truyền chuyển đổi số'`, undefined, { timeout: 15_000 });
+      expect(Date.now() - start.getTime()).toBeLessThan(1500); // its start plus the page's half-second poll
+      await page.waitForFunction(`document.querySelector('#slide img')?.naturalWidth === 384`, undefined, { timeout: 5000 });
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, 'led-board.png') });
+    } finally {
+      await browser.close();
+    }
+    const started = await eventually(async () => {
+      const r = await db.query(`SELECT at FROM play_events WHERE entry_id = $1 AND type = 'play.started'`, [entry.body.id]);
+      return r.length > 0 && r;
+    }, 15_000, 'play.started reported by the board');
+    expect(Math.abs(new Date(started[0].at).getTime() - start.getTime())).toBeLessThan(1000);
   }, 60_000);
 
   it('keeps playing on time with the broker and the HTTP server gone, and every event arrives once afterwards', async () => {
