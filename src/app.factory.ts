@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { text } from 'express';
+import { join } from 'node:path';
 import { AppModule } from './app.module';
 import { DeviceTokenCache } from './auth/device-token-cache';
 import { PlaylistCompiler } from './distribution/playlist-compiler';
@@ -30,6 +31,10 @@ export async function createApp(config: AppConfig, runtime: Runtime, logger = ne
   app.useGlobalPipes(apiValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.disable('x-powered-by');
+  // The web console: static files, no build step (src/console/public, copied to dist by nest build).
+  const consoleDir = join(__dirname, 'console', 'public');
+  app.useStaticAssets(consoleDir, { prefix: '/console/', index: false, maxAge: '1h' });
+  app.getHttpAdapter().get('/', (_req: unknown, res: unknown) => (res as { sendFile(path: string): void }).sendFile(join(consoleDir, 'index.html')));
   installPlaylistPollFastPath(app.getHttpServer(), app.get(DeviceTokenCache), app.get(PlaylistCompiler));
 
   const document = SwaggerModule.createDocument(

@@ -4,6 +4,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { DevicesModule } from './devices/devices.module';
 import { DistributionModule } from './distribution/distribution.module';
+import { ReportsModule } from './reports/reports.module';
 import { EvidenceModule } from './evidence/evidence.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './infrastructure/jobs/jobs.module';
@@ -45,6 +46,7 @@ export class AppModule {
         BroadcastScheduleModule,
         DevicesModule,
         DistributionModule,
+        ReportsModule,
         HealthModule,
       ],
     };

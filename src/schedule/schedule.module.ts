@@ -9,5 +9,5 @@ import { ReplanWorker } from './replan.worker';
 import { RulesService } from './rules.service';
 import { ScheduleController } from './schedule.controller';
 
-@Module({ imports: [UnitsModule, ChannelsModule, ProgramsModule], controllers: [ScheduleController], providers: [RulesService, EntriesService, PlanningService, ComplianceService, ReplanWorker] })
+@Module({ imports: [UnitsModule, ChannelsModule, ProgramsModule], controllers: [ScheduleController], providers: [RulesService, EntriesService, PlanningService, ComplianceService, ReplanWorker], exports: [ComplianceService, EntriesService] })
 export class ScheduleModule {}

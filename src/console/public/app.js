@@ -1,0 +1,314 @@
+import { lang, t, toggleLang } from './i18n.js';
+
+// ---- session and API ----
+let session = JSON.parse(sessionStorage.getItem('bcast.session') || 'null');
+const $ = (sel, root = document) => root.querySelector(sel);
+const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const view = () => $('#view');
+
+async function api(path, opts = {}) {
+  const headers = { ...(opts.body && !(opts.body instanceof FormData) ? { 'Content-Type': 'application/json' } : {}), ...(session ? { Authorization: `Bearer ${session.token}` } : {}), 'Accept-Language': lang };
+  const res = await fetch(path, { ...opts, headers, body: opts.body && !(opts.body instanceof FormData) ? JSON.stringify(opts.body) : opts.body });
+  if (res.status === 401 && session) return logout();
+  const type = res.headers.get('content-type') || '';
+  const data = type.includes('json') ? await res.json() : await res.blob();
+  if (!res.ok) throw Object.assign(new Error(data.message || res.statusText), { data, status: res.status });
+  return data;
+}
+
+/** Shows the server's messages next to the fields they name (Vietnamese by default). */
+function showErrors(form, err) {
+  form.querySelectorAll('.error').forEach((e) => e.remove());
+  const fields = err.data?.fields ?? [];
+  for (const f of fields) {
+    const input = form.querySelector(`[name="${f.field.split('.')[0]}"]`);
+    const msg = document.createElement('div');
+    msg.className = 'error';
+    msg.textContent = lang === 'vi' ? f.message : f.messageEn || f.message;
+    (input ?? form).insertAdjacentElement(input ? 'afterend' : 'beforeend', msg);
+  }
+  if (!fields.length) {
+    const msg = document.createElement('div');
+    msg.className = 'error';
+    msg.textContent = err.data?.message ?? err.message;
+    form.append(msg);
+  }
+}
+
+/** Required fields checked before sending, with the message next to the field. */
+function requireFields(form, names) {
+  form.querySelectorAll('.error').forEach((e) => e.remove());
+  let ok = true;
+  for (const n of names) {
+    const input = form.querySelector(`[name="${n}"]`);
+    if (input && !String(input.value).trim()) {
+      ok = false;
+      input.insertAdjacentHTML('afterend', `<div class="error">${esc(t('required'))}</div>`);
+    }
+  }
+  return ok;
+}
+
+function logout() {
+  session = null;
+  sessionStorage.removeItem('bcast.session');
+  location.hash = '#/login';
+}
+
+let programTitles = null;
+async function titleOf(e) {
+  if (e.title) return e.title;
+  if (!e.programId) return t(e.kind);
+  programTitles ??= new Map(((await api('/api/v1/programs?limit=500')).items ?? []).map((p) => [p.id, p.title]));
+  return programTitles.get(e.programId) ?? t(e.kind);
+}
+
+const localDay = (offset = 0) => new Date(Date.now() + 7 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+const time = (iso) => new Date(iso).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit' });
+
+async function download(path, name) {
+  const blob = await api(path);
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+// ---- views ----
+const routes = {
+  login: viewLogin, today: viewToday, calendar: viewCalendar, upload: viewUpload, devices: viewDevices, alerts: viewAlerts, reports: viewReports,
+};
+
+function viewLogin() {
+  $('#top').hidden = true;
+  view().innerHTML = `<form class="card" id="login"><h1>${t('title')}</h1>
+    <label>${t('username')}<input name="username" autocomplete="username"></label>
+    <label>${t('password')}<input name="password" type="password" autocomplete="current-password"></label>
+    <button class="primary">${t('login')}</button> <button type="button" class="warn" id="lang2">${t('lang')}</button></form>`;
+  $('#lang2').onclick = () => (toggleLang(), render());
+  $('#login').onsubmit = async (e) => {
+    e.preventDefault();
+    const form = e.target;
+    if (!requireFields(form, ['username', 'password'])) return;
+    try {
+      const res = await api('/api/v1/auth/login', { method: 'POST', body: { username: form.username.value, password: form.password.value } });
+      session = { token: res.accessToken };
+      const me = await api('/api/v1/auth/me');
+      session.user = me;
+      sessionStorage.setItem('bcast.session', JSON.stringify(session));
+      location.hash = me.role === 'operator' ? '#/today' : '#/calendar';
+    } catch (err) {
+      showErrors(form, err);
+    }
+  };
+}
+
+async function viewToday() {
+  const channels = (await api('/api/v1/channels')).filter((c) => c.kind === 'audio');
+  const from = new Date(`${localDay(0)}T00:00:00+07:00`).toISOString();
+  const to = new Date(`${localDay(2)}T00:00:00+07:00`).toISOString();
+  let html = `<h1>${t('today')}</h1>`;
+  for (const c of channels) {
+    const entries = await api(`/api/v1/channels/${c.id}/entries?from=${from}&to=${to}`);
+    html += `<section class="card"><h2>${esc(c.name)}</h2>${entries.length ? '' : `<p>${t('nothing')}</p>`}`;
+    for (const e of entries) {
+      const done = e.status === 'aired' || e.status === 'missed';
+      html += `<form class="airing prio-${e.priority}" data-id="${e.id}"><div><strong>${time(e.startsAt)}</strong> ${esc(await titleOf(e))} ${done ? `<em>— ${t(e.status)}${e.missedReason ? `: ${esc(e.missedReason)}` : ''}</em>` : ''}</div>
+        ${done || new Date(e.startsAt) > new Date() ? '' : `<div><button class="ok" name="aired" type="button">${t('aired')}</button>
+        <input name="reason" placeholder="${t('reason')}" style="width:12rem"> <button class="warn" name="missed" type="button">${t('missed')}</button></div>`}</form>`;
+    }
+    html += '</section>';
+  }
+  view().innerHTML = html;
+  view().querySelectorAll('form.airing').forEach((form) => {
+    const send = async (outcome) => {
+      if (outcome === 'missed' && !requireFields(form, ['reason'])) return;
+      try {
+        await api(`/api/v1/entries/${form.dataset.id}/confirm`, { method: 'POST', body: { outcome, ...(outcome === 'missed' ? { reason: form.reason.value } : {}) } });
+        render();
+      } catch (err) {
+        showErrors(form, err);
+      }
+    };
+    form.querySelector('[name=aired]')?.addEventListener('click', () => send('aired'));
+    form.querySelector('[name=missed]')?.addEventListener('click', () => send('missed'));
+  });
+}
+
+async function viewCalendar() {
+  const channels = await api('/api/v1/channels');
+  const month = new URLSearchParams(location.hash.split('?')[1]).get('month') || localDay(0).slice(0, 7);
+  const [y, m] = month.split('-').map(Number);
+  const first = `${month}-01`;
+  const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+  let html = `<h1>${t('calendar')} ${month}</h1>`;
+  for (const c of channels) {
+    const entries = await api(`/api/v1/channels/${c.id}/entries?from=${new Date(`${first}T00:00:00+07:00`).toISOString()}&to=${new Date(`${last}T23:59:59+07:00`).toISOString()}`);
+    html += `<section class="card calendar" data-channel="${c.id}"><h2>${esc(c.name)}</h2><table><tr><th>${t('month')}</th><th>${t('titleField')}</th><th>${t('status')}</th></tr>`;
+    for (const e of entries) html += `<tr class="prio-${e.priority}"><td>${time(e.startsAt)}</td><td>${esc(await titleOf(e))}</td><td>${t(e.status) }</td></tr>`;
+    html += `</table>${entries.length ? '' : `<p>${t('nothing')}</p>`}</section>`;
+  }
+  view().innerHTML = html;
+}
+
+async function viewUpload() {
+  const units = (await api('/api/v1/units')).items;
+  const series = await api('/api/v1/series').catch(() => []);
+  const programs = (await api('/api/v1/programs')).items ?? [];
+  view().innerHTML = `<h1>${t('upload')}</h1>
+    <form class="card" id="upload"><div class="row">
+      <label>${t('unit')}<select name="unitId">${units.map((u) => `<option value="${u.id}">${esc(u.name)}</option>`).join('')}</select></label>
+      <label>${t('titleField')}<input name="title"></label>
+      <label>${t('series')}<select name="seriesId"><option value=""></option>${(series.items ?? series).map((s) => `<option value="${s.id}">${esc(s.name)}</option>`).join('')}</select></label></div>
+      <label>${t('file')}<input name="file" type="file" accept="audio/*"></label>
+      <button class="primary">${t('send')}</button>
+      <div id="progress" hidden><label>${t('uploading')} <progress id="up" max="100" value="0"></progress></label><label>${t('processing')} <progress id="proc" max="100" value="0"></progress></label><div id="state"></div></div>
+    </form>
+    <section class="card"><h2>${t('programs')}</h2><table id="programs"><tr><th>${t('titleField')}</th><th>${t('status')}</th><th></th></tr>
+    ${programs.map((p) => `<tr data-id="${p.id}"><td>${esc(p.title)}</td><td class="pstatus">${esc(p.status)}</td><td>${p.status === 'draft' ? `<button class="ok" data-act="submit">${t('submit')}</button>` : ''}${p.status === 'submitted' ? `<button class="ok" data-act="approve">${t('approve')}</button>` : ''}</td></tr>`).join('')}</table></section>`;
+  view().querySelectorAll('#programs button').forEach((b) => (b.onclick = async () => {
+    try {
+      await api(`/api/v1/programs/${b.closest('tr').dataset.id}/${b.dataset.act}`, { method: 'POST' });
+      render();
+    } catch (err) {
+      showErrors(b.closest('td'), err);
+    }
+  }));
+  $('#upload').onsubmit = (e) => {
+    e.preventDefault();
+    const form = e.target;
+    if (!requireFields(form, ['title', 'file'])) return;
+    const data = new FormData();
+    data.append('unitId', form.unitId.value);
+    data.append('title', form.title.value);
+    data.append('file', form.file.files[0]);
+    $('#progress').hidden = false;
+    // XHR: fetch cannot report upload progress
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/v1/media-assets/audio');
+    xhr.setRequestHeader('Authorization', `Bearer ${session.token}`);
+    xhr.upload.onprogress = (p) => p.lengthComputable && ($('#up').value = Math.round((100 * p.loaded) / p.total));
+    xhr.onload = async () => {
+      const body = JSON.parse(xhr.responseText || '{}');
+      if (xhr.status !== 202) return showErrors(form, { data: body });
+      $('#up').value = 100;
+      for (;;) {
+        const a = await api(`/api/v1/media-assets/${body.id}`);
+        $('#proc').value = a.progress ?? 0;
+        $('#state').textContent = t(a.status === 'ready' ? 'ready' : a.status === 'rejected' ? 'rejected' : 'processing') + (a.rejectReason ? `: ${a.rejectReason}` : '');
+        if (a.status === 'rejected') return;
+        if (a.status === 'ready') break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      try {
+        await api('/api/v1/programs', { method: 'POST', body: { title: form.title.value, audioAssetId: body.id, ...(form.seriesId.value ? { seriesId: form.seriesId.value } : {}) } });
+        render();
+      } catch (err) {
+        showErrors(form, err);
+      }
+    };
+    xhr.send(data);
+  };
+}
+
+async function viewDevices() {
+  const devices = (await api('/api/v1/devices')).items;
+  view().innerHTML = `<h1>${t('devices')}</h1><table id="devices"><tr><th>${t('name')}</th><th>${t('status')}</th><th>${t('lastSeen')}</th><th>${t('version')}</th><th>${t('volume')}</th></tr>
+    ${devices.map((d) => `<tr data-id="${d.id}"><td>${esc(d.name)}</td><td class="${d.online ? 'status-ok' : 'status-violated'}">${t(d.online ? 'online' : 'offline')}${d.flags.includes('oldPlaylist') ? ' ⚠' : ''}</td><td>${d.lastSeenAt ? time(d.lastSeenAt) : '—'}</td><td>${d.playlistVersion ?? '—'} / ${d.currentVersion ?? '—'}</td><td>${d.volume ?? '—'}</td></tr>`).join('')}</table>`;
+}
+
+async function viewAlerts() {
+  const channels = await api('/api/v1/channels');
+  const active = (await api('/api/v1/alerts?active=true')).items;
+  view().innerHTML = `<h1>${t('alerts')}</h1>
+    <section class="card" id="active">${active.map((a) => `<div class="airing prio-emergency" data-id="${a.id}"><strong>${esc(a.title)}</strong> <button class="warn" data-stop>${t('stop')}</button></div>`).join('') || `<p>${t('nothing')}</p>`}</section>
+    <form class="card" id="alert"><label>${t('titleField')}<input name="title"></label>
+      <label>${t('channel')}</label>${channels.map((c) => `<label style="font-weight:normal"><input type="checkbox" name="channelIds" value="${c.id}" style="width:auto"> ${esc(c.name)}</label>`).join('')}
+      <label>${t('streamUrl')}<input name="streamUrl" placeholder="http://"></label>
+      <button class="primary">${t('start')}</button></form>`;
+  view().querySelectorAll('[data-stop]').forEach((b) => (b.onclick = async () => {
+    await api(`/api/v1/alerts/${b.closest('[data-id]').dataset.id}/stop`, { method: 'POST' });
+    render();
+  }));
+  $('#alert').onsubmit = async (e) => {
+    e.preventDefault();
+    const form = e.target;
+    if (!requireFields(form, ['title'])) return;
+    try {
+      const channelIds = [...form.querySelectorAll('[name=channelIds]:checked')].map((i) => i.value);
+      await api('/api/v1/alerts', { method: 'POST', body: { title: form.title.value, channelIds, source: 'relay', streamUrl: form.streamUrl.value } });
+      render();
+    } catch (err) {
+      showErrors(form, err);
+    }
+  };
+}
+
+async function viewReports() {
+  const units = (await api('/api/v1/units')).items;
+  const year = localDay(0).slice(0, 4);
+  view().innerHTML = `<h1>${t('reports')}</h1><form class="card" id="report"><div class="row">
+      <label>${t('unit')}<select name="unitId">${units.map((u) => `<option value="${u.id}">${esc(u.name)}</option>`).join('')}</select></label>
+      <label>${t('period')}<select name="preset"><option value="month">${t('month')}</option><option value="h1">${t('h1')}</option><option value="h2">${t('h2')}</option><option value="year">${t('year')}</option><option value="custom">${t('custom')}</option></select></label>
+      <label>${t('from')}<input name="from" type="date" value="${localDay(0).slice(0, 7)}-01"></label>
+      <label>${t('to')}<input name="to" type="date" value="${localDay(0)}"></label></div>
+      <button class="primary">${t('show')}</button>
+      <button type="button" class="ok" id="xlsx">${t('exportXlsx')}</button> <button type="button" class="ok" id="pdf">${t('exportPdf')}</button> <button type="button" class="warn" id="csv">${t('exportCsv')}</button>
+    </form><div id="result"></div>`;
+  const form = $('#report');
+  form.preset.onchange = () => {
+    const p = form.preset.value;
+    if (p === 'h1') [form.from.value, form.to.value] = [`${year}-01-01`, `${year}-06-30`];
+    if (p === 'h2') [form.from.value, form.to.value] = [`${year}-07-01`, `${year}-12-31`];
+    if (p === 'year') [form.from.value, form.to.value] = [`${year}-01-01`, `${year}-12-31`];
+  };
+  const q = () => `unitId=${form.unitId.value}&from=${form.from.value}&to=${form.to.value}`;
+  const guard = (fn) => async () => {
+    if (!requireFields(form, ['from', 'to'])) return;
+    try {
+      await fn();
+    } catch (err) {
+      showErrors(form, err);
+    }
+  };
+  $('#xlsx').onclick = guard(() => download(`/api/v1/reports/compliance.xlsx?${q()}`, `tuan-thu-${form.from.value}-${form.to.value}.xlsx`));
+  $('#pdf').onclick = guard(() => download(`/api/v1/reports/compliance.pdf?${q()}`, `tuan-thu-${form.from.value}-${form.to.value}.pdf`));
+  $('#csv').onclick = guard(() => download(`/api/v1/reports/broadcast-log.csv?${q()}`, `nhat-ky-phat-${form.from.value}-${form.to.value}.csv`));
+  form.onsubmit = async (e) => {
+    e.preventDefault();
+    await guard(async () => {
+      const report = await api(`/api/v1/compliance?${q()}`);
+      const months = await api(`/api/v1/reports/compliance/months?${q()}`);
+      $('#result').innerHTML = `<h2>${t('share')}</h2><div class="bars">${months.months.map((m) => `<div class="bar" style="height:${Math.max(2, m.share * 120)}px" title="${m.ok}/${m.rows}"><span>${m.month} ${Math.round(m.share * 100)}%</span></div>`).join('')}</div><br>
+        <table id="compliance"><tr><th>${t('rule')}</th><th>${t('channel')}</th><th>${t('period')}</th><th>${t('required_')}</th><th>${t('planned')}</th><th>${t('evidenced')}</th><th>${t('status')}</th></tr>
+        ${report.rows.map((r) => `<tr data-channel="${r.channelId}"><td>${esc(r.ruleName)}</td><td>${esc(r.channelName)}</td><td>${esc(r.label)}</td><td>${r.required.programs} × ${r.required.airingsPerProgram}</td><td>${r.planned.programs} / ${r.planned.airings}</td><td class="evidenced">${r.evidenced.programs} / ${r.evidenced.airings}</td><td class="status-${r.status}">${t(r.status)}</td></tr>`).join('')}</table>`;
+    })();
+  };
+}
+
+// ---- shell ----
+async function render() {
+  const [route] = (location.hash.replace(/^#\//, '') || 'today').split('?');
+  if (!session && route !== 'login') return (location.hash = '#/login');
+  if (route === 'login') return viewLogin();
+  $('#top').hidden = false;
+  const role = session.user.role;
+  const items = ['today', 'calendar', ...(role !== 'operator' && role !== 'viewer' ? ['upload'] : []), 'devices', ...(role !== 'viewer' ? ['alerts'] : []), 'reports'];
+  $('#nav').innerHTML = items.map((i) => `<a href="#/${i}" class="${i === route ? 'active' : ''}">${t(i)}</a>`).join('');
+  $('#who').textContent = `${session.user.displayName ?? session.user.username}`;
+  $('#lang').textContent = t('lang');
+  $('#logout').textContent = t('logout');
+  try {
+    await (routes[route] ?? viewToday)();
+  } catch (err) {
+    view().innerHTML = `<p class="error">${esc(err.message)}</p>`;
+  }
+}
+
+$('#lang').onclick = () => (toggleLang(), render());
+$('#logout').onclick = logout;
+window.addEventListener('hashchange', render);
+document.documentElement.lang = lang;
+render();

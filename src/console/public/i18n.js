@@ -1,0 +1,34 @@
+// Vietnamese by default; English switchable (stored in localStorage).
+export const texts = {
+  vi: {
+    title: 'Phát thanh cơ sở', login: 'Đăng nhập', username: 'Tên đăng nhập', password: 'Mật khẩu', logout: 'Đăng xuất', lang: 'English',
+    today: 'Hôm nay & ngày mai', calendar: 'Lịch phát', upload: 'Tải nội dung', programs: 'Chương trình', devices: 'Thiết bị', alerts: 'Cảnh báo khẩn cấp', reports: 'Báo cáo',
+    aired: 'Đã phát', missed: 'Không phát được', reason: 'Lý do', confirm: 'Xác nhận', nothing: 'Không có lượt phát nào.', confirmed: 'Đã xác nhận',
+    required: 'Không được để trống', channel: 'Kênh', unit: 'Đơn vị', file: 'Tệp âm thanh', titleField: 'Tiêu đề', send: 'Gửi', uploading: 'Đang tải lên', processing: 'Đang xử lý',
+    ready: 'Đã xử lý xong', rejected: 'Bị từ chối', createProgram: 'Tạo chương trình', submit: 'Gửi duyệt', approve: 'Duyệt', status: 'Trạng thái',
+    online: 'Trực tuyến', offline: 'Mất kết nối', lastSeen: 'Lần cuối', version: 'Phiên bản DS phát', volume: 'Âm lượng', name: 'Tên',
+    start: 'Phát cảnh báo', stop: 'Dừng', source: 'Nguồn', relay: 'Tiếp âm luồng', program: 'Chương trình đã duyệt', streamUrl: 'Địa chỉ luồng', active: 'Đang phát',
+    from: 'Từ ngày', to: 'Đến ngày', period: 'Kỳ báo cáo', h1: '6 tháng đầu năm', h2: '6 tháng cuối năm', year: 'Cả năm', custom: 'Tùy chọn', show: 'Xem',
+    rule: 'Quy định', required_: 'Yêu cầu', planned: 'Đã lập lịch', evidenced: 'Có bằng chứng', exportXlsx: 'Xuất Excel', exportPdf: 'Xuất PDF', exportCsv: 'Nhật ký phát (CSV)',
+    ok: 'Đạt', at_risk: 'Có nguy cơ', violated: 'Không đạt', share: 'Tỷ lệ đạt theo tháng', month: 'Tháng', series: 'Chuyên mục',
+  },
+  en: {
+    title: 'Commune broadcasting', login: 'Sign in', username: 'Username', password: 'Password', logout: 'Sign out', lang: 'Tiếng Việt',
+    today: 'Today & tomorrow', calendar: 'Calendar', upload: 'Upload', programs: 'Programs', devices: 'Devices', alerts: 'Emergency alerts', reports: 'Reports',
+    aired: 'Broadcast', missed: 'Missed', reason: 'Reason', confirm: 'Confirm', nothing: 'No airings.', confirmed: 'Confirmed',
+    required: 'Required', channel: 'Channel', unit: 'Unit', file: 'Audio file', titleField: 'Title', send: 'Send', uploading: 'Uploading', processing: 'Processing',
+    ready: 'Processed', rejected: 'Rejected', createProgram: 'Create program', submit: 'Submit', approve: 'Approve', status: 'Status',
+    online: 'Online', offline: 'Offline', lastSeen: 'Last seen', version: 'Playlist version', volume: 'Volume', name: 'Name',
+    start: 'Start alert', stop: 'Stop', source: 'Source', relay: 'Relay a stream', program: 'Approved program', streamUrl: 'Stream URL', active: 'Active',
+    from: 'From', to: 'To', period: 'Period', h1: 'First half-year', h2: 'Second half-year', year: 'Whole year', custom: 'Custom', show: 'Show',
+    rule: 'Rule', required_: 'Required', planned: 'Planned', evidenced: 'Evidenced', exportXlsx: 'Export Excel', exportPdf: 'Export PDF', exportCsv: 'Broadcast log (CSV)',
+    ok: 'Met', at_risk: 'At risk', violated: 'Not met', share: 'Share met per month', month: 'Month', series: 'Series',
+  },
+};
+export let lang = localStorage.getItem('bcast.lang') || 'vi';
+export const t = (k) => texts[lang][k] ?? k;
+export function toggleLang() {
+  lang = lang === 'vi' ? 'en' : 'vi';
+  localStorage.setItem('bcast.lang', lang);
+  document.documentElement.lang = lang;
+}

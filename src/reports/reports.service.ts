@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../auth/actor';
+import { ComplianceService } from '../schedule/compliance.service';
+import { checkDateRange } from '../schedule/date-range';
+import { UnitsService } from '../units/units.service';
+import { complianceXlsx, compliancePdf, csvCell, monthSummary, ReportMeta } from './report-documents';
+
+@Injectable()
+export class ReportsService {
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly compliance: ComplianceService, private readonly units: UnitsService) {}
+
+  async months(actor: Actor, unitId: string, from: string, to: string) {
+    const { rows, summary } = await this.compliance.report(actor, unitId, from, to);
+    return { months: monthSummary(rows), summary };
+  }
+
+  async xlsx(actor: Actor, unitId: string, from: string, to: string) {
+    const { meta, rows } = await this.load(actor, unitId, from, to);
+    return { name: `tuan-thu-${from}-${to}`, body: await complianceXlsx(meta, rows) };
+  }
+
+  async pdf(actor: Actor, unitId: string, from: string, to: string) {
+    const { meta, rows } = await this.load(actor, unitId, from, to);
+    return { name: `tuan-thu-${from}-${to}`, body: await compliancePdf(meta, rows) };
+  }
+
+  /** Every entry of the unit's channels in the period, with how it was confirmed or evidenced. */
+  async broadcastLog(actor: Actor, unitId: string, from: string, to: string) {
+    checkDateRange(from, to, 800);
+    const unit = await this.units.get(actor, unitId);
+    const rows = await this.db.query(
+      `SELECT (e.starts_at AT TIME ZONE u.timezone)::date AS day, e.starts_at, e.ends_at, un.name AS unit, c.name AS channel, e.kind, e.priority,
+              COALESCE(e.title, p.title) AS title, e.status, e.confirmed_at, cu.username AS confirmed_by, e.missed_reason, e.evidenced_at,
+              (SELECT count(DISTINCT pe.device_id) FROM play_events pe WHERE pe.entry_id = e.id AND pe.type = 'play.completed') AS devices
+         FROM schedule_entries e JOIN channels c ON c.id = e.channel_id JOIN units un ON un.id = c.unit_id JOIN units u ON u.id = $1
+         LEFT JOIN programs p ON p.id = e.program_id LEFT JOIN users cu ON cu.id = e.confirmed_by
+        WHERE un.path LIKE $2 AND e.starts_at >= (($3::date)::timestamp AT TIME ZONE u.timezone) AND e.starts_at < ((($4::date) + 1)::timestamp AT TIME ZONE u.timezone)
+        ORDER BY e.starts_at, c.name LIMIT 500000`,
+      [unit.id, `${unit.path}%`, from, to],
+    );
+    const header = ['ngày', 'bắt đầu', 'kết thúc', 'đơn vị', 'kênh', 'loại', 'mức ưu tiên', 'nội dung', 'trạng thái', 'xác nhận lúc', 'người xác nhận', 'lý do không phát', 'thiết bị báo phát xong lúc', 'số thiết bị báo phát xong'];
+    const lines = rows.map((r: Record<string, unknown>) =>
+      [r.day instanceof Date ? (r.day as Date).toISOString().slice(0, 10) : r.day, r.starts_at, r.ends_at, r.unit, r.channel, r.kind, r.priority, r.title, r.status, r.confirmed_at, r.confirmed_by, r.missed_reason, r.evidenced_at, r.devices].map(csvCell).join(','),
+    );
+    return { name: `nhat-ky-phat-${from}-${to}`, body: '\uFEFF' + [header.join(','), ...lines].join('\r\n') + '\r\n' };
+  }
+
+  private async load(actor: Actor, unitId: string, from: string, to: string): Promise<{ meta: ReportMeta; rows: Awaited<ReturnType<ComplianceService['report']>>['rows'] }> {
+    const unit = await this.units.get(actor, unitId);
+    const { rows } = await this.compliance.report(actor, unitId, from, to);
+    return { meta: { unitName: unit.name, from, to, generatedAt: new Date() }, rows };
+  }
+}
