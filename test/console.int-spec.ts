@@ -118,12 +118,12 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     expect(await page.textContent('form.airing >> nth=1 >> [name=reason] + .error')).toBe('Không được để trống');
     await shot(page, 'operator-today');
     const evidenced = async () => {
-      const report = await page.evaluate(async ([unitId]) => {
-        const s = JSON.parse(sessionStorage.getItem('bcast.session')!);
+      const report = (await page.evaluate(async ([unitId]) => {
+        const s = JSON.parse((globalThis as unknown as { sessionStorage: { getItem(k: string): string } }).sessionStorage.getItem('bcast.session'));
         const day = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
         const r = await fetch(`/api/v1/compliance?unitId=${unitId}&from=${day.slice(0, 8)}01&to=${day}`, { headers: { Authorization: `Bearer ${s.token}` } });
         return r.json();
-      }, [ids['15943']]);
+      }, [ids['15943']])) as { rows: Array<{ evidenced: { airings: number } }> };
       return report.rows[0].evidenced.airings as number;
     };
     expect(await evidenced()).toBe(0);
