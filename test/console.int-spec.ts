@@ -48,7 +48,7 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     ids.series = (await t.http.post('/api/v1/series').set(as).send({ unitId: ids['38'], name: 'Chuyên mục chuyển đổi số' })).body.id;
     await t.http.post('/api/v1/rules').set(as).send({ name: 'Mỗi tháng 01 chương trình, phát lại ít nhất 03 lần', seriesId: ids.series, definition: { match: {}, period: 'month', minPrograms: 1, minAiringsPerProgram: 3 } }).expect(201);
     audioFile = new AudioFixtures(mkdtempSync(join(tmpdir(), 'bcast-console-'))).quietTone('ban-tin.mp3', 20, ['-c:a', 'libmp3lame', '-b:a', '128k']);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
   }, 120_000);
 
   afterAll(async () => {
@@ -178,6 +178,61 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     expect(text.split('\r\n').filter(Boolean)).toHaveLength(3); // header + two airings
     await page.close();
   }, 60_000);
+
+  it('an editor plans the month from the calendar and reads the explanations; the calendar shows the rule status', async () => {
+    const page = await login('bientap.a');
+    await page.click('a[href="#/calendar"]');
+    await page.waitForSelector('#plan');
+    expect(await page.textContent(`section.calendar[data-channel="${ids.channel}"] .rules`)).toMatch(/Mỗi tháng 01 chương trình.*: (Có nguy cơ|Đạt|Không đạt)/);
+    await page.selectOption('#plan [name=unitId]', ids['38']);
+    await page.click('#plan button.primary');
+    await page.waitForSelector('#plan-result');
+    // the channel has no broadcast windows: nothing can be placed, and the planner says why, in Vietnamese
+    expect(await page.textContent('#shortfalls')).toMatch(/Đài xã Sơn Điện/);
+    await shot(page, 'calendar-plan');
+    await page.close();
+  }, 60_000);
+
+  it('registers a device and shows its token once', async () => {
+    const page = await login('vanhanh.sd', 'mat-khau-dai-du', { width: 390, height: 844 });
+    await page.click('a[href="#/devices"]');
+    await page.waitForSelector('#register');
+    await page.click('#register button.primary');
+    expect(await page.textContent('#register [name=name] + .error')).toBe('Không được để trống');
+    await page.fill('#register [name=name]', 'Cụm loa thôn Bản Khạn');
+    await page.click('#register button.primary');
+    await page.waitForSelector('#new-token');
+    expect(await page.textContent('#new-token')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await shot(page, 'device-registered');
+    await page.reload();
+    await page.waitForSelector('#devices tr[data-id]');
+    expect(await page.locator('#new-token').count()).toBe(0); // never shown again
+    await page.close();
+  }, 60_000);
+
+  it('an operator types a bulletin, it is spoken and scheduled to play in seconds', async () => {
+    const page = await login('vanhanh.sd', 'mat-khau-dai-du', { width: 390, height: 844 });
+    await page.waitForSelector('#now');
+    await page.click('#now button[name=speak]');
+    expect(await page.textContent('#now [name=text] + .error')).toBe('Không được để trống');
+    await page.fill('#now [name=text]', 'Thông báo: chiều nay mất điện từ 14 giờ đến 16 giờ để sửa chữa đường dây.');
+    await page.click('#now button[name=speak]');
+    await page.waitForSelector('#now-done', { timeout: 90_000 });
+    await page.close();
+  }, 120_000);
+
+  it('an operator records on the phone and broadcasts it', async () => {
+    const page = await login('vanhanh.sd', 'mat-khau-dai-du', { width: 390, height: 844 });
+    await page.waitForSelector('#record');
+    await page.click('#record');
+    await page.waitForFunction(`document.getElementById('rec-state').textContent === '●'`);
+    await page.waitForTimeout(2500); // the fake microphone's beeps
+    await page.click('#record');
+    await page.waitForSelector('#now-done, #now .error', { timeout: 90_000 });
+    await shot(page, 'operator-broadcast-now');
+    expect(await page.locator('#now .error').allTextContents()).toEqual([]);
+    await page.close();
+  }, 120_000);
 
   it('switches to English', async () => {
     const page = await login('bientap.a');

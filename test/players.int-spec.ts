@@ -163,6 +163,15 @@ describe('players against the real service', () => {
     expect(Math.abs(new Date(started[0].at).getTime() - start.getTime())).toBeLessThan(1000);
   }, 60_000);
 
+  it('schedules only fitting, ready media the caller may use', async () => {
+    const at = { startsAt: new Date(Date.now() + 86_400_000).toISOString(), endsAt: new Date(Date.now() + 86_460_000).toISOString() };
+    const post = (channel: string, body: Record<string, unknown>) => t.http.post(`/api/v1/channels/${channel}/entries`).set(as(editorA)).send({ ...at, ...body });
+    const wrongKind = await post(ids.channel, { kind: 'announcement', mediaAssetId: ids.slide });
+    expect([wrongKind.status, wrongKind.body.fields?.[0]?.message]).toEqual([400, 'mediaAssetId: phải là tệp âm thanh']);
+    expect((await post(ids.board, { kind: 'slides' })).body.fields[0].field).toBe('mediaAssetId');
+    expect((await post(ids.board, { kind: 'slides', mediaAssetId: '00000000-0000-4000-8000-000000000000' })).status).toBe(404);
+  });
+
   it('keeps playing on time with the broker and the HTTP server gone, and every event arrives once afterwards', async () => {
     const entries = [await addAiring(5), await addAiring(9), await addAiring(13)];
     await eventually(async () => (await eventsOf(entries[0].id)).some((e: { type: string }) => e.type === 'play.started'), 15_000, 'first airing started');

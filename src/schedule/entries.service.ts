@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { ChannelsService } from '../channels/channels.service';
 import { AppError } from '../infrastructure/http/app-error';
+import { MediaService } from '../media/media.service';
 import { ProgramsService } from '../programs/programs.service';
 import type { CreateEntryDto, MoveEntryDto } from './dto/schedule.dto';
 import { returnedRows } from '../infrastructure/database/returned-rows';
@@ -23,6 +24,7 @@ export class EntriesService {
     private readonly programs: ProgramsService,
     private readonly audit: AuditService,
     private readonly replan: ReplanRequests,
+    private readonly media: MediaService,
   ) {}
 
   async create(actor: Actor, channelId: string, dto: CreateEntryDto): Promise<ScheduleEntry> {
@@ -35,6 +37,14 @@ export class EntriesService {
     if (dto.kind === 'relay' && !dto.streamUrl) throw AppError.field('streamUrl', 'schedule', 'là bắt buộc với tiếp âm', 'is required for a relay');
     if (dto.programId && !(await this.programs.isSchedulable(dto.programId))) throw new AppError('PROGRAM_NOT_SCHEDULABLE');
     if (dto.programId) await this.programs.get(actor, dto.programId); // readable from this actor's scope
+    if (dto.kind === 'slides' && !dto.mediaAssetId) throw AppError.field('mediaAssetId', 'schedule', 'là bắt buộc với trang chiếu', 'is required for slides');
+    if (dto.kind === 'announcement' && !dto.mediaAssetId && !dto.programId) throw AppError.field('mediaAssetId', 'schedule', 'cần tệp âm thanh hoặc chương trình', 'needs an audio file or a program');
+    if (dto.mediaAssetId) {
+      const asset = await this.media.get(actor, dto.mediaAssetId); // 404 outside the actor's readable units
+      const fits = dto.kind === 'slides' ? ['image', 'clip', 'slide'].includes(asset.kind) : asset.kind === 'audio';
+      if (!fits) throw AppError.field('mediaAssetId', 'schedule', dto.kind === 'slides' ? 'phải là ảnh, đoạn phim hoặc trang chữ cho bảng LED' : 'phải là tệp âm thanh', dto.kind === 'slides' ? 'must be an image, clip or slide' : 'must be an audio file');
+      if (asset.status !== 'ready') throw new AppError('MEDIA_NOT_READY');
+    }
     return this.db.transaction(async (tx) => {
       const row = tx.create(ScheduleEntry, {
         channelId: channel.id,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module';
+import { MediaModule } from '../media/media.module';
 import { ProgramsModule } from '../programs/programs.module';
 import { UnitsModule } from '../units/units.module';
 import { ComplianceService } from './compliance.service';
@@ -9,5 +10,5 @@ import { ReplanWorker } from './replan.worker';
 import { RulesService } from './rules.service';
 import { ScheduleController } from './schedule.controller';
 
-@Module({ imports: [UnitsModule, ChannelsModule, ProgramsModule], controllers: [ScheduleController], providers: [RulesService, EntriesService, PlanningService, ComplianceService, ReplanWorker], exports: [ComplianceService, EntriesService] })
+@Module({ imports: [UnitsModule, ChannelsModule, ProgramsModule, MediaModule], controllers: [ScheduleController], providers: [RulesService, EntriesService, PlanningService, ComplianceService, ReplanWorker], exports: [ComplianceService, EntriesService] })
 export class ScheduleModule {}

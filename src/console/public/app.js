@@ -121,7 +121,79 @@ async function viewToday() {
     }
     html += '</section>';
   }
+  const units = (await api('/api/v1/units')).items;
+  html += `<form class="card" id="now"><h2>${t('broadcastNow')}</h2>
+    <label>${t('channel')}<select name="channelId">${channels.map((c) => `<option value="${c.id}" data-unit="${c.unitId}">${esc(c.name)}</option>`).join('')}</select></label>
+    <label>${t('bulletin')}<textarea name="text" rows="3"></textarea></label>
+    <button class="primary" name="speak">${t('speak')}</button>
+    <button type="button" class="warn" id="record">${t('record')}</button> <span id="rec-state"></span>
+    <div id="now-state"></div></form>`;
   view().innerHTML = html;
+  const now = $('#now');
+  const broadcast = async (assetId) => {
+    $('#now-state').textContent = t('processing');
+    let a;
+    for (;;) {
+      a = await api(`/api/v1/media-assets/${assetId}`);
+      if (a.status !== 'processing') break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    if (a.status !== 'ready') return ($('#now-state').innerHTML = `<div class="error">${esc(a.rejectReason ?? t('rejected'))}</div>`);
+    // in five seconds, or right after the announcements already waiting to play
+    const soon = Date.now() + 5000;
+    const waiting = await api(`/api/v1/channels/${now.channelId.value}/entries?from=${new Date().toISOString()}&to=${new Date(Date.now() + 6 * 3600_000).toISOString()}`);
+    const length = Math.max(a.durationMs ?? 60000, 1000) + 1000;
+    let at = soon;
+    for (const w of waiting.filter((x) => x.priority === 'priority').sort((x, y) => Date.parse(x.startsAt) - Date.parse(y.startsAt))) {
+      if (Date.parse(w.startsAt) < at + length && Date.parse(w.endsAt) > at) at = Date.parse(w.endsAt) + 1000;
+    }
+    const start = new Date(at);
+    await api(`/api/v1/channels/${now.channelId.value}/entries`, { method: 'POST', body: { kind: 'announcement', priority: 'priority', mediaAssetId: assetId, title: a.title, startsAt: start.toISOString(), endsAt: new Date(start.getTime() + length).toISOString() } });
+    $('#now-state').innerHTML = `<div class="notice" id="now-done">${t('scheduledAt')} ${time(start.toISOString())}</div>`;
+  };
+  now.onsubmit = async (e) => {
+    e.preventDefault();
+    if (!requireFields(now, ['text'])) return;
+    try {
+      const unitId = now.channelId.selectedOptions[0].dataset.unit;
+      const asset = await api('/api/v1/media-assets/speech', { method: 'POST', body: { unitId, text: now.text.value } });
+      await broadcast(asset.id);
+    } catch (err) {
+      showErrors(now, err);
+    }
+  };
+  let recorder = null;
+  $('#record').onclick = async () => {
+    if (recorder) return recorder.stop();
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      const chunks = [];
+      recorder = new MediaRecorder(stream);
+      recorder.ondataavailable = (ev) => chunks.push(ev.data);
+      recorder.onstop = async () => {
+        stream.getTracks().forEach((tr) => tr.stop());
+        recorder = null;
+        $('#record').textContent = t('record');
+        $('#rec-state').textContent = t('uploading');
+        const data = new FormData();
+        data.append('unitId', now.channelId.selectedOptions[0].dataset.unit);
+        data.append('title', `${t('recording')} ${new Date().toLocaleTimeString('vi-VN')}`);
+        data.append('file', new Blob(chunks, { type: chunks[0]?.type || 'audio/webm' }), 'ghi-am.webm');
+        try {
+          const asset = await api('/api/v1/media-assets/audio', { method: 'POST', body: data });
+          $('#rec-state').textContent = '';
+          await broadcast(asset.id);
+        } catch (err) {
+          showErrors(now, err);
+        }
+      };
+      recorder.start();
+      $('#record').textContent = t('stopRecording');
+      $('#rec-state').textContent = '●';
+    } catch (err) {
+      showErrors(now, { data: { message: t('noMicrophone') } });
+    }
+  };
   view().querySelectorAll('form.airing').forEach((form) => {
     const send = async (outcome) => {
       if (outcome === 'missed' && !requireFields(form, ['reason'])) return;
@@ -143,14 +215,32 @@ async function viewCalendar() {
   const [y, m] = month.split('-').map(Number);
   const first = `${month}-01`;
   const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
-  let html = `<h1>${t('calendar')} ${month}</h1>`;
+  const units = (await api('/api/v1/units')).items;
+  const canPlan = ['admin', 'editor'].includes(session.user.role);
+  const root = units.find((u) => !units.some((p) => p.id === u.parentId)) ?? units[0];
+  const status = root ? await api(`/api/v1/compliance?unitId=${root.id}&from=${first}&to=${last}`).catch(() => ({ rows: [] })) : { rows: [] };
+  let html = `<h1>${t('calendar')} ${month}</h1>
+    ${canPlan ? `<form class="card" id="plan"><label>${t('unit')}<select name="unitId">${units.map((u) => `<option value="${u.id}">${esc(u.name)}</option>`).join('')}</select></label>
+      <button class="primary">${t('plan')}</button><div id="explain"></div></form>` : ''}`;
   for (const c of channels) {
     const entries = await api(`/api/v1/channels/${c.id}/entries?from=${new Date(`${first}T00:00:00+07:00`).toISOString()}&to=${new Date(`${last}T23:59:59+07:00`).toISOString()}`);
-    html += `<section class="card calendar" data-channel="${c.id}"><h2>${esc(c.name)}</h2><table><tr><th>${t('month')}</th><th>${t('titleField')}</th><th>${t('status')}</th></tr>`;
+    const rules = status.rows.filter((r) => r.channelId === c.id).map((r) => `<span class="status-${r.status}">${esc(r.ruleName)}: ${t(r.status)} (${r.evidenced.airings}/${r.planned.airings})</span>`).join(' · ');
+    html += `<section class="card calendar" data-channel="${c.id}"><h2>${esc(c.name)}</h2><p class="rules">${rules}</p><table><tr><th>${t('month')}</th><th>${t('titleField')}</th><th>${t('status')}</th></tr>`;
     for (const e of entries) html += `<tr class="prio-${e.priority}"><td>${time(e.startsAt)}</td><td>${esc(await titleOf(e))}</td><td>${t(e.status) }</td></tr>`;
     html += `</table>${entries.length ? '' : `<p>${t('nothing')}</p>`}</section>`;
   }
   view().innerHTML = html;
+  const form = $('#plan');
+  if (form) form.onsubmit = async (e) => {
+    e.preventDefault();
+    try {
+      const res = await api('/api/v1/schedule/plan', { method: 'POST', body: { unitId: form.unitId.value, from: localDay(0) > first ? localDay(0) : first, to: last } });
+      const lines = (res.shortfalls ?? []).map((s) => `<li>${esc(lang === "vi" ? s.message : s.messageEn ?? s.message)}</li>`).join('');
+      $('#explain').innerHTML = `<div class="notice" id="plan-result">${t('placed')}: ${res.created}</div>${lines ? `<ul id="shortfalls">${lines}</ul>` : ''}`;
+    } catch (err) {
+      showErrors(form, err);
+    }
+  };
 }
 
 async function viewUpload() {
@@ -215,8 +305,26 @@ async function viewUpload() {
 
 async function viewDevices() {
   const devices = (await api('/api/v1/devices')).items;
-  view().innerHTML = `<h1>${t('devices')}</h1><table id="devices"><tr><th>${t('name')}</th><th>${t('status')}</th><th>${t('lastSeen')}</th><th>${t('version')}</th><th>${t('volume')}</th></tr>
+  const channels = await api('/api/v1/channels');
+  const canRegister = session.user.role !== 'viewer';
+  view().innerHTML = `<h1>${t('devices')}</h1>
+    ${canRegister ? `<form class="card" id="register"><div class="row"><label>${t('channel')}<select name="channelId">${channels.map((c) => `<option value="${c.id}">${esc(c.name)}</option>`).join('')}</select></label>
+      <label>${t('name')}<input name="name"></label><label>${t('kind')}<select name="kind"><option value="speaker">${t('speaker')}</option><option value="led">${t('led')}</option></select></label></div>
+      <button class="primary">${t('register')}</button><div id="token"></div></form>` : ''}
+    <table id="devices"><tr><th>${t('name')}</th><th>${t('status')}</th><th>${t('lastSeen')}</th><th>${t('version')}</th><th>${t('volume')}</th></tr>
     ${devices.map((d) => `<tr data-id="${d.id}"><td>${esc(d.name)}</td><td class="${d.online ? 'status-ok' : 'status-violated'}">${t(d.online ? 'online' : 'offline')}${d.flags.includes('oldPlaylist') ? ' ⚠' : ''}</td><td>${d.lastSeenAt ? time(d.lastSeenAt) : '—'}</td><td>${d.playlistVersion ?? '—'} / ${d.currentVersion ?? '—'}</td><td>${d.volume ?? '—'}</td></tr>`).join('')}</table>`;
+  const form = $('#register');
+  if (form) form.onsubmit = async (e) => {
+    e.preventDefault();
+    if (!requireFields(form, ['name'])) return;
+    try {
+      const res = await api(`/api/v1/channels/${form.channelId.value}/devices`, { method: 'POST', body: { name: form.name.value, kind: form.kind.value } });
+      // shown once: the service keeps only its hash
+      $('#token').innerHTML = `<div class="notice">${t('tokenOnce')}<br><strong>deviceId</strong> <code id="new-device">${esc(res.device.id)}</code><br><strong>token</strong> <code id="new-token">${esc(res.token)}</code></div>`;
+    } catch (err) {
+      showErrors(form, err);
+    }
+  };
 }
 
 async function viewAlerts() {

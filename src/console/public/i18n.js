@@ -11,6 +11,10 @@ export const texts = {
     from: 'Từ ngày', to: 'Đến ngày', period: 'Kỳ báo cáo', h1: '6 tháng đầu năm', h2: '6 tháng cuối năm', year: 'Cả năm', custom: 'Tùy chọn', show: 'Xem',
     rule: 'Quy định', required_: 'Yêu cầu', planned: 'Đã lập lịch', evidenced: 'Có bằng chứng', exportXlsx: 'Xuất Excel', exportPdf: 'Xuất PDF', exportCsv: 'Nhật ký phát (CSV)',
     ok: 'Đạt', at_risk: 'Có nguy cơ', violated: 'Không đạt', share: 'Tỷ lệ đạt theo tháng', month: 'Tháng', series: 'Chuyên mục',
+    kind: 'Loại', speaker: 'Cụm loa', led: 'Bảng LED', register: 'Đăng ký thiết bị', tokenOnce: 'Mã bí mật chỉ hiển thị một lần — hãy chép vào cấu hình thiết bị ngay.',
+    plan: 'Lập lịch tự động', placed: 'Số lượt đã xếp', broadcastNow: 'Phát ngay', bulletin: 'Bản tin (văn bản sẽ được đọc)', speak: 'Đọc và phát', record: 'Ghi âm',
+    stopRecording: 'Dừng ghi và phát', recording: 'Ghi âm', scheduledAt: 'Sẽ phát lúc', noMicrophone: 'Không dùng được micro trên thiết bị này',
+    airing: 'Lượt phát', relay: 'Tiếp âm', slides: 'Trang chiếu', announcement: 'Thông báo', emergency: 'Khẩn cấp', scheduled: 'Đã lập lịch', cancelled: 'Đã hủy',
   },
   en: {
     title: 'Commune broadcasting', login: 'Sign in', username: 'Username', password: 'Password', logout: 'Sign out', lang: 'Tiếng Việt',
@@ -23,6 +27,10 @@ export const texts = {
     from: 'From', to: 'To', period: 'Period', h1: 'First half-year', h2: 'Second half-year', year: 'Whole year', custom: 'Custom', show: 'Show',
     rule: 'Rule', required_: 'Required', planned: 'Planned', evidenced: 'Evidenced', exportXlsx: 'Export Excel', exportPdf: 'Export PDF', exportCsv: 'Broadcast log (CSV)',
     ok: 'Met', at_risk: 'At risk', violated: 'Not met', share: 'Share met per month', month: 'Month', series: 'Series',
+    kind: 'Kind', speaker: 'Loudspeaker cluster', led: 'LED board', register: 'Register device', tokenOnce: 'The secret token is shown once — copy it into the device configuration now.',
+    plan: 'Plan automatically', placed: 'Airings placed', broadcastNow: 'Broadcast now', bulletin: 'Bulletin (text to be spoken)', speak: 'Speak and broadcast', record: 'Record',
+    stopRecording: 'Stop and broadcast', recording: 'Recording', scheduledAt: 'Plays at', noMicrophone: 'No microphone available on this device',
+    airing: 'Airing', relay: 'Relay', slides: 'Slides', announcement: 'Announcement', emergency: 'Emergency', scheduled: 'Scheduled', cancelled: 'Cancelled',
   },
 };
 export let lang = localStorage.getItem('bcast.lang') || 'vi';
