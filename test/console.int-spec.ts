@@ -234,6 +234,34 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await page.close();
   }, 120_000);
 
+  it('the rule editor puts the server’s Vietnamese message next to the wrong field', async () => {
+    const page = await login('bientap.a');
+    await page.click('a[href="#/rules"]');
+    await page.waitForSelector('#rule');
+    await page.fill('#rule [name=name]', 'Mỗi tuần 01 tin');
+    await page.fill('#rule [name="definition.minPrograms"]', '500');
+    await page.click('#rule button.primary');
+    await page.waitForSelector('#rule [name="definition.minPrograms"] + .error');
+    expect(await page.textContent('#rule [name="definition.minPrograms"] + .error')).toBe('definition.minPrograms: phải là số nguyên từ 0 đến 100');
+    await shot(page, 'rules');
+    await page.fill('#rule [name="definition.minPrograms"]', '1');
+    await page.selectOption('#rule [name="definition.period"]', 'week');
+    await page.click('#rule button.primary');
+    await page.waitForSelector('#rules td:text("Mỗi tuần 01 tin")');
+    await page.close();
+  }, 60_000);
+
+  it('drills down from the report to a channel’s broadcast log', async () => {
+    const page = await login('bientap.a');
+    await page.click('a[href="#/reports"]');
+    await page.click('#report button.primary');
+    await page.click(`#compliance tr[data-channel="${ids.channel}"] a.drill`);
+    await page.waitForSelector('#channel-log');
+    expect(await page.locator('#channel-log tr.prio-normal').count()).toBe(2);
+    expect(await page.textContent('#channel-log')).toContain('Đã phát');
+    await page.close();
+  }, 60_000);
+
   it('switches to English', async () => {
     const page = await login('bientap.a');
     await page.click('#lang');

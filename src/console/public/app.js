@@ -21,7 +21,7 @@ function showErrors(form, err) {
   form.querySelectorAll('.error').forEach((e) => e.remove());
   const fields = err.data?.fields ?? [];
   for (const f of fields) {
-    const input = form.querySelector(`[name="${f.field.split('.')[0]}"]`);
+    const input = form.querySelector(`[name="${f.field}"]`) ?? form.querySelector(`[name="${f.field.split('.')[0]}"]`);
     const msg = document.createElement('div');
     msg.className = 'error';
     msg.textContent = lang === 'vi' ? f.message : f.messageEn || f.message;
@@ -78,6 +78,7 @@ async function download(path, name) {
 
 // ---- views ----
 const routes = {
+  rules: viewRules, channel: viewChannelLog,
   login: viewLogin, today: viewToday, calendar: viewCalendar, upload: viewUpload, devices: viewDevices, alerts: viewAlerts, reports: viewReports,
 };
 
@@ -303,6 +304,59 @@ async function viewUpload() {
   };
 }
 
+async function viewRules() {
+  const units = (await api('/api/v1/units')).items;
+  const series = await api('/api/v1/series');
+  const rules = await api('/api/v1/rules');
+  view().innerHTML = `<h1>${t('rules')}</h1>
+    <form class="card" id="series"><h2>${t('series')}</h2><div class="row"><label>${t('unit')}<select name="unitId">${units.map((u) => `<option value="${u.id}">${esc(u.name)}</option>`).join('')}</select></label>
+      <label>${t('name')}<input name="name"></label></div><button class="primary">${t('save')}</button></form>
+    <form class="card" id="rule"><h2>${t('rule')}</h2>
+      <label>${t('name')}<input name="name" placeholder="Mỗi tháng 01 chương trình, phát lại ít nhất 03 lần"></label>
+      <div class="row"><label>${t('series')}<select name="seriesId">${(series.items ?? series).map((x) => `<option value="${x.id}">${esc(x.name)}</option>`).join('')}</select></label>
+      <label>${t('period')}<select name="definition.period"><option value="month">${t('month')}</option><option value="week">${t('week')}</option><option value="quarter">${t('quarter')}</option></select></label>
+      <label>${t('minPrograms')}<input name="definition.minPrograms" type="number" value="1"></label>
+      <label>${t('minAirings')}<input name="definition.minAiringsPerProgram" type="number" value="3"></label>
+      <label>${t('maxPerDay')}<input name="definition.maxAiringsPerDay" type="number" value="1"></label>
+      <label>${t('spacing')}<input name="definition.minSpacingHours" type="number" value=""></label></div>
+      <button class="primary">${t('save')}</button></form>
+    <table id="rules"><tr><th>${t('rule')}</th><th>${t('period')}</th><th>${t('required_')}</th></tr>
+      ${(rules.items ?? rules).map((r) => `<tr><td>${esc(r.name)}</td><td>${esc(r.definition.period)}</td><td>${r.definition.minPrograms} × ${r.definition.minAiringsPerProgram}</td></tr>`).join('')}</table>`;
+  $('#series').onsubmit = async (e) => {
+    e.preventDefault();
+    const form = e.target;
+    if (!requireFields(form, ['name'])) return;
+    try {
+      await api('/api/v1/series', { method: 'POST', body: { unitId: form.unitId.value, name: form.name.value } });
+      render();
+    } catch (err) {
+      showErrors(form, err);
+    }
+  };
+  $('#rule').onsubmit = async (e) => {
+    e.preventDefault();
+    const form = e.target;
+    if (!requireFields(form, ['name', 'seriesId'])) return;
+    const num = (n) => (form[n].value === '' ? undefined : Number(form[n].value));
+    const definition = { match: {}, period: form['definition.period'].value, minPrograms: num('definition.minPrograms'), minAiringsPerProgram: num('definition.minAiringsPerProgram'), maxAiringsPerDay: num('definition.maxAiringsPerDay'), minSpacingHours: num('definition.minSpacingHours') };
+    try {
+      await api('/api/v1/rules', { method: 'POST', body: { name: form.name.value, seriesId: form.seriesId.value, definition } });
+      render();
+    } catch (err) {
+      showErrors(form, err);
+    }
+  };
+}
+
+/** Drill-down from the report: one channel's broadcast log for the period. */
+async function viewChannelLog() {
+  const q = new URLSearchParams(location.hash.split('?')[1]);
+  const entries = await api(`/api/v1/channels/${q.get('id')}/entries?from=${new Date(`${q.get('from')}T00:00:00+07:00`).toISOString()}&to=${new Date(`${q.get('to')}T23:59:59+07:00`).toISOString()}`);
+  let rows = '';
+  for (const e of entries) rows += `<tr class="prio-${e.priority}"><td>${time(e.startsAt)}</td><td>${esc(await titleOf(e))}</td><td>${t(e.status)}</td><td>${e.evidencedAt ? time(e.evidencedAt) : '—'}</td><td>${esc(e.missedReason ?? '')}</td></tr>`;
+  view().innerHTML = `<h1>${esc(q.get('name') ?? '')} ${q.get('from')} – ${q.get('to')}</h1><table id="channel-log"><tr><th>${t('month')}</th><th>${t('titleField')}</th><th>${t('status')}</th><th>${t('evidenced')}</th><th>${t('reason')}</th></tr>${rows}</table>${entries.length ? '' : `<p>${t('nothing')}</p>`}`;
+}
+
 async function viewDevices() {
   const devices = (await api('/api/v1/devices')).items;
   const channels = await api('/api/v1/channels');
@@ -391,7 +445,7 @@ async function viewReports() {
       const months = await api(`/api/v1/reports/compliance/months?${q()}`);
       $('#result').innerHTML = `<h2>${t('share')}</h2><div class="bars">${months.months.map((m) => `<div class="bar" style="height:${Math.max(2, m.share * 120)}px" title="${m.ok}/${m.rows}"><span>${m.month} ${Math.round(m.share * 100)}%</span></div>`).join('')}</div><br>
         <table id="compliance"><tr><th>${t('rule')}</th><th>${t('channel')}</th><th>${t('period')}</th><th>${t('required_')}</th><th>${t('planned')}</th><th>${t('evidenced')}</th><th>${t('status')}</th></tr>
-        ${report.rows.map((r) => `<tr data-channel="${r.channelId}"><td>${esc(r.ruleName)}</td><td>${esc(r.channelName)}</td><td>${esc(r.label)}</td><td>${r.required.programs} × ${r.required.airingsPerProgram}</td><td>${r.planned.programs} / ${r.planned.airings}</td><td class="evidenced">${r.evidenced.programs} / ${r.evidenced.airings}</td><td class="status-${r.status}">${t(r.status)}</td></tr>`).join('')}</table>`;
+        ${report.rows.map((r) => `<tr data-channel="${r.channelId}"><td>${esc(r.ruleName)}</td><td><a class="drill" href="#/channel?id=${r.channelId}&from=${r.periodStart}&to=${r.periodEnd}&name=${encodeURIComponent(r.channelName)}">${esc(r.channelName)}</a></td><td>${esc(r.label)}</td><td>${r.required.programs} × ${r.required.airingsPerProgram}</td><td>${r.planned.programs} / ${r.planned.airings}</td><td class="evidenced">${r.evidenced.programs} / ${r.evidenced.airings}</td><td class="status-${r.status}">${t(r.status)}</td></tr>`).join('')}</table>`;
     })();
   };
 }
@@ -403,7 +457,7 @@ async function render() {
   if (route === 'login') return viewLogin();
   $('#top').hidden = false;
   const role = session.user.role;
-  const items = ['today', 'calendar', ...(role !== 'operator' && role !== 'viewer' ? ['upload'] : []), 'devices', ...(role !== 'viewer' ? ['alerts'] : []), 'reports'];
+  const items = ['today', 'calendar', ...(role !== 'operator' && role !== 'viewer' ? ['upload', 'rules'] : []), 'devices', ...(role !== 'viewer' ? ['alerts'] : []), 'reports'];
   $('#nav').innerHTML = items.map((i) => `<a href="#/${i}" class="${i === route ? 'active' : ''}">${t(i)}</a>`).join('');
   $('#who').textContent = `${session.user.displayName ?? session.user.username}`;
   $('#lang').textContent = t('lang');

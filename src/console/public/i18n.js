@@ -14,6 +14,8 @@ export const texts = {
     kind: 'Loại', speaker: 'Cụm loa', led: 'Bảng LED', register: 'Đăng ký thiết bị', tokenOnce: 'Mã bí mật chỉ hiển thị một lần — hãy chép vào cấu hình thiết bị ngay.',
     plan: 'Lập lịch tự động', placed: 'Số lượt đã xếp', broadcastNow: 'Phát ngay', bulletin: 'Bản tin (văn bản sẽ được đọc)', speak: 'Đọc và phát', record: 'Ghi âm',
     stopRecording: 'Dừng ghi và phát', recording: 'Ghi âm', scheduledAt: 'Sẽ phát lúc', noMicrophone: 'Không dùng được micro trên thiết bị này',
+    rules: 'Quy định phát lại', save: 'Lưu', week: 'Tuần', quarter: 'Quý', minPrograms: 'Số chương trình tối thiểu', minAirings: 'Số lượt phát mỗi chương trình',
+    maxPerDay: 'Tối đa lượt mỗi ngày', spacing: 'Cách nhau ít nhất (giờ)',
     airing: 'Lượt phát', relay: 'Tiếp âm', slides: 'Trang chiếu', announcement: 'Thông báo', emergency: 'Khẩn cấp', scheduled: 'Đã lập lịch', cancelled: 'Đã hủy',
   },
   en: {
@@ -30,6 +32,8 @@ export const texts = {
     kind: 'Kind', speaker: 'Loudspeaker cluster', led: 'LED board', register: 'Register device', tokenOnce: 'The secret token is shown once — copy it into the device configuration now.',
     plan: 'Plan automatically', placed: 'Airings placed', broadcastNow: 'Broadcast now', bulletin: 'Bulletin (text to be spoken)', speak: 'Speak and broadcast', record: 'Record',
     stopRecording: 'Stop and broadcast', recording: 'Recording', scheduledAt: 'Plays at', noMicrophone: 'No microphone available on this device',
+    rules: 'Rebroadcast rules', save: 'Save', week: 'Week', quarter: 'Quarter', minPrograms: 'Minimum programs', minAirings: 'Airings per program',
+    maxPerDay: 'At most per day', spacing: 'At least hours apart',
     airing: 'Airing', relay: 'Relay', slides: 'Slides', announcement: 'Announcement', emergency: 'Emergency', scheduled: 'Scheduled', cancelled: 'Cancelled',
   },
 };
