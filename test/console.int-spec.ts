@@ -96,6 +96,24 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await other.close();
   }, 120_000);
 
+  it('an editor makes an LED slide: the text is required, bad sizes are named, and processing shows its progress', async () => {
+    const page = await login('bientap.a');
+    await page.click('a[href="#/upload"]');
+    await page.waitForSelector('#led');
+    await page.click('#led button.primary');
+    expect(await page.textContent('#led [name=body] + .error')).toBe('Không được để trống');
+    await page.fill('#led [name=heading]', 'Chuyển đổi số');
+    await page.fill('#led [name=body]', 'Người dân cài đặt ứng dụng VNeID');
+    await page.fill('#led [name=width]', '5');
+    await page.click('#led button.primary');
+    await page.waitForSelector('#led [name=width] + .error');
+    expect(await page.textContent('#led [name=width] + .error')).toMatch(/^width: /);
+    await page.fill('#led [name=width]', '384');
+    await page.click('#led button.primary');
+    await page.waitForFunction(`document.getElementById('led-state').textContent === 'Đã xử lý xong'`, undefined, { timeout: 30_000 });
+    await page.close();
+  }, 60_000);
+
   it('the calendar shows the planned airings of the month', async () => {
     const admin = await t.login(ADMIN.username, ADMIN.password);
     const day = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);

@@ -38,7 +38,7 @@ export class EntriesService {
     if (dto.programId && !(await this.programs.isSchedulable(dto.programId))) throw new AppError('PROGRAM_NOT_SCHEDULABLE');
     if (dto.programId) await this.programs.get(actor, dto.programId); // readable from this actor's scope
     if (dto.kind === 'slides' && !dto.mediaAssetId) throw AppError.field('mediaAssetId', 'schedule', 'là bắt buộc với trang chiếu', 'is required for slides');
-    if (dto.kind === 'announcement' && !dto.mediaAssetId && !dto.programId) throw AppError.field('mediaAssetId', 'schedule', 'cần tệp âm thanh hoặc chương trình', 'needs an audio file or a program');
+    // (an announcement may have no file: read live at a wired or FM station, confirmed by the operator)
     if (dto.mediaAssetId) {
       const asset = await this.media.get(actor, dto.mediaAssetId); // 404 outside the actor's readable units
       const fits = dto.kind === 'slides' ? ['image', 'clip', 'slide'].includes(asset.kind) : asset.kind === 'audio';

@@ -257,6 +257,13 @@ async function viewUpload() {
       <button class="primary">${t('send')}</button>
       <div id="progress" hidden><label>${t('uploading')} <progress id="up" max="100" value="0"></progress></label><label>${t('processing')} <progress id="proc" max="100" value="0"></progress></label><div id="state"></div></div>
     </form>
+    <form class="card" id="led"><h2>${t('ledContent')}</h2><div class="row">
+      <label>${t('unit')}<select name="unitId">${units.map((u) => `<option value="${u.id}">${esc(u.name)}</option>`).join('')}</select></label>
+      <label>${t('boardWidth')}<input name="width" type="number" value="384"></label><label>${t('boardHeight')}<input name="height" type="number" value="192"></label></div>
+      <label>${t('heading')}<input name="heading"></label><label>${t('body')}<textarea name="body" rows="2"></textarea></label><label>${t('ticker')}<input name="ticker"></label>
+      <label>${t('imageOrClip')}<input name="file" type="file" accept="image/*,video/*"></label>
+      <button class="primary">${t('send')}</button>
+      <div id="led-progress" hidden><progress id="led-up" max="100" value="0"></progress> <progress id="led-proc" max="100" value="0"></progress><div id="led-state"></div></div></form>
     <section class="card"><h2>${t('programs')}</h2><table id="programs"><tr><th>${t('titleField')}</th><th>${t('status')}</th><th></th></tr>
     ${programs.map((p) => `<tr data-id="${p.id}"><td>${esc(p.title)}</td><td class="pstatus">${esc(p.status)}</td><td>${p.status === 'draft' ? `<button class="ok" data-act="submit">${t('submit')}</button>` : ''}${p.status === 'submitted' ? `<button class="ok" data-act="approve">${t('approve')}</button>` : ''}</td></tr>`).join('')}</table></section>`;
   view().querySelectorAll('#programs button').forEach((b) => (b.onclick = async () => {
@@ -267,6 +274,47 @@ async function viewUpload() {
       showErrors(b.closest('td'), err);
     }
   }));
+  $('#led').onsubmit = async (e) => {
+    e.preventDefault();
+    const form = e.target;
+    const file = form.file.files[0];
+    if (!file && !requireFields(form, ['body'])) return;
+    $('#led-progress').hidden = false;
+    const follow = async (id) => {
+      for (;;) {
+        const a = await api(`/api/v1/media-assets/${id}`);
+        $('#led-proc').value = a.progress ?? 0;
+        $('#led-state').textContent = t(a.status === 'ready' ? 'ready' : a.status === 'rejected' ? 'rejected' : 'processing') + (a.rejectReason ? `: ${a.rejectReason}` : '');
+        if (a.status !== 'processing') return;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    };
+    if (!file) {
+      try {
+        const a = await api('/api/v1/media-assets/slide', { method: 'POST', body: { unitId: form.unitId.value, width: Number(form.width.value), height: Number(form.height.value), heading: form.heading.value, body: form.body.value, ...(form.ticker.value ? { ticker: form.ticker.value } : {}) } });
+        $('#led-up').value = 100;
+        await follow(a.id);
+      } catch (err) {
+        showErrors(form, err);
+      }
+      return;
+    }
+    const data = new FormData();
+    for (const k of ['unitId', 'width', 'height']) data.append(k, form[k].value);
+    if (form.heading.value) data.append('title', form.heading.value);
+    data.append('file', file);
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/v1/media-assets/display');
+    xhr.setRequestHeader('Authorization', `Bearer ${session.token}`);
+    xhr.upload.onprogress = (p) => p.lengthComputable && ($('#led-up').value = Math.round((100 * p.loaded) / p.total));
+    xhr.onload = async () => {
+      const body = JSON.parse(xhr.responseText || '{}');
+      if (xhr.status !== 202) return showErrors(form, { data: body });
+      $('#led-up').value = 100;
+      await follow(body.id);
+    };
+    xhr.send(data);
+  };
   $('#upload').onsubmit = (e) => {
     e.preventDefault();
     const form = e.target;
