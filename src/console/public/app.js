@@ -499,7 +499,14 @@ async function viewReports() {
 }
 
 // ---- shell ----
-async function render() {
+// Renders run one after another: a slow page finishing late never overwrites the page asked for next.
+let rendering = Promise.resolve();
+function render() {
+  rendering = rendering.then(renderNow, renderNow);
+  return rendering;
+}
+
+async function renderNow() {
   const [route] = (location.hash.replace(/^#\//, '') || 'today').split('?');
   if (!session && route !== 'login') return (location.hash = '#/login');
   if (route === 'login') return viewLogin();
