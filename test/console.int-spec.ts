@@ -167,6 +167,16 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await shot(page, 'alert-active');
     await page.click('#active [data-stop]');
     await page.waitForFunction(`!document.querySelector('#active [data-stop]')`);
+    // an approved program as the alert's audio
+    await page.fill('[name=title]', 'Thông báo khẩn về dịch bệnh');
+    await page.check(`[name=channelIds][value="${ids.channel}"]`);
+    await page.selectOption('[name=source]', 'program');
+    await page.selectOption('[name=programId]', ids.program);
+    await page.click('#alert button.primary');
+    await page.waitForSelector('#active [data-stop]');
+    expect(await page.textContent('#active')).toContain('Thông báo khẩn về dịch bệnh');
+    await page.click('#active [data-stop]');
+    await page.waitForFunction(`!document.querySelector('#active [data-stop]')`);
     await page.close();
   }, 60_000);
 
@@ -176,6 +186,7 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await page.waitForSelector('#report');
     await page.click('#report button.primary');
     await page.waitForSelector('#compliance tr[data-channel]');
+    expect(await page.textContent('#communes-share')).toMatch(/^\d+\/1$/); // one commune in this province
     await shot(page, 'reports');
     const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('#xlsx')]);
     const xlsxPath = await xlsx.path();

@@ -432,23 +432,28 @@ async function viewDevices() {
 async function viewAlerts() {
   const channels = await api('/api/v1/channels');
   const active = (await api('/api/v1/alerts?active=true')).items;
+  const programs = ((await api('/api/v1/programs?status=approved&limit=500')).items ?? []);
   view().innerHTML = `<h1>${t('alerts')}</h1>
     <section class="card" id="active">${active.map((a) => `<div class="airing prio-emergency" data-id="${a.id}"><strong>${esc(a.title)}</strong> <button class="warn" data-stop>${t('stop')}</button></div>`).join('') || `<p>${t('nothing')}</p>`}</section>
     <form class="card" id="alert"><label>${t('titleField')}<input name="title"></label>
       <label>${t('channel')}</label>${channels.map((c) => `<label style="font-weight:normal"><input type="checkbox" name="channelIds" value="${c.id}" style="width:auto"> ${esc(c.name)}</label>`).join('')}
-      <label>${t('streamUrl')}<input name="streamUrl" placeholder="http://"></label>
+      <label>${t('source')}<select name="source"><option value="relay">${t('relay')}</option><option value="program">${t('program')}</option></select></label>
+      <label data-for="relay">${t('streamUrl')}<input name="streamUrl" placeholder="http://"></label>
+      <label data-for="program" hidden>${t('program')}<select name="programId">${programs.map((p) => `<option value="${p.id}">${esc(p.title)}</option>`).join('')}</select></label>
       <button class="primary">${t('start')}</button></form>`;
   view().querySelectorAll('[data-stop]').forEach((b) => (b.onclick = async () => {
     await api(`/api/v1/alerts/${b.closest('[data-id]').dataset.id}/stop`, { method: 'POST' });
     render();
   }));
-  $('#alert').onsubmit = async (e) => {
+  const form = $('#alert');
+  form.source.onchange = () => form.querySelectorAll('[data-for]').forEach((l) => (l.hidden = l.dataset.for !== form.source.value));
+  form.onsubmit = async (e) => {
     e.preventDefault();
-    const form = e.target;
     if (!requireFields(form, ['title'])) return;
     try {
       const channelIds = [...form.querySelectorAll('[name=channelIds]:checked')].map((i) => i.value);
-      await api('/api/v1/alerts', { method: 'POST', body: { title: form.title.value, channelIds, source: 'relay', streamUrl: form.streamUrl.value } });
+      const source = form.source.value;
+      await api('/api/v1/alerts', { method: 'POST', body: { title: form.title.value, channelIds, source, ...(source === 'relay' ? { streamUrl: form.streamUrl.value } : { programId: form.programId.value }) } });
       render();
     } catch (err) {
       showErrors(form, err);
@@ -491,7 +496,19 @@ async function viewReports() {
     await guard(async () => {
       const report = await api(`/api/v1/compliance?${q()}`);
       const months = await api(`/api/v1/reports/compliance/months?${q()}`);
-      $('#result').innerHTML = `<h2>${t('share')}</h2><div class="bars">${months.months.map((m) => `<div class="bar" style="height:${Math.max(2, m.share * 120)}px" title="${m.ok}/${m.rows}"><span>${m.month} ${Math.round(m.share * 100)}%</span></div>`).join('')}</div><br>
+      const byUnit = new Map();
+      for (const r of report.rows) {
+        const u = byUnit.get(r.unitId) ?? { rows: 0, ok: 0 };
+        u.rows++;
+        if (r.status === 'ok') u.ok++;
+        byUnit.set(r.unitId, u);
+      }
+      const unitName = new Map(units.map((u) => [u.id, u.name]));
+      const communes = [...byUnit.values()];
+      const compliant = communes.filter((u) => u.ok === u.rows).length;
+      $('#result').innerHTML = `<h2>${t('communesCompliant')}: <span id="communes-share">${compliant}/${communes.length}</span></h2>
+        <div class="bars" id="unit-bars">${[...byUnit].map(([id, u]) => `<div class="bar" style="height:${Math.max(2, (u.ok / u.rows) * 120)}px" title="${u.ok}/${u.rows}"><span>${esc(unitName.get(id) ?? '')} ${Math.round((100 * u.ok) / u.rows)}%</span></div>`).join('')}</div><br>
+        <h2>${t('share')}</h2><div class="bars">${months.months.map((m) => `<div class="bar" style="height:${Math.max(2, m.share * 120)}px" title="${m.ok}/${m.rows}"><span>${m.month} ${Math.round(m.share * 100)}%</span></div>`).join('')}</div><br>
         <table id="compliance"><tr><th>${t('rule')}</th><th>${t('channel')}</th><th>${t('period')}</th><th>${t('required_')}</th><th>${t('planned')}</th><th>${t('evidenced')}</th><th>${t('status')}</th></tr>
         ${report.rows.map((r) => `<tr data-channel="${r.channelId}"><td>${esc(r.ruleName)}</td><td><a class="drill" href="#/channel?id=${r.channelId}&from=${r.periodStart}&to=${r.periodEnd}&name=${encodeURIComponent(r.channelName)}">${esc(r.channelName)}</a></td><td>${esc(r.label)}</td><td>${r.required.programs} × ${r.required.airingsPerProgram}</td><td>${r.planned.programs} / ${r.planned.airings}</td><td class="evidenced">${r.evidenced.programs} / ${r.evidenced.airings}</td><td class="status-${r.status}">${t(r.status)}</td></tr>`).join('')}</table>`;
     })();
