@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { ADMIN, startTestApp, TestApp } from './support/test-app';
 
 /** Bad input gets a clear 4xx with a stable code and a Vietnamese message, never a 500, and
@@ -131,6 +132,23 @@ describe('bad input and authentication', () => {
     const last = await t.http.patch(`/api/v1/users/${me.body.id}`).set(auth(admin)).send({ active: false });
     expect(last.status).toBe(409);
     expect(last.body.code).toBe('LAST_ADMIN');
+  });
+
+  it('five wrong passwords in a row make an account wait 15 minutes, on every instance (kept in the database)', async () => {
+    await t.http.post('/api/v1/users').set({ Authorization: `Bearer ${admin}` }).send({ username: 'doan.mo', displayName: 'Đoán mò', password: 'mat-khau-that-dai', role: 'admin' }).expect(201);
+    const attempt = (password: string) => t.http.post('/api/v1/auth/login').send({ username: 'doan.mo', password });
+    for (let i = 0; i < 4; i++) expect((await attempt(`sai-${i}-sai-sai`)).status).toBe(401);
+    expect((await attempt('mat-khau-that-dai')).status).toBe(200); // a success starts the count again
+    for (let i = 0; i < 5; i++) expect((await attempt(`sai-${i}-sai-sai`)).status).toBe(401);
+    const locked = await attempt('mat-khau-that-dai'); // even the right password waits
+    expect(locked.status).toBe(429);
+    expect(locked.body).toMatchObject({ code: 'LOGIN_LOCKED', message: 'Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau 15 phút' });
+    // other accounts are not affected, and an unknown name tells nothing
+    expect((await t.http.post('/api/v1/auth/login').send(ADMIN)).status).toBe(200);
+    for (let i = 0; i < 6; i++) expect((await t.http.post('/api/v1/auth/login').send({ username: 'khong-co', password: 'sai-sai-sai-sai' })).status).toBe(401);
+    // when the wait is over, the right password works again
+    await t.app.get(DataSource).query(`UPDATE users SET locked_until = now() - interval '1 second' WHERE username = 'doan.mo'`);
+    expect((await attempt('mat-khau-that-dai')).status).toBe(200);
   });
 
   it('stores passwords only as argon2id hashes', async () => {

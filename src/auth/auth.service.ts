@@ -9,6 +9,10 @@ import { PasswordHasher } from './password-hasher';
 import { TokenService } from './token.service';
 import { User } from './user.entity';
 
+/** Wrong passwords in a row before an account waits, and how long it waits. */
+export const LOCK_AFTER = 5;
+export const LOCK_MINUTES = 15;
+
 @Injectable()
 export class AuthService implements OnModuleInit {
   /** Verified against when the username is unknown, so both failures take the same time. */
@@ -32,9 +36,22 @@ export class AuthService implements OnModuleInit {
       .addSelect('u.passwordHash')
       .where('u.username = :username', { username: username.trim().toLowerCase() })
       .getOne();
+    if (user) {
+      // after LOCK_AFTER wrong passwords in a row the account waits LOCK_MINUTES (checked before the hash, which is the slow part)
+      const [lock] = await this.db.query(`SELECT ceil(extract(epoch FROM locked_until - now()) / 60)::int AS minutes FROM users WHERE id = $1 AND locked_until > now()`, [user.id]);
+      if (lock) throw new AppError('LOGIN_LOCKED', { minutes: lock.minutes });
+    }
     const ok = await this.hasher.verify(user?.passwordHash ?? this.dummyHash, password);
+    if (user && !ok) {
+      await this.db.query(
+        `UPDATE users SET failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
+                          locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
+          WHERE id = $1`,
+        [user.id, LOCK_AFTER, LOCK_MINUTES],
+      );
+    }
     if (!user || !ok || !user.active) throw new AppError('INVALID_CREDENTIALS');
-    await this.db.getRepository(User).update({ id: user.id }, { lastLoginAt: new Date() });
+    await this.db.query(`UPDATE users SET last_login_at = now(), failed_logins = 0, locked_until = NULL WHERE id = $1`, [user.id]);
     const { passwordHash: _, ...profile } = user;
     return { ...this.tokens.issue(user.id, user.tokenVersion), tokenType: 'Bearer', user: profile };
   }
