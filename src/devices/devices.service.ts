@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
@@ -6,10 +6,8 @@ import { DEVICE_CHANGES_CHANNEL, DeviceTokenCache } from '../auth/device-token-c
 import { AuditService } from '../audit/audit.service';
 import { ChannelsService } from '../channels/channels.service';
 import { AppError } from '../infrastructure/http/app-error';
-import type { AppConfig } from '../infrastructure/config/app-config';
-import { APP_CONFIG } from '../infrastructure/config/config.module';
 import { MqttConnection } from '../infrastructure/mqtt/mqtt-connection';
-import { Topics } from '../distribution/topics';
+import { Topics } from '../infrastructure/mqtt/topics';
 import { Device } from './device.entity';
 import { mosquittoPasswordHash, newDeviceToken } from './device-token';
 
@@ -26,18 +24,14 @@ export interface RegisterDevice {
 /** The device registry: a token is returned once, only its hash is kept; rotate and revoke. */
 @Injectable()
 export class DevicesService {
-  private readonly topics: Topics;
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly channels: ChannelsService,
     private readonly audit: AuditService,
     private readonly mqtt: MqttConnection,
-    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly topics: Topics,
     private readonly tokenCache: DeviceTokenCache,
-  ) {
-    this.topics = new Topics(config.MQTT_TOPIC_PREFIX);
-  }
+  ) {}
 
   async register(actor: Actor, channelId: string, dto: RegisterDevice): Promise<{ device: Device; token: string }> {
     const channel = await this.channels.get(actor, channelId);

@@ -1,12 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { ChannelsService } from '../channels/channels.service';
-import type { AppConfig } from '../infrastructure/config/app-config';
-import { APP_CONFIG } from '../infrastructure/config/config.module';
 import { AdvisoryLock } from '../infrastructure/database/advisory-locks';
 import { returnedRows } from '../infrastructure/database/returned-rows';
 import { AppError } from '../infrastructure/http/app-error';
@@ -15,7 +13,7 @@ import { MediaService } from '../media/media.service';
 import { ProgramsService } from '../programs/programs.service';
 import type { StartAlertDto } from './dto/alert.dto';
 import type { PlaylistMedia } from './playlist';
-import { Topics } from './topics';
+import { Topics } from '../infrastructure/mqtt/topics';
 
 const ALERT_NOT_FOUND = { vi: 'cảnh báo khẩn cấp', en: 'alert' };
 
@@ -55,19 +53,15 @@ interface AlertRow {
 @Injectable()
 export class AlertsService implements OnApplicationBootstrap {
   private readonly logger = new Logger('alerts');
-  private readonly topics: Topics;
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly topics: Topics,
     private readonly mqtt: MqttConnection,
     private readonly channels: ChannelsService,
     private readonly programs: ProgramsService,
     private readonly media: MediaService,
     private readonly audit: AuditService,
-  ) {
-    this.topics = new Topics(config.MQTT_TOPIC_PREFIX);
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.reconcile();

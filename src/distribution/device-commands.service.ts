@@ -1,16 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { DevicesService } from '../devices/devices.service';
-import type { AppConfig } from '../infrastructure/config/app-config';
-import { APP_CONFIG } from '../infrastructure/config/config.module';
 import { AppError } from '../infrastructure/http/app-error';
 import { MqttConnection } from '../infrastructure/mqtt/mqtt-connection';
 import type { DeviceCommandDto } from './dto/alert.dto';
-import { Topics } from './topics';
+import { Topics } from '../infrastructure/mqtt/topics';
 
 /** A Command of the protocol. */
 export interface DeviceCommand {
@@ -23,17 +21,13 @@ export interface DeviceCommand {
 /** Sends a command to one device (QoS 1, not retained: a device offline now does not get it later). */
 @Injectable()
 export class DeviceCommandsService {
-  private readonly topics: Topics;
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly topics: Topics,
     private readonly devices: DevicesService,
     private readonly mqtt: MqttConnection,
     private readonly audit: AuditService,
-  ) {
-    this.topics = new Topics(config.MQTT_TOPIC_PREFIX);
-  }
+  ) {}
 
   async send(actor: Actor, deviceId: string, dto: DeviceCommandDto, now = new Date()): Promise<DeviceCommand> {
     const device = await this.devices.get(actor, deviceId);

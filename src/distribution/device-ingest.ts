@@ -12,7 +12,7 @@ import { APP_CONFIG } from '../infrastructure/config/config.module';
 import type { Runtime } from '../infrastructure/runtime';
 import { RUNTIME } from '../infrastructure/runtime.module';
 import { parseStatus, PresenceService } from './presence.service';
-import { Topics } from './topics';
+import { Topics } from '../infrastructure/mqtt/topics';
 
 /** Events stored per statement, and how long the first of them waits for company. */
 const BATCH_EVENTS = 2000;
@@ -37,7 +37,6 @@ interface Pending {
 @Injectable()
 export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ingest');
-  private readonly topics: Topics;
   private readonly clients: MqttClient[] = [];
   private queue: Pending[] = [];
   private queued = 0;
@@ -49,12 +48,11 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly topics: Topics,
     @Inject(RUNTIME) private readonly runtime: Runtime,
     private readonly evidence: EvidenceService,
     private readonly presence: PresenceService,
-  ) {
-    this.topics = new Topics(config.MQTT_TOPIC_PREFIX);
-  }
+  ) {}
 
   private get external(): boolean {
     return !this.runtime.embedded.broker;

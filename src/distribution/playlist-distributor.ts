@@ -4,8 +4,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import type { AppConfig } from '../infrastructure/config/app-config';
-import { APP_CONFIG } from '../infrastructure/config/config.module';
 import { AdvisoryLock } from '../infrastructure/database/advisory-locks';
 import { returnedRows } from '../infrastructure/database/returned-rows';
 import { MqttConnection } from '../infrastructure/mqtt/mqtt-connection';
@@ -14,7 +12,7 @@ import { RUNTIME } from '../infrastructure/runtime.module';
 import { renderPlaylistBuffer } from './playlist';
 import type { CompiledChannel } from './playlist-compiler';
 import { PlaylistCompiler, VERSION_CHANNEL } from './playlist-compiler';
-import { Topics } from './topics';
+import { Topics } from '../infrastructure/mqtt/topics';
 
 interface Prepared {
   compiled: Map<string, CompiledChannel>;
@@ -39,7 +37,6 @@ const COALESCE_MS = 30;
 export class PlaylistDistributor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('playlists');
   private readonly workerId = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  private readonly topics: Topics;
   private listener: Client | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
@@ -50,13 +47,11 @@ export class PlaylistDistributor implements OnApplicationBootstrap, OnApplicatio
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly topics: Topics,
     @Inject(RUNTIME) private readonly runtime: Runtime,
     private readonly mqtt: MqttConnection,
     private readonly compiler: PlaylistCompiler,
-  ) {
-    this.topics = new Topics(config.MQTT_TOPIC_PREFIX);
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.runtime.embedded.broker) {
@@ -180,11 +175,6 @@ export class PlaylistDistributor implements OnApplicationBootstrap, OnApplicatio
     this.stats.recordMs += performance.now() - t;
     this.stats.published += devices.length;
     return devices.length;
-  }
-
-  /** Empties a device's retained playlist topic (a revoked device). */
-  async clear(deviceId: string): Promise<void> {
-    await this.mqtt.client.publishAsync(this.topics.playlist(deviceId), '', { qos: 1, retain: true });
   }
 
   private async run(): Promise<void> {

@@ -1,5 +1,8 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { MqttConnection } from './mqtt-connection';
+import { Topics } from './topics';
 
 /** The service's one MQTT connection, shared by the modules that publish or subscribe. */
 @Global()
@@ -10,8 +13,11 @@ export class MqttModule implements OnApplicationShutdown {
   static forRoot(url: string, credentials?: { username: string; password: string }): DynamicModule {
     return {
       module: MqttModule,
-      providers: [{ provide: MqttConnection, useFactory: () => MqttConnection.open(url, credentials) }],
-      exports: [MqttConnection],
+      providers: [
+        { provide: MqttConnection, useFactory: () => MqttConnection.open(url, credentials) },
+        { provide: Topics, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new Topics(config.MQTT_TOPIC_PREFIX) },
+      ],
+      exports: [MqttConnection, Topics],
     };
   }
 
