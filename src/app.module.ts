@@ -16,6 +16,7 @@ import { ScheduleModule as BroadcastScheduleModule } from './schedule/schedule.m
 import type { AppConfig } from './infrastructure/config/app-config';
 import { ConfigModule } from './infrastructure/config/config.module';
 import { DatabaseModule } from './infrastructure/database/database.module';
+import { DatabaseNotificationsModule } from './infrastructure/database/notifications';
 import { MqttModule } from './infrastructure/mqtt/mqtt.module';
 import type { Runtime } from './infrastructure/runtime';
 import { RuntimeModule } from './infrastructure/runtime.module';
@@ -31,6 +32,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         RuntimeModule.forRoot(runtime),
         DatabaseModule.forRoot(runtime.databaseUrl),
+        DatabaseNotificationsModule,
         MqttModule.forRoot(runtime.mqttUrl, runtime.mqttCredentials),
         ScheduleModule.forRoot(),
         JobsModule,

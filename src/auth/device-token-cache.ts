@@ -1,7 +1,7 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { DatabaseNotifications } from '../infrastructure/database/notifications';
 import type { DevicePrincipal } from './decorators';
 
 /** Rotation and revocation evict at once (NOTIFY); the TTL only bounds a missed notification. */
@@ -15,42 +15,19 @@ export const DEVICE_CHANGES_CHANNEL = 'bcast_devices';
  * instance; entries also expire after ten minutes in case a notification was missed.
  */
 @Injectable()
-export class DeviceTokenCache implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('auth');
+export class DeviceTokenCache implements OnApplicationBootstrap {
   private readonly byHash = new Map<string, DevicePrincipal & { at: number }>();
   private readonly hashById = new Map<string, string>();
-  private listener: Client | null = null;
-
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly notifications: DatabaseNotifications) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    // the same database the data source uses (RUNTIME cannot be injected here: auth loads first)
-    const client = new Client({ connectionString: (this.db.options as { url?: string }).url });
-    client.on('error', (err) => {
-      this.logger.warn({ msg: 'device change listener lost; cache disabled', error: String(err) });
-      this.listener = null;
-      this.clear();
-    });
-    client.on('notification', (n) => n.payload && this.evict(n.payload));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${DEVICE_CHANGES_CHANNEL}`);
-      this.listener = client;
-    } catch (err) {
-      this.logger.warn({ msg: 'cannot LISTEN for device changes; cache disabled', error: String(err) });
-      await client.end().catch(() => undefined);
-    }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.listener?.end().catch(() => undefined);
-    this.listener = null;
+    await this.notifications.listen(DEVICE_CHANGES_CHANNEL, (deviceId) => deviceId && this.evict(deviceId), () => this.clear());
   }
 
   /** The cached principal, without asking the database (null: not cached, or stale). */
   peek(hash: string): DevicePrincipal | null {
     const hit = this.byHash.get(hash);
-    return hit && this.listener && Date.now() - hit.at < TTL_MS ? { id: hit.id, channelId: hit.channelId } : null;
+    return hit && this.notifications.listening && Date.now() - hit.at < TTL_MS ? { id: hit.id, channelId: hit.channelId } : null;
   }
 
   async lookup(hash: string): Promise<DevicePrincipal | null> {
@@ -58,7 +35,7 @@ export class DeviceTokenCache implements OnApplicationBootstrap, OnApplicationSh
     if (hit) return hit;
     const [row] = await this.db.query(`SELECT id, channel_id FROM devices WHERE token_hash = $1 AND revoked_at IS NULL`, [hash]);
     if (!row) return null;
-    if (this.listener) {
+    if (this.notifications.listening) {
       if (this.byHash.size >= MAX_ENTRIES) this.clear();
       this.byHash.set(hash, { id: row.id, channelId: row.channel_id, at: Date.now() });
       this.hashById.set(row.id, hash);

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AppConfig } from '../infrastructure/config/app-config';
 import { APP_CONFIG } from '../infrastructure/config/config.module';
+import { DatabaseNotifications } from '../infrastructure/database/notifications';
 import { ChannelPlaylist, compileEntries, contentHash, EntryRow, PlaylistEntry } from './playlist';
 
 export interface CompiledChannel {
@@ -30,14 +31,21 @@ const VERSION_TTL_MS = { notified: 60_000, polled: 1000 };
 export const VERSION_CHANNEL = 'bcast_playlist_versions';
 
 @Injectable()
-export class PlaylistCompiler {
+export class PlaylistCompiler implements OnApplicationBootstrap {
   private readonly versions = new Map<string, { version: number; at: number }>();
   /** Where compile time goes, for benchmarks. */
   readonly stats = { windowsMs: 0, entriesMs: 0, buildMs: 0, storeMs: 0 };
-  /** Set by the distributor while it receives version notifications from every instance. */
-  notified = false;
 
-  constructor(@InjectDataSource() private readonly db: DataSource, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly notifications: DatabaseNotifications,
+  ) {}
+
+  /** Every instance forgets a channel's cached version when any instance compiles a new one. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.notifications.listen(VERSION_CHANNEL, (ids) => this.forget(ids.split(',')));
+  }
 
   async compile(channelIds: string[], now = new Date(), manager: EntityManager = this.db.manager): Promise<Map<string, CompiledChannel>> {
     const out = new Map<string, CompiledChannel>();
@@ -118,7 +126,7 @@ export class PlaylistCompiler {
     const byId = new Map(built.map((b) => [b.w.id, b]));
     const changed = stored.filter((s) => s.changed).map((s) => s.channel_id);
     for (const id of changed) this.versions.delete(id);
-    // every instance forgets the old versions of these channels (see PlaylistDistributor.listen)
+    // every instance forgets the old versions of these channels (onApplicationBootstrap)
     // (a notification carries at most 8,000 bytes: 150 ids each)
     if (changed.length) {
       await manager.query(
@@ -161,7 +169,7 @@ export class PlaylistCompiler {
   /** The cached version, without asking the database (null: not cached, or older than a second). */
   peekVersion(channelId: string): number | null {
     const hit = this.versions.get(channelId);
-    return hit && Date.now() - hit.at < (this.notified ? VERSION_TTL_MS.notified : VERSION_TTL_MS.polled) ? hit.version : null;
+    return hit && Date.now() - hit.at < (this.notifications.listening ? VERSION_TTL_MS.notified : VERSION_TTL_MS.polled) ? hit.version : null;
   }
 
   /** The stored playlist of a channel, with its entries as the JSON text that was compiled. */

@@ -2,16 +2,16 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Cron } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AdvisoryLock } from '../infrastructure/database/advisory-locks';
+import { DatabaseNotifications } from '../infrastructure/database/notifications';
 import { returnedRows } from '../infrastructure/database/returned-rows';
 import { MqttConnection } from '../infrastructure/mqtt/mqtt-connection';
 import type { Runtime } from '../infrastructure/runtime';
 import { RUNTIME } from '../infrastructure/runtime.module';
 import { renderPlaylistBuffer } from './playlist';
 import type { CompiledChannel } from './playlist-compiler';
-import { PlaylistCompiler, VERSION_CHANNEL } from './playlist-compiler';
+import { PlaylistCompiler } from './playlist-compiler';
 import { Topics } from '../infrastructure/mqtt/topics';
 
 interface Prepared {
@@ -25,6 +25,8 @@ const CLAIM_SECONDS = 120;
 const POLL_MS = 1000;
 /** Changes arriving within this time are taken in one round. */
 const COALESCE_MS = 30;
+/** Notified by the schedule_entries triggers (migration Distribution). */
+const PLAYLIST_CHANGES_CHANNEL = 'bcast_playlists';
 
 /**
  * Keeps every device's retained playlist current. Schedule changes mark their channel in
@@ -37,7 +39,6 @@ const COALESCE_MS = 30;
 export class PlaylistDistributor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('playlists');
   private readonly workerId = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  private listener: Client | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
@@ -51,6 +52,7 @@ export class PlaylistDistributor implements OnApplicationBootstrap, OnApplicatio
     @Inject(RUNTIME) private readonly runtime: Runtime,
     private readonly mqtt: MqttConnection,
     private readonly compiler: PlaylistCompiler,
+    private readonly notifications: DatabaseNotifications,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -69,7 +71,6 @@ export class PlaylistDistributor implements OnApplicationBootstrap, OnApplicatio
     this.stopping = true;
     this.wake?.();
     await this.loop;
-    await this.listener?.end().catch(() => undefined);
   }
 
   /** Marks channels whose window must move to today (local midnight), once across instances. */
@@ -196,26 +197,10 @@ export class PlaylistDistributor implements OnApplicationBootstrap, OnApplicatio
   }
 
   private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.runtime.databaseUrl });
-    client.on('error', (err) => {
-      this.compiler.notified = false;
-      this.logger.warn({ msg: 'playlist listener lost; polling', error: String(err) });
-    });
-    client.on('notification', (n) => {
-      if (n.channel === VERSION_CHANNEL) return this.compiler.forget((n.payload ?? '').split(','));
+    await this.notifications.listen(PLAYLIST_CHANGES_CHANNEL, () => {
       this.pending = true;
       this.wake?.();
     });
-    try {
-      await client.connect();
-      await client.query('LISTEN bcast_playlists');
-      await client.query(`LISTEN ${VERSION_CHANNEL}`);
-      this.listener = client;
-      this.compiler.notified = true;
-    } catch (err) {
-      this.logger.warn({ msg: 'cannot LISTEN; polling', error: String(err) });
-      await client.end().catch(() => undefined);
-    }
   }
 
   private async claim(): Promise<Array<{ channel_id: string; seq: string }>> {
