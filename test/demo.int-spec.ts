@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './support/free-port';
+import { spawnTs } from './support/service-process';
 
 /**
  * `npm run demo` as a newcomer runs it, on the embedded defaults (its own PostgreSQL and broker, on
@@ -14,10 +14,10 @@ describe('the one-command demo', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bcast-demo-'));
     chmodSync(dir, 0o755); // the embedded PostgreSQL runs as its own user
     const env: Record<string, string> = { PATH: process.env.PATH!, HOME: process.env.HOME ?? dir, DEMO_DATA_DIR: join(dir, 'data'), DEMO_PORT: String(await freePort()), DEMO_PG_PORT: String(await freePort()), DEMO_MQTT_PORT: String(await freePort()), DEMO_FIRST_AIRING_S: '12', DEMO_EXIT_AFTER_SUMMARY: '1' };
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', 'src/demo/demo.ts')], { cwd: join(__dirname, '..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnTs('src/demo/demo.ts', [], env);
     let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
       expect({ code, out }).toMatchObject({ code: 0 });

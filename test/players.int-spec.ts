@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { Server } from 'node:http';
@@ -11,6 +11,7 @@ import { ServerOnlyAccessPolicy } from '../src/infrastructure/mqtt/broker-access
 import { EmbeddedBrokerHandle, startEmbeddedBroker } from '../src/infrastructure/mqtt/embedded-broker';
 import { AudioFixtures } from './support/audio-fixtures';
 import { eventually } from './support/mqtt-device';
+import { spawnTs } from './support/service-process';
 import { ADMIN, startTestApp, TestApp } from './support/test-app';
 
 const ROOT = join(__dirname, '..');
@@ -46,7 +47,7 @@ describe('players against the real service', () => {
   let editorA: string;
   const startPlayer = (dir: string, config: Record<string, unknown>, onLog: (d: string) => void) => {
     writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'players/src/main.ts'), '--config', join(dir, 'config.json')], { cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnTs('players/src/main.ts', ['--config', join(dir, 'config.json')], process.env);
     child.stdout!.on('data', (d) => onLog(String(d)));
     child.stderr!.on('data', (d) => onLog(String(d)));
     return child;

@@ -11,7 +11,7 @@ import { Topics } from '../infrastructure/mqtt/topics';
 import { Device } from './device.entity';
 import { mosquittoPasswordHash, newDeviceToken } from './device-token';
 
-const DEVICE_NOT_FOUND = { vi: 'thiết bị', en: 'device' };
+export const DEVICE_NOT_FOUND = { vi: 'thiết bị', en: 'device' };
 
 export interface RegisterDevice {
   name: string;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
-import { DevicesService } from '../devices/devices.service';
+import { DEVICE_NOT_FOUND, DevicesService } from '../devices/devices.service';
 import { AppError } from '../infrastructure/http/app-error';
 import { MqttConnection } from '../infrastructure/mqtt/mqtt-connection';
 import type { DeviceCommandDto } from './dto/alert.dto';
@@ -31,7 +31,7 @@ export class DeviceCommandsService {
 
   async send(actor: Actor, deviceId: string, dto: DeviceCommandDto, now = new Date()): Promise<DeviceCommand> {
     const device = await this.devices.get(actor, deviceId);
-    if (device.revokedAt) throw AppError.notFound({ vi: 'thiết bị', en: 'device' });
+    if (device.revokedAt) throw AppError.notFound(DEVICE_NOT_FOUND);
     if (dto.type === 'volume' && dto.volume === undefined) throw AppError.field('volume', 'command', 'là bắt buộc với lệnh chỉnh âm lượng (0–100)', 'is required for a volume command (0–100)');
     if (dto.type !== 'volume' && dto.volume !== undefined) throw AppError.field('volume', 'command', 'chỉ dùng với lệnh chỉnh âm lượng', 'only goes with a volume command');
     const command: DeviceCommand = { id: randomUUID(), type: dto.type, ...(dto.type === 'volume' ? { args: { volume: dto.volume! } } : {}), issuedAt: now.toISOString() };

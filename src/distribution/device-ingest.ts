@@ -4,7 +4,7 @@ import { connectAsync, IClientOptions, MqttClient } from 'mqtt';
 import type { IPublishPacket } from 'mqtt-packet';
 import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
-import { MAX_EVENTS_PER_REQUEST, parseDeviceEvents } from '../devices/device-events.controller';
+import { MAX_EVENTS_PER_REQUEST, parseDeviceEvents } from '../devices/device-event';
 import { EvidenceService } from '../evidence/evidence.service';
 import type { PlayEvent } from '../evidence/play-event';
 import type { AppConfig } from '../infrastructure/config/app-config';

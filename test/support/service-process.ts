@@ -13,15 +13,20 @@ export interface ServiceProcess {
   stop(): Promise<number | null>;
 }
 
+/** Runs a TypeScript entry point of the repository (e.g. `players/src/main.ts`) as its own process. */
+export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, script), ...args], {
+    cwd: ROOT,
+    env: { TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 /** Runs `src/main.ts` as its own process, as `npm start` would, with exactly the given environment. */
 export function startServiceProcess(env: Record<string, string>): ServiceProcess {
   const base: Record<string, string> = {};
   for (const key of ['PATH', 'HOME', 'LANG', 'TMPDIR']) if (process.env[key]) base[key] = process.env[key]!;
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'main.ts')], {
-    cwd: ROOT,
-    env: { ...base, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnTs('src/main.ts', [], { ...base, ...env });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d.toString()));

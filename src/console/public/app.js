@@ -76,6 +76,35 @@ async function download(path, name) {
   a.remove();
 }
 
+/** Posts a form with upload progress in `bar` (XHR: fetch cannot report upload progress). */
+function uploadWithProgress(url, data, bar) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.setRequestHeader('Authorization', `Bearer ${session.token}`);
+    xhr.upload.onprogress = (p) => p.lengthComputable && (bar.value = Math.round((100 * p.loaded) / p.total));
+    xhr.onerror = () => reject(new Error(xhr.statusText || 'network'));
+    xhr.onload = () => {
+      const body = JSON.parse(xhr.responseText || '{}');
+      if (xhr.status !== 202) return reject(Object.assign(new Error(body.message), { data: body, status: xhr.status }));
+      bar.value = 100;
+      resolve(body);
+    };
+    xhr.send(data);
+  });
+}
+
+/** Follows a media asset's processing until it is ready or rejected; `bar` and `state` show it. */
+async function waitForAsset(id, bar, state) {
+  for (;;) {
+    const a = await api(`/api/v1/media-assets/${id}`);
+    if (bar) bar.value = a.progress ?? 0;
+    if (state) state.textContent = t(a.status === 'ready' ? 'ready' : a.status === 'rejected' ? 'rejected' : 'processing') + (a.rejectReason ? `: ${a.rejectReason}` : '');
+    if (a.status !== 'processing') return a;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 // ---- views ----
 const routes = {
   rules: viewRules, channel: viewChannelLog,
@@ -133,12 +162,7 @@ async function viewToday() {
   const now = $('#now');
   const broadcast = async (assetId) => {
     $('#now-state').textContent = t('processing');
-    let a;
-    for (;;) {
-      a = await api(`/api/v1/media-assets/${assetId}`);
-      if (a.status !== 'processing') break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const a = await waitForAsset(assetId);
     if (a.status !== 'ready') return ($('#now-state').innerHTML = `<div class="error">${esc(a.rejectReason ?? t('rejected'))}</div>`);
     // in five seconds, or right after the announcements already waiting to play
     const soon = Date.now() + 5000;
@@ -280,42 +304,24 @@ async function viewUpload() {
     const file = form.file.files[0];
     if (!file && !requireFields(form, ['body'])) return;
     $('#led-progress').hidden = false;
-    const follow = async (id) => {
-      for (;;) {
-        const a = await api(`/api/v1/media-assets/${id}`);
-        $('#led-proc').value = a.progress ?? 0;
-        $('#led-state').textContent = t(a.status === 'ready' ? 'ready' : a.status === 'rejected' ? 'rejected' : 'processing') + (a.rejectReason ? `: ${a.rejectReason}` : '');
-        if (a.status !== 'processing') return;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    };
-    if (!file) {
-      try {
-        const a = await api('/api/v1/media-assets/slide', { method: 'POST', body: { unitId: form.unitId.value, width: Number(form.width.value), height: Number(form.height.value), heading: form.heading.value, body: form.body.value, ...(form.ticker.value ? { ticker: form.ticker.value } : {}) } });
+    try {
+      let asset;
+      if (file) {
+        const data = new FormData();
+        for (const k of ['unitId', 'width', 'height']) data.append(k, form[k].value);
+        if (form.heading.value) data.append('title', form.heading.value);
+        data.append('file', file);
+        asset = await uploadWithProgress('/api/v1/media-assets/display', data, $('#led-up'));
+      } else {
+        asset = await api('/api/v1/media-assets/slide', { method: 'POST', body: { unitId: form.unitId.value, width: Number(form.width.value), height: Number(form.height.value), heading: form.heading.value, body: form.body.value, ...(form.ticker.value ? { ticker: form.ticker.value } : {}) } });
         $('#led-up').value = 100;
-        await follow(a.id);
-      } catch (err) {
-        showErrors(form, err);
       }
-      return;
+      await waitForAsset(asset.id, $('#led-proc'), $('#led-state'));
+    } catch (err) {
+      showErrors(form, err);
     }
-    const data = new FormData();
-    for (const k of ['unitId', 'width', 'height']) data.append(k, form[k].value);
-    if (form.heading.value) data.append('title', form.heading.value);
-    data.append('file', file);
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/v1/media-assets/display');
-    xhr.setRequestHeader('Authorization', `Bearer ${session.token}`);
-    xhr.upload.onprogress = (p) => p.lengthComputable && ($('#led-up').value = Math.round((100 * p.loaded) / p.total));
-    xhr.onload = async () => {
-      const body = JSON.parse(xhr.responseText || '{}');
-      if (xhr.status !== 202) return showErrors(form, { data: body });
-      $('#led-up').value = 100;
-      await follow(body.id);
-    };
-    xhr.send(data);
   };
-  $('#upload').onsubmit = (e) => {
+  $('#upload').onsubmit = async (e) => {
     e.preventDefault();
     const form = e.target;
     if (!requireFields(form, ['title', 'file'])) return;
@@ -324,31 +330,14 @@ async function viewUpload() {
     data.append('title', form.title.value);
     data.append('file', form.file.files[0]);
     $('#progress').hidden = false;
-    // XHR: fetch cannot report upload progress
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/v1/media-assets/audio');
-    xhr.setRequestHeader('Authorization', `Bearer ${session.token}`);
-    xhr.upload.onprogress = (p) => p.lengthComputable && ($('#up').value = Math.round((100 * p.loaded) / p.total));
-    xhr.onload = async () => {
-      const body = JSON.parse(xhr.responseText || '{}');
-      if (xhr.status !== 202) return showErrors(form, { data: body });
-      $('#up').value = 100;
-      for (;;) {
-        const a = await api(`/api/v1/media-assets/${body.id}`);
-        $('#proc').value = a.progress ?? 0;
-        $('#state').textContent = t(a.status === 'ready' ? 'ready' : a.status === 'rejected' ? 'rejected' : 'processing') + (a.rejectReason ? `: ${a.rejectReason}` : '');
-        if (a.status === 'rejected') return;
-        if (a.status === 'ready') break;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      try {
-        await api('/api/v1/programs', { method: 'POST', body: { title: form.title.value, audioAssetId: body.id, ...(form.seriesId.value ? { seriesId: form.seriesId.value } : {}) } });
-        render();
-      } catch (err) {
-        showErrors(form, err);
-      }
-    };
-    xhr.send(data);
+    try {
+      const asset = await uploadWithProgress('/api/v1/media-assets/audio', data, $('#up'));
+      if ((await waitForAsset(asset.id, $('#proc'), $('#state'))).status !== 'ready') return;
+      await api('/api/v1/programs', { method: 'POST', body: { title: form.title.value, audioAssetId: asset.id, ...(form.seriesId.value ? { seriesId: form.seriesId.value } : {}) } });
+      render();
+    } catch (err) {
+      showErrors(form, err);
+    }
   };
 }
 
