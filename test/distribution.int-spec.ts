@@ -170,7 +170,11 @@ describe.each([
     expect(clash.body.code).toBe('SCHEDULE_CONFLICT');
     const op = await t.login('op.b', 'mat-khau-dai-du');
     expect((await t.http.patch(`/api/v1/entries/${other.body.id}`).set(as(op)).send({ startsAt: `${tomorrow}T09:00:00+07:00`, endsAt: `${tomorrow}T09:30:00+07:00` })).status).toBe(404);
+    const past = await t.http.patch(`/api/v1/entries/${other.body.id}`).set(as()).send({ startsAt: '2020-01-01T09:00:00+07:00', endsAt: '2020-01-01T09:30:00+07:00' });
+    expect([past.status, past.body.fields?.[0]?.field]).toEqual([400, 'startsAt']);
     await t.http.post(`/api/v1/entries/${other.body.id}/cancel`).set(as()).expect(200);
+    const cancelled = await t.http.patch(`/api/v1/entries/${other.body.id}`).set(as()).send({ startsAt: `${tomorrow}T09:00:00+07:00`, endsAt: `${tomorrow}T09:30:00+07:00` });
+    expect([cancelled.status, cancelled.body.code]).toEqual([409, 'ENTRY_STATE']);
   });
 
   it('serves the playlist over HTTP with its version as ETag, 304 when unchanged', async () => {
