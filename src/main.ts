@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     [
       '',
       'bcast đang chạy / is running:',
+      `  Bảng điều khiển / console: ${base}/`,
       `  API:        ${base}/api/v1`,
       `  Tài liệu:   ${base}/${DOCS_PATH}`,
       `  Sức khỏe:   ${base}/health/ready`,
