@@ -82,7 +82,35 @@ describe('programs and their approval', () => {
     const res = await t.http.post(`/api/v1/programs/${p.body.id}/approve`).set(as('editor.two'));
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('MEDIA_NOT_READY');
-    expect((await t.http.post(`/api/v1/programs/${p.body.id}/reject`).set(as('editor.two'))).body.status).toBe('draft');
+    // sent back with a reason, which the author reads until submitting again
+    const noReason = await t.http.post(`/api/v1/programs/${p.body.id}/reject`).set(as('editor.two')).send({ reason: '  ' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.fields[0]).toMatchObject({ field: 'reason', message: expect.stringContaining('không được để trống') });
+    expect((await t.http.get(`/api/v1/programs/${p.body.id}`).set(as('editor.one'))).body.status).toBe('submitted');
+    const back = await t.http.post(`/api/v1/programs/${p.body.id}/reject`).set(as('editor.two')).send({ reason: 'Tệp âm thanh im lặng, thu lại giúp' });
+    expect(back.body).toMatchObject({ status: 'draft', reviewNote: 'Tệp âm thanh im lặng, thu lại giúp', reviewedBy: expect.any(String) });
+    const again = await t.http.post(`/api/v1/programs/${p.body.id}/submit`).set(as('editor.one'));
+    expect(again.body).toMatchObject({ status: 'submitted', reviewNote: null });
+    const audit = (await t.http.get(`/api/v1/audit?entityId=${p.body.id}`).set(as('admin'))).body;
+    expect(audit.find((a: { action: string }) => a.action === 'program.reject').changes.after.reviewNote).toBe('Tệp âm thanh im lặng, thu lại giúp');
+  });
+
+  it('lists by status, series and words of the title without accents', async () => {
+    const series = await t.http.post('/api/v1/series').set(as('editor.one')).send({ unitId: ids['38'], name: 'Kinh tế số' });
+    expect(series.status).toBe(201);
+    const made = [];
+    for (const title of ['Kinh tế số tháng 11', 'Kinh tế số tháng 12', 'An toàn giao thông']) {
+      made.push((await t.http.post('/api/v1/programs').set(as('editor.one')).send({ title, audioAssetId: ids.audio, ...(title.startsWith('Kinh') ? { seriesId: series.body.id } : {}) })).body.id);
+    }
+    await t.http.post(`/api/v1/programs/${made[1]}/submit`).set(as('editor.one')).expect(200);
+    const titles = async (query: string) => (await t.http.get(`/api/v1/programs?${query}`).set(as('editor.two'))).body.items.map((p: { title: string }) => p.title).sort();
+    expect(await titles('q=kinh%20te')).toEqual(['Kinh tế số tháng 11', 'Kinh tế số tháng 12']);
+    expect(await titles('q=GIAO%20TH%C3%94NG')).toEqual(['An toàn giao thông']);
+    expect(await titles(`seriesId=${series.body.id}&status=submitted`)).toEqual(['Kinh tế số tháng 12']);
+    expect(await titles('q=100%25')).toEqual([]);
+    const bad = await t.http.get('/api/v1/programs?seriesId=abc&status=lost').set(as('editor.two'));
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields.map((f: { field: string }) => f.field).sort()).toEqual(['seriesId', 'status']);
   });
 
   it('names bad fields, refuses another province’s audio, and writes nothing', async () => {

@@ -60,6 +60,16 @@ export class Program {
   @Column({ type: 'timestamptz', nullable: true })
   retiredAt: Date | null;
 
+  /** Why the last reviewer sent it back; cleared when it is submitted again. */
+  @Column({ type: 'text', nullable: true })
+  reviewNote: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  reviewedBy: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  reviewedAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

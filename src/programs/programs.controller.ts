@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
 import { ParseId } from '../infrastructure/http/uuid.pipe';
-import { CreateProgramDto, ListProgramsQuery, UpdateProgramDto } from './dto/program.dto';
+import { CreateProgramDto, ListProgramsQuery, RejectProgramDto, UpdateProgramDto } from './dto/program.dto';
 import { ProgramsService } from './programs.service';
 
 @ApiTags('programs')
@@ -59,8 +59,8 @@ export class ProgramsController {
   @HttpCode(200)
   @Roles('admin', 'editor')
   @ApiOperation({ operationId: 'rejectProgram', summary: 'Trả lại để sửa' })
-  reject(@CurrentActor() actor: Actor, @Param('id', ParseId) id: string) {
-    return this.programs.reject(actor, id);
+  reject(@CurrentActor() actor: Actor, @Param('id', ParseId) id: string, @Body() dto: RejectProgramDto) {
+    return this.programs.reject(actor, id, dto.reason);
   }
 
   @Post(':id/retire')

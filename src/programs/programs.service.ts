@@ -11,6 +11,9 @@ import { UnitsService } from '../units/units.service';
 import type { CreateProgramDto, ListProgramsQuery, UpdateProgramDto } from './dto/program.dto';
 import { Program, ProgramStatus } from './program.entity';
 
+/** Lower case without Vietnamese marks, so "chuyen doi so" finds "Chuyển đổi số". */
+const FOLD = (expr: string) =>
+  `translate(lower(${expr}), 'àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ', 'aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyd')`;
 const PROGRAM_NOT_FOUND = { vi: 'chương trình', en: 'program' };
 const STATUS_VI: Record<ProgramStatus, string> = { draft: 'nháp', submitted: 'chờ duyệt', approved: 'đã duyệt', retired: 'ngừng phát' };
 const ACTION_VI = { edit: 'sửa', submit: 'gửi duyệt', approve: 'duyệt', reject: 'trả lại', retire: 'ngừng phát' } as const;
@@ -47,6 +50,8 @@ export class ProgramsService {
     const qb = this.db.getRepository(Program).createQueryBuilder('p').innerJoin('units', 'u', 'u.id = p.unitId').where(readable.sql, readable.params);
     if (q.status) qb.andWhere('p.status = :status', { status: q.status });
     if (q.tag) qb.andWhere(':tag = ANY(p.tags)', { tag: q.tag });
+    if (q.seriesId) qb.andWhere('p.seriesId = :seriesId', { seriesId: q.seriesId });
+    if (q.q?.trim()) qb.andWhere(`strpos(${FOLD('p.title')}, ${FOLD(':q')}) > 0`, { q: q.q.trim() });
     const [items, total] = await qb.orderBy('p.createdAt', 'DESC').take(q.limit ?? 50).skip(q.offset ?? 0).getManyAndCount();
     return { items, total };
   }
@@ -85,7 +90,7 @@ export class ProgramsService {
 
   submit(actor: Actor, id: string): Promise<Program> {
     return this.transition(actor, id, 'submit', ['draft'], async (tx) => {
-      await tx.update(Program, { id }, { status: 'submitted', submittedBy: actor.id });
+      await tx.update(Program, { id }, { status: 'submitted', submittedBy: actor.id, reviewNote: null });
     });
   }
 
@@ -99,10 +104,10 @@ export class ProgramsService {
     });
   }
 
-  /** Sends a submitted program back to draft for changes. */
-  reject(actor: Actor, id: string): Promise<Program> {
+  /** Sends a submitted program back to draft for changes, saying what to change. */
+  reject(actor: Actor, id: string, reason: string): Promise<Program> {
     return this.transition(actor, id, 'reject', ['submitted'], async (tx) => {
-      await tx.update(Program, { id }, { status: 'draft', submittedBy: null });
+      await tx.update(Program, { id }, { status: 'draft', submittedBy: null, reviewNote: reason.trim(), reviewedBy: actor.id, reviewedAt: new Date() });
     });
   }
 

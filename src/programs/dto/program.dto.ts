@@ -1,6 +1,6 @@
 import { OmitType, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 export const TAG_PATTERN = /^[a-z0-9]+([:._-][a-z0-9]+)*$/;
 
@@ -42,9 +42,21 @@ export class CreateProgramDto {
 /** Any field of a draft except its owner, series and language. */
 export class UpdateProgramDto extends PartialType(OmitType(CreateProgramDto, ['unitId', 'seriesId', 'language'] as const)) {}
 
+export class RejectProgramDto {
+  /** What the author should change, shown to them next to the program. */
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString() @IsNotEmpty() @MaxLength(1000)
+  reason: string;
+}
+
 export class ListProgramsQuery {
   @IsOptional() @IsIn(['draft', 'submitted', 'approved', 'retired'])
   status?: string;
+  /** Words of the title (accents and case ignored). */
+  @IsOptional() @IsString() @MaxLength(200)
+  q?: string;
+  @IsOptional() @IsUUID()
+  seriesId?: string;
   @IsOptional() @IsString() @Matches(TAG_PATTERN)
   tag?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
