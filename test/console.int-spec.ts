@@ -192,7 +192,7 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     const xlsxPath = await xlsx.path();
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(xlsxPath!);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Tuân thủ', 'Tổng hợp theo tháng']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Tuân thủ', 'Tổng hợp theo tháng', 'Theo đơn vị']);
     const sheet = wb.getWorksheet('Tuân thủ')!;
     expect(String(sheet.getCell('A1').value)).toContain('Báo cáo thực hiện quy định phát lại');
     expect(sheet.getRow(5).values).toContain('Mỗi tháng 01 chương trình, phát lại ít nhất 03 lần');

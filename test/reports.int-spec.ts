@@ -36,13 +36,18 @@ describe('reports', () => {
     await wb.xlsx.load(xlsx.body);
     expect(wb.getWorksheet('Tuân thủ')!.rowCount).toBe(4 + 12); // title, period, blank, header + 2 channels × 6 months
     expect(wb.getWorksheet('Tổng hợp theo tháng')!.rowCount).toBe(1 + 6);
+    expect(wb.getWorksheet('Theo đơn vị')!.getColumn(1).values.slice(2)).toEqual(['Xã A', 'Xã B']);
     const pdf = await t.http.get(`/api/v1/reports/compliance.pdf?${q}`).set(as()).buffer(true).parse(binary as never);
     expect(pdf.body.subarray(0, 5).toString()).toBe('%PDF-');
     const csv = await t.http.get(`/api/v1/reports/broadcast-log.csv?${q}`).set(as());
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    expect(csv.text.replace(/^\uFEFF/, '').split('\r\n')[0]).toMatch(/^ngày,bắt đầu,kết thúc,đơn vị,kênh/);
+    expect(csv.text.replace(/^\uFEFF/, '').split('\r\n')[0]).toMatch(/^ngày,bắt đầu \(Asia\/Ho_Chi_Minh\),kết thúc \(Asia\/Ho_Chi_Minh\),đơn vị,kênh/);
     const months = await t.http.get(`/api/v1/reports/compliance/months?${q}`).set(as());
     expect(months.body.months.map((m: { month: string }) => m.month)).toEqual(['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06']);
+    // nothing was broadcast: no commune meets the rule in any month
+    expect(months.body.months[0]).toMatchObject({ rows: 2, ok: 0, units: 2, unitsOk: 0, unitShare: 0 });
+    expect(months.body.unitsCompliant).toBe(0);
+    expect(months.body.units.map((u: { unitId: string }) => u.unitId).sort()).toEqual([ids['1'], ids['2']].sort());
   });
 
   it('refuses a reversed or too long period and a malformed unit with the field named; another commune is a 404', async () => {

@@ -5,7 +5,10 @@ import type { Actor } from '../auth/actor';
 import { ComplianceService } from '../schedule/compliance.service';
 import { checkDateRange } from '../schedule/date-range';
 import { UnitsService } from '../units/units.service';
-import { complianceXlsx, compliancePdf, csvCell, monthSummary, ReportMeta } from './report-documents';
+import { compliancePdf } from './compliance-pdf';
+import { complianceXlsx } from './compliance-xlsx';
+import { csvCell, ReportMeta } from './report-meta';
+import { monthSummary, unitSummary } from './report-summary';
 
 @Injectable()
 export class ReportsService {
@@ -13,7 +16,8 @@ export class ReportsService {
 
   async months(actor: Actor, unitId: string, from: string, to: string) {
     const { rows, summary } = await this.compliance.report(actor, unitId, from, to);
-    return { months: monthSummary(rows), summary };
+    const units = unitSummary(rows);
+    return { months: monthSummary(rows), units, unitsCompliant: units.filter((u) => u.compliant).length, summary };
   }
 
   async xlsx(actor: Actor, unitId: string, from: string, to: string) {
@@ -31,8 +35,11 @@ export class ReportsService {
     checkDateRange(from, to, 800);
     const unit = await this.units.get(actor, unitId);
     const rows = await this.db.query(
-      `SELECT (e.starts_at AT TIME ZONE u.timezone)::date AS day, e.starts_at, e.ends_at, un.name AS unit, c.name AS channel, e.kind, e.priority,
-              COALESCE(e.title, p.title) AS title, e.status, e.confirmed_at, cu.username AS confirmed_by, e.missed_reason, e.evidenced_at,
+      `SELECT to_char(e.starts_at AT TIME ZONE u.timezone, 'YYYY-MM-DD') AS day,
+              to_char(e.starts_at AT TIME ZONE u.timezone, 'YYYY-MM-DD HH24:MI:SS') AS starts_at, to_char(e.ends_at AT TIME ZONE u.timezone, 'YYYY-MM-DD HH24:MI:SS') AS ends_at, un.name AS unit, c.name AS channel, e.kind, e.priority,
+              COALESCE(e.title, p.title) AS title, e.status,
+              to_char(e.confirmed_at AT TIME ZONE u.timezone, 'YYYY-MM-DD HH24:MI:SS') AS confirmed_at, cu.username AS confirmed_by, e.missed_reason,
+              to_char(e.evidenced_at AT TIME ZONE u.timezone, 'YYYY-MM-DD HH24:MI:SS') AS evidenced_at,
               (SELECT count(DISTINCT pe.device_id) FROM play_events pe WHERE pe.entry_id = e.id AND pe.type = 'play.completed') AS devices
          FROM schedule_entries e JOIN channels c ON c.id = e.channel_id JOIN units un ON un.id = c.unit_id JOIN units u ON u.id = $1
          LEFT JOIN programs p ON p.id = e.program_id LEFT JOIN users cu ON cu.id = e.confirmed_by
@@ -40,9 +47,11 @@ export class ReportsService {
         ORDER BY e.starts_at, c.name LIMIT 500000`,
       [unit.id, `${unit.path}%`, from, to],
     );
-    const header = ['ngày', 'bắt đầu', 'kết thúc', 'đơn vị', 'kênh', 'loại', 'mức ưu tiên', 'nội dung', 'trạng thái', 'xác nhận lúc', 'người xác nhận', 'lý do không phát', 'thiết bị báo phát xong lúc', 'số thiết bị báo phát xong'];
+    // times in the unit's zone, as people read them; the header names the zone
+    const zone = `(${unit.timezone})`;
+    const header = ['ngày', `bắt đầu ${zone}`, `kết thúc ${zone}`, 'đơn vị', 'kênh', 'loại', 'mức ưu tiên', 'nội dung', 'trạng thái', `xác nhận lúc ${zone}`, 'người xác nhận', 'lý do không phát', `thiết bị báo phát xong lúc ${zone}`, 'số thiết bị báo phát xong'];
     const lines = rows.map((r: Record<string, unknown>) =>
-      [r.day instanceof Date ? (r.day as Date).toISOString().slice(0, 10) : r.day, r.starts_at, r.ends_at, r.unit, r.channel, r.kind, r.priority, r.title, r.status, r.confirmed_at, r.confirmed_by, r.missed_reason, r.evidenced_at, r.devices].map(csvCell).join(','),
+      [r.day, r.starts_at, r.ends_at, r.unit, r.channel, r.kind, r.priority, r.title, r.status, r.confirmed_at, r.confirmed_by, r.missed_reason, r.evidenced_at, r.devices].map(csvCell).join(','),
     );
     return { name: `nhat-ky-phat-${from}-${to}`, body: '\uFEFF' + [header.join(','), ...lines].join('\r\n') + '\r\n' };
   }
@@ -50,6 +59,7 @@ export class ReportsService {
   private async load(actor: Actor, unitId: string, from: string, to: string): Promise<{ meta: ReportMeta; rows: Awaited<ReturnType<ComplianceService['report']>>['rows'] }> {
     const unit = await this.units.get(actor, unitId);
     const { rows } = await this.compliance.report(actor, unitId, from, to);
-    return { meta: { unitName: unit.name, from, to, generatedAt: new Date() }, rows };
+    const names: Array<{ id: string; name: string }> = await this.db.query(`SELECT id, name FROM units WHERE id = ANY($1)`, [[...new Set(rows.map((r) => r.unitId))]]);
+    return { meta: { unitName: unit.name, from, to, generatedAt: new Date(), timeZone: unit.timezone, unitNames: new Map(names.map((n) => [n.id, n.name])) }, rows };
   }
 }
