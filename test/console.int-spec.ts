@@ -83,14 +83,16 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await page.waitForSelector('#progress:not([hidden])');
     await page.waitForFunction(`Number(document.getElementById('up').value) === 100`, undefined, { timeout: 20_000 });
     await shot(page, 'upload-progress');
-    await page.waitForSelector('#programs tr[data-id] button[data-act=submit]', { timeout: 60_000 });
-    await page.click('#programs button[data-act=submit]');
-    await page.waitForSelector('#programs tr[data-id] .pstatus:text("submitted")');
+    // the new program opens in the program list, where it is submitted
+    await page.waitForSelector('#programs tr.fresh button[data-act=submit]', { timeout: 60_000 });
+    await page.click('#programs tr.fresh button[data-act=submit]');
+    await page.waitForSelector('#programs tr[data-id] .pstatus[data-status=submitted]');
+    expect(await page.textContent('#programs .pstatus')).toBe('Chờ duyệt');
     await page.close();
     const other = await login('bientap.b');
-    await other.click('a[href="#/upload"]');
+    await other.click('a[href="#/programs"]');
     await other.click('#programs button[data-act=approve]');
-    await other.waitForSelector('#programs tr[data-id] .pstatus:text("approved")');
+    await other.waitForSelector('#programs tr[data-id] .pstatus[data-status=approved]');
     await shot(other, 'programs');
     ids.program = (await other.getAttribute('#programs tr[data-id]', 'data-id'))!;
     await other.close();
@@ -122,9 +124,18 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     }
     const page = await login('bientap.a');
     await page.click('a[href="#/calendar"]');
-    await page.waitForSelector(`section.calendar[data-channel="${ids.channel}"] tr.prio-normal`);
-    expect(await page.locator(`section.calendar[data-channel="${ids.channel}"] tr.prio-normal`).count()).toBe(2);
+    // a month grid, Monday first, with the day's two airings in today's cell
+    await page.waitForSelector(`#cal.month[data-channel="${ids.channel}"] [data-day="${day}"] .chip.prio-normal`);
+    expect(await page.locator(`#cal [data-day="${day}"] .chip.prio-normal`).count()).toBe(2);
+    expect(await page.textContent(`#cal [data-day="${day}"] .chip >> nth=0`)).toMatch(/^00:01 Chuyển đổi số tháng này/);
+    expect(await page.locator('#cal .dow').allTextContents()).toEqual(['T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'CN']);
     await shot(page, 'calendar');
+    // the week shows the same airings with their end times
+    await page.click('[data-view=week]');
+    await page.waitForSelector(`#cal.week [data-day="${day}"] .chip`);
+    expect(await page.locator('#cal.week .day').count()).toBe(7);
+    expect(await page.textContent(`#cal.week [data-day="${day}"] .chip >> nth=1`)).toMatch(/^00:03–00:04 /);
+    await shot(page, 'calendar-week');
     await page.close();
   }, 60_000);
 
@@ -187,6 +198,10 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await page.click('#report button.primary');
     await page.waitForSelector('#compliance tr[data-channel]');
     expect(await page.textContent('#communes-share')).toMatch(/^\d+\/1$/); // one commune in this province
+    // charts: communes compliant per month, results per month, rules met per unit
+    expect(await page.locator('#chart-months svg .column').count()).toBe(1);
+    expect(await page.getAttribute('#chart-units svg .column', 'data-label')).toBe('Xã Sơn Điện');
+    expect(await page.locator('#chart-results svg rect.bar').count()).toBeGreaterThan(0);
     await shot(page, 'reports');
     const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('#xlsx')]);
     const xlsxPath = await xlsx.path();
@@ -205,6 +220,8 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     expect(text.charCodeAt(0)).toBe(0xfeff);
     expect(text).toContain('Đài xã Sơn Điện');
     expect(text.split('\r\n').filter(Boolean)).toHaveLength(3); // header + two airings
+    const day = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    expect(text).toContain(`${day} 00:01:00`); // in the commune's time, as people read it
     await page.close();
   }, 60_000);
 
@@ -212,7 +229,7 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     const page = await login('bientap.a');
     await page.click('a[href="#/calendar"]');
     await page.waitForSelector('#plan');
-    expect(await page.textContent(`section.calendar[data-channel="${ids.channel}"] .rules`)).toMatch(/Mỗi tháng 01 chương trình.*: (Có nguy cơ|Đạt|Không đạt)/);
+    expect(await page.textContent('#rule-status')).toMatch(/Mỗi tháng 01 chương trình.*: (Có nguy cơ|Đạt|Không đạt)/);
     await page.selectOption('#plan [name=unitId]', ids['38']);
     await page.click('#plan button.primary');
     await page.waitForSelector('#plan-result');
@@ -297,4 +314,143 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await page.waitForSelector('#nav a:text("Reports")');
     await page.close();
   });
+
+  it('an editor sends a program back with a reason the author reads; the list filters by words without accents', async () => {
+    const a = await t.login('bientap.a', 'mat-khau-dai-du');
+    const audio = (await t.http.get(`/api/v1/programs/${ids.program}`).set({ Authorization: `Bearer ${a}` })).body.audioAssetId;
+    const made = await t.http.post('/api/v1/programs').set({ Authorization: `Bearer ${a}` }).send({ title: 'An toàn giao thông mùa lũ', audioAssetId: audio }).expect(201);
+    await t.http.post(`/api/v1/programs/${made.body.id}/submit`).set({ Authorization: `Bearer ${a}` }).expect(200);
+    const page = await login('bientap.b');
+    await page.click('a[href="#/programs"]');
+    await page.fill('#program-filters [name=q]', 'an toan giao');
+    await page.click('#program-filters button.primary');
+    await page.waitForFunction(`document.querySelectorAll('#programs tr[data-id]').length === 1`);
+    expect(await page.textContent('#programs tr[data-id] td')).toBe('An toàn giao thông mùa lũ');
+    await page.click('#programs button[data-act=reject]');
+    await page.click('#programs form.reject button');
+    expect(await page.textContent('#programs form.reject [name=reason] + .error')).toBe('Không được để trống');
+    await page.fill('#programs form.reject [name=reason]', 'Đọc chậm lại đoạn cuối');
+    await page.click('#programs form.reject button');
+    await page.waitForSelector(`#programs tr[data-id="${made.body.id}"] .pstatus[data-status=draft]`);
+    await page.close();
+    const author = await login('bientap.a');
+    await author.click('a[href="#/programs"]');
+    await author.waitForSelector(`#programs tr[data-id="${made.body.id}"] .review-note`);
+    expect(await author.textContent(`#programs tr[data-id="${made.body.id}"] .review-note`)).toBe('Bị trả lại: Đọc chậm lại đoạn cuối');
+    await author.selectOption('#program-filters [name=status]', 'approved');
+    await author.waitForFunction(`[...document.querySelectorAll('#programs tr[data-id]')].every((r) => r.dataset.status === 'approved')`);
+    expect(await author.locator(`#programs tr[data-id="${ids.program}"]`).count()).toBe(1);
+    // the approved program's processed audio plays in the page
+    await author.click(`#programs tr[data-id="${ids.program}"] [data-act=listen]`);
+    await author.waitForFunction(`(document.querySelector('#programs audio')?.duration ?? 0) > 19`);
+    await shot(author, 'programs-filtered');
+    await author.close();
+  }, 60_000);
+
+  it('an editor moves a coming airing to another time from the calendar, and cancels it', async () => {
+    const admin = await t.login(ADMIN.username, ADMIN.password);
+    const tomorrow = new Date(Date.now() + 7 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
+    for (const [from, to] of [['10:00', '10:05'], ['12:00', '12:05']]) {
+      await t.http.post(`/api/v1/channels/${ids.channel}/entries`).set({ Authorization: `Bearer ${admin}` }).send({ kind: 'airing', programId: ids.program, startsAt: `${tomorrow}T${from}:00+07:00`, endsAt: `${tomorrow}T${to}:00+07:00` }).expect(201);
+    }
+    const page = await login('bientap.a');
+    await page.goto(`${base}/#/calendar?channel=${ids.channel}&view=week&date=${tomorrow}`);
+    await page.waitForSelector(`#cal.week [data-day="${tomorrow}"] .chip`);
+    await page.click(`#cal [data-day="${tomorrow}"] .chip >> text=10:00`);
+    await page.waitForSelector('#entry [name=startsAt]');
+    await page.fill('#entry [name=startsAt]', '10h30');
+    await page.click('#entry [name=move]');
+    expect(await page.textContent('#entry [name=startsAt] + .error')).toBe('Giờ phải có dạng HH:MM, ví dụ 05:30');
+    // onto the other airing: the service refuses, and says so in Vietnamese
+    await page.fill('#entry [name=startsAt]', '12:02');
+    await page.click('#entry [name=move]');
+    await page.waitForSelector('#entry .error');
+    expect(await page.textContent('#entry .error')).toBe('Kênh đã có nội dung cùng mức ưu tiên trong khoảng thời gian này');
+    await page.fill('#entry [name=startsAt]', '11:30');
+    await page.click('#entry [name=move]');
+    await page.waitForSelector(`#cal [data-day="${tomorrow}"] .chip >> text=11:30–11:35`);
+    await shot(page, 'calendar-move');
+    page.once('dialog', (d) => d.accept());
+    await page.click(`#cal [data-day="${tomorrow}"] .chip >> text=11:30`);
+    await page.click('#entry [name=cancel]');
+    // a cancelled airing leaves the calendar (and the devices' playlists); the other one stays
+    await page.waitForFunction(`document.querySelectorAll('#cal [data-day="${tomorrow}"] .chip').length === 1`);
+    expect(await page.textContent(`#cal [data-day="${tomorrow}"] .chip`)).toMatch(/^12:00–12:05/);
+    await page.close();
+  }, 60_000);
+
+  it('an editor sets up a channel with its broadcast windows; a bad time is named next to its field', async () => {
+    const page = await login('bientap.a');
+    await page.click('a[href="#/channels"]');
+    await page.waitForSelector('#channel');
+    await page.fill('#channel [name=name]', '');
+    await page.click('#channel button.primary');
+    expect(await page.textContent('#channel [name=name] + .error')).toBe('Không được để trống');
+    await page.selectOption('#channel [name=unitId]', ids['15943']);
+    await page.fill('#channel [name=name]', 'Đài xã Sơn Điện — loa thôn');
+    await page.fill('#channel [name="windows.0.start"]', '25:00');
+    await page.click('#add-window');
+    await page.fill('#channel [name="windows.1.start"]', '17:00');
+    await page.fill('#channel [name="windows.1.end"]', '18:00');
+    await page.click('#channel button.primary');
+    await page.waitForSelector('#channel [name="windows.0.start"] + .error');
+    expect(await page.textContent('#channel [name="windows.0.start"] + .error')).toMatch(/^windows\.0\.start: không đúng định dạng/);
+    await page.fill('#channel [name="windows.0.start"]', '05:30');
+    await page.uncheck('#channel .window-row >> nth=1 >> input[value="7"]');
+    await page.click('#channel button.primary');
+    await page.waitForSelector('#channels td:text("Đài xã Sơn Điện — loa thôn")');
+    const row = page.locator('#channels tr', { hasText: 'Đài xã Sơn Điện — loa thôn' });
+    expect(await row.locator('.windows').innerText()).toBe('Hằng ngày 05:30–06:30\nT2,T3,T4,T5,T6,T7 17:00–18:00');
+    await shot(page, 'channels');
+    await row.locator('a').click();
+    await page.waitForSelector('#channel h2:text("Sửa: Đài xã Sơn Điện — loa thôn")');
+    expect(await page.inputValue('#channel [name="windows.1.start"]')).toBe('17:00');
+    await page.close();
+  }, 60_000);
+
+  it('an operator starts an alert from a recording made on the phone; without a channel it says so', async () => {
+    const page = await login('vanhanh.sd', 'mat-khau-dai-du', { width: 390, height: 844 });
+    await page.click('a[href="#/alerts"]');
+    await page.waitForSelector('#alert');
+    await page.fill('#alert [name=title]', 'Cảnh báo sạt lở đất');
+    await page.click('#alert button.primary');
+    expect(await page.textContent('#alert [data-field=channelIds] + .error')).toBe('Chọn ít nhất một kênh');
+    await page.check(`[name=channelIds][value="${ids.channel}"]`);
+    await page.selectOption('#alert [name=source]', 'recording');
+    await page.click('#alert button.primary');
+    expect(await page.textContent('#alert [name=file] + .error')).toBe('Ghi âm ngay hoặc chọn tệp');
+    await page.click('#alert-record');
+    await page.waitForFunction(`document.getElementById('alert-rec-state').textContent === '●'`);
+    await page.waitForTimeout(2500); // the fake microphone's beeps
+    await page.click('#alert-record');
+    await page.waitForSelector('#alert-recorded');
+    await page.click('#alert button.primary');
+    await page.waitForSelector('#active [data-stop]', { timeout: 90_000 });
+    expect(await page.textContent('#active')).toContain('Cảnh báo sạt lở đất');
+    await shot(page, 'alert-recording');
+    await page.click('#active [data-stop]');
+    await page.waitForFunction(`!document.querySelector('#active [data-stop]')`);
+    await page.close();
+  }, 120_000);
+
+  it('the other forms say what is wrong next to the field, in Vietnamese', async () => {
+    const page = await login('bientap.a');
+    await page.click('a[href="#/rules"]');
+    await page.waitForSelector('#series');
+    await page.click('#series button.primary');
+    expect(await page.textContent('#series [name=name] + .error')).toBe('Không được để trống');
+    await page.click('#rule button.primary');
+    expect(await page.textContent('#rule [name=name] + .error')).toBe('Không được để trống');
+    await page.click('a[href="#/reports"]');
+    await page.waitForSelector('#report');
+    await page.selectOption('#report [name=preset]', 'custom');
+    await page.fill('#report [name=from]', '2026-06-30');
+    await page.fill('#report [name=to]', '2026-01-01');
+    await page.click('#report button.primary');
+    await page.waitForSelector('#report [name=to] + .error');
+    expect(await page.textContent('#report [name=to] + .error')).toMatch(/^to: .*(sau|trước)/);
+    await page.click('#pdf');
+    await page.waitForSelector('#report [name=to] + .error');
+    await page.close();
+  }, 60_000);
 });

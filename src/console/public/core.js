@@ -1,0 +1,146 @@
+// Shared by every page: the session, the API client, messages next to fields, local times.
+import { lang, t } from './i18n.js';
+
+export const session = { current: JSON.parse(sessionStorage.getItem('bcast.session') || 'null') };
+export const $ = (sel, root = document) => root.querySelector(sel);
+export const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+export const view = () => $('#view');
+export const role = () => session.current?.user?.role;
+export const canEdit = () => ['admin', 'editor'].includes(role());
+/** The query part of the page's address (#/page?a=1). */
+export const params = () => new URLSearchParams(location.hash.split('?')[1] ?? '');
+
+export function saveSession(value) {
+  session.current = value;
+  if (value) sessionStorage.setItem('bcast.session', JSON.stringify(value));
+  else sessionStorage.removeItem('bcast.session');
+}
+
+export function logout() {
+  saveSession(null);
+  location.hash = '#/login';
+}
+
+export async function api(path, opts = {}) {
+  const json = opts.body && !(opts.body instanceof FormData) && !(opts.body instanceof Blob);
+  const headers = { ...(json ? { 'Content-Type': 'application/json' } : {}), ...(session.current ? { Authorization: `Bearer ${session.current.token}` } : {}), 'Accept-Language': lang };
+  const res = await fetch(path, { ...opts, headers, body: json ? JSON.stringify(opts.body) : opts.body });
+  if (res.status === 401 && session.current) return logout();
+  const type = res.headers.get('content-type') || '';
+  const data = type.includes('json') ? await res.json() : await res.blob();
+  if (!res.ok) throw Object.assign(new Error(data.message || res.statusText), { data, status: res.status });
+  return data;
+}
+
+function fieldOf(form, name) {
+  return form.querySelector(`[data-field="${name}"]`) ?? form.querySelector(`[name="${name}"]`);
+}
+
+/** Shows the server's messages next to the fields they name (Vietnamese by default). */
+export function showErrors(form, err) {
+  form.querySelectorAll('.error').forEach((e) => e.remove());
+  const fields = err.data?.fields ?? [];
+  for (const f of fields) {
+    const parts = f.field.split('.');
+    let input = null;
+    for (let n = parts.length; n > 0 && !input; n--) input = fieldOf(form, parts.slice(0, n).join('.'));
+    const msg = document.createElement('div');
+    msg.className = 'error';
+    msg.textContent = lang === 'vi' ? f.message : f.messageEn || f.message;
+    (input ?? form).insertAdjacentElement(input ? 'afterend' : 'beforeend', msg);
+  }
+  if (!fields.length) {
+    const msg = document.createElement('div');
+    msg.className = 'error';
+    msg.textContent = err.data?.message ?? err.message;
+    form.append(msg);
+  }
+}
+
+/** Required fields checked before sending, with the message next to the field. */
+export function requireFields(form, names) {
+  form.querySelectorAll('.error').forEach((e) => e.remove());
+  let ok = true;
+  for (const n of names) {
+    const input = form.querySelector(`[name="${n}"]`);
+    const empty = input?.type === 'file' ? !input.files.length : input && !String(input.value).trim();
+    if (empty) {
+      ok = false;
+      input.insertAdjacentHTML('afterend', `<div class="error">${esc(t('required'))}</div>`);
+    }
+  }
+  return ok;
+}
+
+/** Runs a form's action; any refusal is shown next to the fields it names. */
+export const guarded = (form, action) => async (e) => {
+  e?.preventDefault();
+  try {
+    await action();
+  } catch (err) {
+    showErrors(form, err);
+  }
+};
+
+export const unitOptions = (units, selected) => units.map((u) => `<option value="${u.id}" ${u.id === selected ? 'selected' : ''}>${esc(u.name)}</option>`).join('');
+
+let programTitles = null;
+export async function titleOf(e) {
+  if (e.title) return e.title;
+  if (!e.programId) return t(e.kind);
+  programTitles ??= new Map(((await api('/api/v1/programs?limit=500')).items ?? []).map((p) => [p.id, p.title]));
+  return programTitles.get(e.programId) ?? t(e.kind);
+}
+export const forgetTitles = () => (programTitles = null);
+
+// Vietnam keeps one offset all year (no daylight saving): local days and times are +07:00.
+export const ZONE = 'Asia/Ho_Chi_Minh';
+export const OFFSET = '+07:00';
+export const localDay = (offset = 0) => new Date(Date.now() + 7 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+export const dayOf = (iso) => new Date(Date.parse(iso) + 7 * 3600_000).toISOString().slice(0, 10);
+export const clockOf = (iso) => new Date(Date.parse(iso) + 7 * 3600_000).toISOString().slice(11, 16);
+export const instant = (day, hhmm = '00:00') => new Date(`${day}T${hhmm}:00${OFFSET}`).toISOString();
+export const addDays = (day, n) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+/** ISO weekday of a local date: 1 = Monday … 7 = Sunday. */
+export const weekday = (day) => ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+export const time = (iso) => new Date(iso).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: ZONE, hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit' });
+
+export async function download(path, name) {
+  const blob = await api(path);
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+/** Posts a form with upload progress in `bar` (XHR: fetch cannot report upload progress). */
+export function uploadWithProgress(url, data, bar) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.setRequestHeader('Authorization', `Bearer ${session.current.token}`);
+    xhr.setRequestHeader('Accept-Language', lang);
+    if (bar) xhr.upload.onprogress = (p) => p.lengthComputable && (bar.value = Math.round((100 * p.loaded) / p.total));
+    xhr.onerror = () => reject(new Error(xhr.statusText || 'network'));
+    xhr.onload = () => {
+      const body = JSON.parse(xhr.responseText || '{}');
+      if (xhr.status !== 202) return reject(Object.assign(new Error(body.message), { data: body, status: xhr.status }));
+      if (bar) bar.value = 100;
+      resolve(body);
+    };
+    xhr.send(data);
+  });
+}
+
+/** Follows a media asset's processing until it is ready or rejected; `bar` and `state` show it. */
+export async function waitForAsset(id, bar, state) {
+  for (;;) {
+    const a = await api(`/api/v1/media-assets/${id}`);
+    if (bar) bar.value = a.progress ?? 0;
+    if (state) state.textContent = t(a.status === 'ready' ? 'ready' : a.status === 'rejected' ? 'rejected' : 'processing') + (a.rejectReason ? `: ${a.rejectReason}` : '');
+    if (a.status !== 'processing') return a;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -1,0 +1,119 @@
+// The calendar of one channel: a month grid or a week by day, airings coloured by priority, the
+// month's rule status, an airing's details (move, cancel), and the planner with its explanations.
+import { lang, t } from '../i18n.js';
+import { $, addDays, api, canEdit, clockOf, dayOf, esc, guarded, instant, localDay, params, role, showErrors, titleOf, unitOptions, view, weekday } from '../core.js';
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const RANK = { emergency: 0, priority: 1, normal: 2 };
+
+/** Shows the calendar for `q`; renders again when the address does not change. */
+function go(q, render) {
+  const hash = `#/calendar?${new URLSearchParams(q)}`;
+  if (location.hash === hash) return render?.();
+  location.hash = hash;
+}
+
+export default async function viewCalendar({ render }) {
+  const channels = await api('/api/v1/channels');
+  if (!channels.length) return (view().innerHTML = `<h1>${t('calendar')}</h1><p>${t('noChannels')}</p>`);
+  const q = params();
+  const channel = channels.find((c) => c.id === q.get('channel')) ?? channels.find((c) => c.kind === 'audio') ?? channels[0];
+  const mode = q.get('view') === 'week' ? 'week' : 'month';
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(q.get('date') ?? '') ? q.get('date') : localDay(0);
+  const month = date.slice(0, 7);
+  const monthFirst = `${month}-01`;
+  const [y, m] = month.split('-').map(Number);
+  const lastOfMonth = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+  // the days shown: whole weeks, Monday first
+  const first = mode === 'week' ? addDays(date, 1 - weekday(date)) : addDays(monthFirst, 1 - weekday(monthFirst));
+  const last = mode === 'week' ? addDays(first, 6) : addDays(lastOfMonth, 7 - weekday(lastOfMonth));
+  const entries = await api(`/api/v1/channels/${channel.id}/entries?from=${instant(first)}&to=${instant(addDays(last, 1))}`);
+  for (const e of entries) e.label = await titleOf(e);
+  // the rule status of what is shown: the month (with its weeks), or the week
+  const [from, to] = mode === 'month' ? [monthFirst, lastOfMonth] : [first, last];
+  const compliance = await api(`/api/v1/compliance?unitId=${channel.unitId}&from=${from}&to=${to}`).catch(() => ({ rows: [] }));
+  const rules = compliance.rows.filter((r) => r.channelId === channel.id && r.periodEnd >= from && r.periodStart <= to);
+  const units = canEdit() ? (await api('/api/v1/units')).items : [];
+
+  const byDay = new Map();
+  for (const e of entries.sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt) || RANK[a.priority] - RANK[b.priority])) {
+    const d = dayOf(e.startsAt);
+    byDay.set(d, [...(byDay.get(d) ?? []), e]);
+  }
+  const chip = (e, long) =>
+    `<button type="button" class="chip prio-${e.priority} st-${e.status}" data-entry="${e.id}" title="${esc(e.label)} — ${t(e.priority)} — ${t(e.status)}">${clockOf(e.startsAt)}${long ? `–${clockOf(e.endsAt)}` : ''} ${esc(e.label)}</button>`;
+  const today = localDay(0);
+  const head = DAYS.map((d) => `<div class="dow">${t(d)}</div>`).join('');
+  let grid = '';
+  if (mode === 'month') {
+    for (let d = first; d <= last; d = addDays(d, 1)) {
+      grid += `<div class="day ${d.slice(0, 7) !== month ? 'other' : ''} ${d === today ? 'today' : ''}" data-day="${d}"><div class="num">${Number(d.slice(8))}</div>${(byDay.get(d) ?? []).map((e) => chip(e, false)).join('')}</div>`;
+    }
+  } else {
+    for (let d = first; d <= last; d = addDays(d, 1)) {
+      const windows = (channel.windows ?? []).filter((w) => w.days.includes(weekday(d))).map((w) => `<div class="window">${w.start}–${w.end}</div>`).join('');
+      const off = (channel.daysOff ?? []).includes(d);
+      grid += `<div class="day week ${d === today ? 'today' : ''}" data-day="${d}"><div class="num">${d.slice(8)}/${d.slice(5, 7)}</div>${off ? `<div class="window off">—</div>` : windows}${(byDay.get(d) ?? []).map((e) => chip(e, true)).join('')}</div>`;
+    }
+  }
+  const title = mode === 'month' ? `${t('month')} ${Number(month.slice(5))}/${month.slice(0, 4)}` : `${t('week')} ${first.slice(8)}/${first.slice(5, 7)} – ${last.slice(8)}/${last.slice(5, 7)}/${last.slice(0, 4)}`;
+  const step = (n) => (mode === 'month' ? addDays(monthFirst, n > 0 ? 32 : -1).slice(0, 7) + '-01' : addDays(date, 7 * n));
+
+  view().innerHTML = `<h1>${t('calendar')} — ${esc(channel.name)}</h1>
+    <div class="toolbar">
+      <select id="cal-channel" aria-label="${t('channel')}">${channels.map((c) => `<option value="${c.id}" ${c.id === channel.id ? 'selected' : ''}>${esc(c.name)}</option>`).join('')}</select>
+      <span class="seg"><button type="button" data-view="month" class="${mode === 'month' ? 'on' : ''}">${t('viewMonth')}</button><button type="button" data-view="week" class="${mode === 'week' ? 'on' : ''}">${t('viewWeek')}</button></span>
+      <button type="button" data-go="${step(-1)}">${t('prev')}</button><button type="button" data-go="${today}">${t('todayBtn')}</button><button type="button" data-go="${step(1)}">${t('next')}</button>
+      <strong id="cal-title">${title}</strong>
+    </div>
+    <ul class="rules" id="rule-status">${rules.map((r) => `<li><span class="status-${r.status}">${esc(r.ruleName)} — ${esc(r.label)}: ${t(r.status)}</span>
+      <span class="muted">${t('required_')} ${r.required.programs} × ${r.required.airingsPerProgram} · ${t('planned')} ${r.planned.programs} / ${r.planned.airings} · ${t('evidenced')} ${r.evidenced.programs} / ${r.evidenced.airings}</span></li>`).join('') || '<li>—</li>'}</ul>
+    <p class="legend">${t('legend')}: <span class="chip prio-emergency">${t('emergency')}</span> <span class="chip prio-priority">${t('priority')}</span> <span class="chip prio-normal">${t('normal')}</span></p>
+    <div id="entry-detail"></div>
+    <div class="cal ${mode}" id="cal" data-channel="${channel.id}">${head}${grid}</div>
+    ${canEdit() ? `<form class="card" id="plan"><h2>${t('plan')}</h2><div class="row"><label>${t('unit')}<select name="unitId">${unitOptions(units, channel.unitId)}</select></label></div>
+      <button class="primary">${t('plan')} ${Number(month.slice(5))}/${month.slice(0, 4)}</button><div id="explain"></div></form>` : ''}`;
+
+  $('#cal-channel').onchange = (e) => go({ channel: e.target.value, view: mode, date });
+  view().querySelectorAll('[data-view]').forEach((b) => (b.onclick = () => go({ channel: channel.id, view: b.dataset.view, date })));
+  view().querySelectorAll('[data-go]').forEach((b) => (b.onclick = () => go({ channel: channel.id, view: mode, date: b.dataset.go })));
+  view().querySelectorAll('#cal [data-entry]').forEach((b) => (b.onclick = () => showEntry(entries.find((e) => e.id === b.dataset.entry), channel.id, render)));
+
+  const form = $('#plan');
+  if (form) form.onsubmit = guarded(form, async () => {
+    const res = await api('/api/v1/schedule/plan', { method: 'POST', body: { unitId: form.unitId.value, from: today > monthFirst ? today : monthFirst, to: lastOfMonth } });
+    const lines = (res.shortfalls ?? []).map((s) => `<li>${esc(lang === 'vi' ? s.message : s.messageEn ?? s.message)}</li>`).join('');
+    $('#explain').innerHTML = `<div class="notice" id="plan-result">${t('placed')}: ${res.created}</div>${lines ? `<ul id="shortfalls">${lines}</ul>` : ''}`;
+    if (res.created) setTimeout(render, 1500);
+  });
+}
+
+/** One airing's details; a scheduled one still to come can be moved to another day and time, or cancelled. */
+function showEntry(e, channelId, render) {
+  const open = e.status === 'scheduled' && Date.parse(e.startsAt) > Date.now() && role() !== 'viewer';
+  $('#entry-detail').innerHTML = `<form class="card prio-${e.priority}" id="entry" data-id="${e.id}"><h2>${esc(e.label)}</h2>
+    <p>${t('kindLabel')}: ${t(e.kind)} · ${t('legend')}: ${t(e.priority)} · ${t('status')}: <strong>${t(e.status)}</strong>${e.missedReason ? ` (${esc(e.missedReason)})` : ''}</p>
+    <p>${dayOf(e.startsAt)} ${clockOf(e.startsAt)}–${clockOf(e.endsAt)}${e.evidencedAt ? ` · ${t('evidenceAt')} ${clockOf(e.evidencedAt)}` : ''}</p>
+    ${open ? `<div class="row"><label>${t('day')}<input name="day" type="date" value="${dayOf(e.startsAt)}"></label><label>${t('startTime')}<input name="startsAt" value="${clockOf(e.startsAt)}" placeholder="05:30"></label></div>
+      <button class="primary" name="move">${t('move')}</button> <button type="button" class="warn" name="cancel">${t('cancelEntry')}</button>` : ''}
+    <button type="button" name="close">${t('close')}</button></form>`;
+  const form = $('#entry');
+  form.close.onclick = () => ($('#entry-detail').innerHTML = '');
+  form.scrollIntoView({ block: 'nearest' });
+  if (!open) return;
+  form.onsubmit = guarded(form, async () => {
+    form.querySelectorAll('.error').forEach((x) => x.remove());
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(form.startsAt.value.trim()) || !form.day.value) {
+      return showErrors(form, { data: { fields: [{ field: form.day.value ? 'startsAt' : 'day', message: lang === 'vi' ? 'Giờ phải có dạng HH:MM, ví dụ 05:30' : 'Use HH:MM, e.g. 05:30' }] } });
+    }
+    const start = instant(form.day.value, form.startsAt.value.trim());
+    const end = new Date(Date.parse(start) + Date.parse(e.endsAt) - Date.parse(e.startsAt)).toISOString();
+    await api(`/api/v1/entries/${e.id}`, { method: 'PATCH', body: { startsAt: start, endsAt: end } });
+    go({ channel: channelId, view: params().get('view') ?? 'month', date: form.day.value }, render);
+  });
+  form.cancel.onclick = guarded(form, async () => {
+    if (!confirm(t('confirmCancel'))) return;
+    await api(`/api/v1/entries/${e.id}/cancel`, { method: 'POST' });
+    render();
+  });
+}

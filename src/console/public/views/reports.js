@@ -1,0 +1,53 @@
+// R6: compliance by unit and period, with charts; drill-down to a channel; XLSX, PDF and CSV exports.
+import { t } from '../i18n.js';
+import { $, api, download, esc, guarded, localDay, requireFields, unitOptions, view } from '../core.js';
+import { barChart } from '../charts.js';
+
+const monthLabel = (m) => `${Number(m.slice(5))}/${m.slice(0, 4)}`;
+
+export default async function viewReports() {
+  const units = (await api('/api/v1/units')).items;
+  const year = localDay(0).slice(0, 4);
+  view().innerHTML = `<h1>${t('reports')}</h1><form class="card" id="report"><div class="row">
+      <label>${t('unit')}<select name="unitId">${unitOptions(units)}</select></label>
+      <label>${t('period')}<select name="preset"><option value="month">${t('month')}</option><option value="h1">${t('h1')}</option><option value="h2">${t('h2')}</option><option value="year">${t('year')}</option><option value="custom">${t('custom')}</option></select></label>
+      <label>${t('from')}<input name="from" type="date" value="${localDay(0).slice(0, 7)}-01"></label>
+      <label>${t('to')}<input name="to" type="date" value="${localDay(0)}"></label></div>
+      <button class="primary">${t('show')}</button>
+      <button type="button" class="ok" id="xlsx">${t('exportXlsx')}</button> <button type="button" class="ok" id="pdf">${t('exportPdf')}</button> <button type="button" class="warn" id="csv">${t('exportCsv')}</button>
+    </form><div id="result"></div>`;
+  const form = $('#report');
+  form.preset.onchange = () => {
+    const p = form.preset.value;
+    if (p === 'month') [form.from.value, form.to.value] = [`${localDay(0).slice(0, 7)}-01`, localDay(0)];
+    if (p === 'h1') [form.from.value, form.to.value] = [`${year}-01-01`, `${year}-06-30`];
+    if (p === 'h2') [form.from.value, form.to.value] = [`${year}-07-01`, `${year}-12-31`];
+    if (p === 'year') [form.from.value, form.to.value] = [`${year}-01-01`, `${year}-12-31`];
+  };
+  const q = () => `unitId=${form.unitId.value}&from=${form.from.value}&to=${form.to.value}`;
+  const exporting = (path, name) => guarded(form, async () => {
+    if (!requireFields(form, ['from', 'to'])) return;
+    await download(`${path}?${q()}`, `${name}-${form.from.value}-${form.to.value}.${path.split('.').pop()}`);
+  });
+  $('#xlsx').onclick = exporting('/api/v1/reports/compliance.xlsx', 'tuan-thu');
+  $('#pdf').onclick = exporting('/api/v1/reports/compliance.pdf', 'tuan-thu');
+  $('#csv').onclick = exporting('/api/v1/reports/broadcast-log.csv', 'nhat-ky-phat');
+  form.onsubmit = guarded(form, async () => {
+    if (!requireFields(form, ['from', 'to'])) return;
+    const [report, summary] = await Promise.all([api(`/api/v1/compliance?${q()}`), api(`/api/v1/reports/compliance/months?${q()}`)]);
+    const unitName = new Map(units.map((u) => [u.id, u.name]));
+    const byUnit = summary.units.map((u) => ({ label: unitName.get(u.unitId) ?? '', text: `${Math.round(u.share * 100)}%`, segments: [{ share: u.share, kind: 'ok' }] }));
+    const byMonth = summary.months.map((m) => ({ label: monthLabel(m.month), text: `${m.unitsOk}/${m.units}`, segments: [{ share: m.unitShare, kind: 'ok' }] }));
+    const results = summary.months.map((m) => ({
+      label: monthLabel(m.month),
+      text: `${m.ok}/${m.rows}`,
+      segments: [{ share: m.ok / m.rows, kind: 'ok' }, { share: m.atRisk / m.rows, kind: 'at_risk' }, { share: m.violated / m.rows, kind: 'violated' }],
+    }));
+    $('#result').innerHTML = `<h2>${t('communesCompliant')}: <span id="communes-share">${summary.unitsCompliant}/${summary.units.length}</span></h2>
+      <div class="charts">${barChart('chart-months', t('monthsChart'), byMonth)}${barChart('chart-results', t('statusChart'), results)}${barChart('chart-units', t('unitsChart'), byUnit)}</div>
+      <p class="legend"><span class="swatch seg-ok"></span> ${t('ok')} <span class="swatch seg-at_risk"></span> ${t('at_risk')} <span class="swatch seg-violated"></span> ${t('violated')}</p>
+      <table id="compliance"><tr><th>${t('rule')}</th><th>${t('unit')}</th><th>${t('channel')}</th><th>${t('period')}</th><th>${t('required_')}</th><th>${t('planned')}</th><th>${t('evidenced')}</th><th>${t('status')}</th></tr>
+      ${report.rows.map((r) => `<tr data-channel="${r.channelId}"><td>${esc(r.ruleName)}</td><td>${esc(unitName.get(r.unitId) ?? '')}</td><td><a class="drill" href="#/channel?id=${r.channelId}&from=${r.periodStart}&to=${r.periodEnd}&name=${encodeURIComponent(r.channelName)}">${esc(r.channelName)}</a></td><td>${esc(r.label)}</td><td>${r.required.programs} × ${r.required.airingsPerProgram}</td><td>${r.planned.programs} / ${r.planned.airings}</td><td class="evidenced">${r.evidenced.programs} / ${r.evidenced.airings}</td><td class="status-${r.status}">${t(r.status)}</td></tr>`).join('')}</table>
+      ${report.rows.length ? '' : `<p>${t('nothing')}</p>`}`;
+  });
+}

@@ -1,0 +1,85 @@
+// The commune operator's page: today's and tomorrow's airings, one-tap confirmation, broadcast now.
+import { t } from '../i18n.js';
+import { $, api, esc, instant, localDay, requireFields, showErrors, time, titleOf, view, waitForAsset } from '../core.js';
+import { microphoneButton } from '../recorder.js';
+
+export default async function viewToday({ render }) {
+  const channels = (await api('/api/v1/channels')).filter((c) => c.kind === 'audio');
+  const from = instant(localDay(0));
+  const to = instant(localDay(2));
+  let html = `<h1>${t('today')}</h1>`;
+  for (const c of channels) {
+    const entries = await api(`/api/v1/channels/${c.id}/entries?from=${from}&to=${to}`);
+    html += `<section class="card"><h2>${esc(c.name)}</h2>${entries.length ? '' : `<p>${t('nothing')}</p>`}`;
+    for (const e of entries) {
+      const done = e.status === 'aired' || e.status === 'missed' || e.status === 'cancelled';
+      html += `<form class="airing prio-${e.priority}" data-id="${e.id}"><div><strong>${time(e.startsAt)}</strong> ${esc(await titleOf(e))} ${done ? `<em>— ${t(e.status)}${e.missedReason ? `: ${esc(e.missedReason)}` : ''}</em>` : ''}</div>
+        ${done || new Date(e.startsAt) > new Date() ? '' : `<div><button class="ok" name="aired" type="button">${t('aired')}</button>
+        <input name="reason" placeholder="${t('reason')}" class="inline"> <button class="warn" name="missed" type="button">${t('missed')}</button></div>`}</form>`;
+    }
+    html += '</section>';
+  }
+  html += `<form class="card" id="now"><h2>${t('broadcastNow')}</h2>
+    <label>${t('channel')}<select name="channelId">${channels.map((c) => `<option value="${c.id}" data-unit="${c.unitId}">${esc(c.name)}</option>`).join('')}</select></label>
+    <label>${t('bulletin')}<textarea name="text" rows="3"></textarea></label>
+    <button class="primary" name="speak">${t('speak')}</button>
+    <button type="button" class="warn" id="record">${t('record')}</button> <span id="rec-state"></span>
+    <div id="now-state"></div></form>`;
+  view().innerHTML = html;
+
+  const now = $('#now');
+  const broadcast = async (assetId) => {
+    $('#now-state').textContent = t('processing');
+    const a = await waitForAsset(assetId);
+    if (a.status !== 'ready') return ($('#now-state').innerHTML = `<div class="error">${esc(a.rejectReason ?? t('rejected'))}</div>`);
+    // in five seconds, or right after the announcements already waiting to play
+    const length = Math.max(a.durationMs ?? 60000, 1000) + 1000;
+    const waiting = await api(`/api/v1/channels/${now.channelId.value}/entries?from=${new Date().toISOString()}&to=${new Date(Date.now() + 6 * 3600_000).toISOString()}`);
+    let at = Date.now() + 5000;
+    for (const w of waiting.filter((x) => x.priority === 'priority').sort((x, y) => Date.parse(x.startsAt) - Date.parse(y.startsAt))) {
+      if (Date.parse(w.startsAt) < at + length && Date.parse(w.endsAt) > at) at = Date.parse(w.endsAt) + 1000;
+    }
+    const start = new Date(at);
+    await api(`/api/v1/channels/${now.channelId.value}/entries`, { method: 'POST', body: { kind: 'announcement', priority: 'priority', mediaAssetId: assetId, title: a.title, startsAt: start.toISOString(), endsAt: new Date(start.getTime() + length).toISOString() } });
+    $('#now-state').innerHTML = `<div class="notice" id="now-done">${t('scheduledAt')} ${time(start.toISOString())}</div>`;
+  };
+  const unitId = () => now.channelId.selectedOptions[0]?.dataset.unit;
+  now.onsubmit = async (e) => {
+    e.preventDefault();
+    if (!requireFields(now, ['text'])) return;
+    try {
+      const asset = await api('/api/v1/media-assets/speech', { method: 'POST', body: { unitId: unitId(), text: now.text.value } });
+      await broadcast(asset.id);
+    } catch (err) {
+      showErrors(now, err);
+    }
+  };
+  microphoneButton($('#record'), $('#rec-state'), async (blob) => {
+    const data = new FormData();
+    data.append('unitId', unitId());
+    data.append('title', `${t('recording')} ${new Date().toLocaleTimeString('vi-VN')}`);
+    data.append('file', blob, 'ghi-am.webm');
+    try {
+      $('#rec-state').textContent = t('uploading');
+      const asset = await api('/api/v1/media-assets/audio', { method: 'POST', body: data });
+      $('#rec-state').textContent = '';
+      await broadcast(asset.id);
+    } catch (err) {
+      showErrors(now, err);
+    }
+  }, (message) => showErrors(now, { data: { message } }));
+
+  view().querySelectorAll('form.airing').forEach((form) => {
+    const send = async (outcome) => {
+      if (outcome === 'missed' && !requireFields(form, ['reason'])) return;
+      try {
+        await api(`/api/v1/entries/${form.dataset.id}/confirm`, { method: 'POST', body: { outcome, ...(outcome === 'missed' ? { reason: form.reason.value } : {}) } });
+        render();
+      } catch (err) {
+        showErrors(form, err);
+      }
+    };
+    form.querySelector('[name=aired]')?.addEventListener('click', () => send('aired'));
+    form.querySelector('[name=missed]')?.addEventListener('click', () => send('missed'));
+  });
+}
