@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -76,6 +76,14 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await page.waitForSelector('#upload');
     await page.click('#upload button.primary');
     expect(await page.textContent('[name=title] + .error')).toBe('Không được để trống'); // the form says what is missing
+    // a file that is not audio is refused, and the form says so next to the file chooser
+    const notAudio = join(tmpdir(), 'khong-phai-am-thanh.mp3');
+    writeFileSync(notAudio, 'đây là văn bản, không phải âm thanh\n'.repeat(50));
+    await page.fill('[name=title]', 'Tệp hỏng');
+    await page.setInputFiles('[name=file]', notAudio);
+    await page.click('#upload button.primary');
+    await page.waitForSelector('#upload [name=file] + .error');
+    expect(await page.textContent('#upload [name=file] + .error')).toBe('Không đọc được tệp âm thanh: tệp hỏng hoặc không phải âm thanh');
     await page.fill('[name=title]', 'Chuyển đổi số tháng này');
     await page.selectOption('[name=seriesId]', ids.series);
     await page.setInputFiles('[name=file]', audioFile);

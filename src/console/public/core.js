@@ -53,7 +53,10 @@ export function showErrors(form, err) {
     const msg = document.createElement('div');
     msg.className = 'error';
     msg.textContent = err.data?.message ?? err.message;
-    form.append(msg);
+    // a refused file (unreadable, too long, too large, wrong type) is said next to the file chooser
+    const file = /^(MEDIA_|FILE_|UPLOAD_)/.test(err.data?.code ?? '') || [413, 415].includes(err.status) ? form.querySelector('[name=file]') : null;
+    if (file) file.insertAdjacentElement('afterend', msg);
+    else form.append(msg);
   }
 }
 
