@@ -261,6 +261,17 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await page.reload();
     await page.waitForSelector('#devices tr[data-id]');
     expect(await page.locator('#new-token').count()).toBe(0); // never shown again
+    // commands: a volume out of range is named next to the field; sync and a good volume are sent
+    const row = page.locator('#devices tr[data-id]', { hasText: 'Cụm loa thôn Bản Khạn' });
+    await row.locator('[name=volume]').fill('150');
+    await row.locator('[name=setVolume]').click();
+    await row.locator('[name=volume] + .error').waitFor();
+    expect(await row.locator('[name=volume] + .error').textContent()).toBe('volume: phải nhỏ hơn hoặc bằng 100');
+    await row.locator('[name=volume]').fill('70');
+    await row.locator('[name=setVolume]').click();
+    await row.locator('.sent:text("Đã gửi")').waitFor();
+    await row.locator('[name=sync]').click();
+    await row.locator('.sent:text("Đã gửi")').waitFor();
     await page.close();
   }, 60_000);
 

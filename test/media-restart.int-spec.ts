@@ -72,7 +72,12 @@ describe('a transcode survives the death of its service instance', () => {
       expect(asset.status).toBe('ready');
       expect(asset.progress).toBe(100);
       expect(Math.abs(asset.loudnessAfterLufs + 16)).toBeLessThanOrEqual(1);
-      const [job] = await second.app.get((await import('typeorm')).DataSource).query(`SELECT status, attempts FROM jobs WHERE singleton_key = $1`, [id]);
+      // the asset is marked ready inside the job; the job itself is marked done just after the handler returns
+      const db = second.app.get((await import('typeorm')).DataSource);
+      let job: { status: string; attempts: number } | undefined;
+      for (const started = Date.now(); job?.status !== 'done' && Date.now() - started < 10_000; await new Promise((r) => setTimeout(r, 100))) {
+        [job] = await db.query(`SELECT status, attempts FROM jobs WHERE singleton_key = $1`, [id]);
+      }
       expect(job).toEqual({ status: 'done', attempts: 2 });
       expect(readdirSync(join(mediaDir, 'tmp'))).toEqual([]);
       expect(readdirSync(join(mediaDir, 'incoming'))).toEqual([]);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import PDFDocument from 'pdfkit';
 import type { ComplianceRow } from '../schedule/compliance';
 import { localStamp, ReportMeta } from './report-meta';
-import { monthLabelVi, monthSummary, MonthSummary, STATUS_VI, unitSummary } from './report-summary';
+import { byName, monthLabelVi, monthSummary, MonthSummary, STATUS_VI, unitSummary } from './report-summary';
 
 const FONTS = join(require.resolve('dejavu-fonts-ttf/package.json'), '..', 'ttf');
 const MARGIN = 36;
@@ -35,7 +35,7 @@ export function compliancePdf(meta: ReportMeta, rows: ComplianceRow[]): Promise<
 
     doc.font('bold').fontSize(16).fillColor(COLORS.text).text(`Báo cáo thực hiện quy định phát lại — ${meta.unitName}`);
     doc.font('body').fontSize(10).text(`Kỳ báo cáo: từ ${meta.from} đến ${meta.to}. Lập lúc ${localStamp(meta.generatedAt, meta.timeZone)} (${meta.timeZone}).`);
-    const units = unitSummary(rows);
+    const units = byName(unitSummary(rows), meta.unitNames);
     const ok = rows.filter((r) => r.status === 'ok').length;
     doc.moveDown(0.5).font('bold').fontSize(11)
       .text(`Đơn vị đạt mọi quy định: ${units.filter((u) => u.compliant).length}/${units.length}. `, { continued: true })

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { ComplianceRow } from '../schedule/compliance';
 import { localStamp, ReportMeta } from './report-meta';
-import { monthLabelVi, monthSummary, STATUS_VI, unitSummary } from './report-summary';
+import { byName, monthLabelVi, monthSummary, STATUS_VI, unitSummary } from './report-summary';
 
 /** The compliance report as an Excel workbook: the rows, the summary per month and per unit. */
 export async function complianceXlsx(meta: ReportMeta, rows: ComplianceRow[]): Promise<Buffer> {
@@ -30,7 +30,7 @@ export async function complianceXlsx(meta: ReportMeta, rows: ComplianceRow[]): P
 
   const units = wb.addWorksheet('Theo đơn vị');
   units.addRow(['Đơn vị', 'Số dòng', 'Đạt', 'Tỷ lệ đạt', 'Đạt mọi quy định']).font = { bold: true };
-  for (const u of unitSummary(rows)) {
+  for (const u of byName(unitSummary(rows), meta.unitNames)) {
     units.addRow([meta.unitNames.get(u.unitId) ?? u.unitId, u.rows, u.ok, u.share, u.compliant ? 'Có' : 'Không']).getCell(4).numFmt = '0.0%';
   }
   units.columns.forEach((c, i) => (c.width = i === 0 ? 36 : 18));

@@ -67,3 +67,7 @@ export function unitSummary(rows: ComplianceRow[]): UnitSummary[] {
 
 /** "2026-03" → "Tháng 3/2026" */
 export const monthLabelVi = (month: string) => `Tháng ${Number(month.slice(5, 7))}/${month.slice(0, 4)}`;
+
+/** Units in the order people look them up: by name, as Vietnamese sorts. */
+export const byName = (units: UnitSummary[], names: Map<string, string>) =>
+  [...units].sort((a, b) => (names.get(a.unitId) ?? a.unitId).localeCompare(names.get(b.unitId) ?? b.unitId, 'vi'));

@@ -10,8 +10,19 @@ export default async function viewDevices() {
     ${canRegister ? `<form class="card" id="register"><div class="row"><label>${t('channel')}<select name="channelId">${channels.map((c) => `<option value="${c.id}">${esc(c.name)}</option>`).join('')}</select></label>
       <label>${t('name')}<input name="name"></label><label>${t('kind')}<select name="kind"><option value="speaker">${t('speaker')}</option><option value="led">${t('led')}</option></select></label></div>
       <button class="primary">${t('register')}</button><div id="token"></div></form>` : ''}
-    <table id="devices"><tr><th>${t('name')}</th><th>${t('status')}</th><th>${t('lastSeen')}</th><th>${t('version')}</th><th>${t('volume')}</th></tr>
-    ${devices.map((d) => `<tr data-id="${d.id}"><td>${esc(d.name)}</td><td class="${d.online ? 'status-ok' : 'status-violated'}">${t(d.online ? 'online' : 'offline')}${d.flags.includes('oldPlaylist') ? ' ⚠' : ''}</td><td>${d.lastSeenAt ? time(d.lastSeenAt) : '—'}</td><td>${d.playlistVersion ?? '—'} / ${d.currentVersion ?? '—'}</td><td>${d.volume ?? '—'}</td></tr>`).join('')}</table>`;
+    <table id="devices"><tr><th>${t('name')}</th><th>${t('status')}</th><th>${t('lastSeen')}</th><th>${t('version')}</th><th>${t('volume')}</th>${canRegister ? '<th></th>' : ''}</tr>
+    ${devices.map((d) => `<tr data-id="${d.id}"><td>${esc(d.name)}</td><td class="${d.online ? 'status-ok' : 'status-violated'}">${t(d.online ? 'online' : 'offline')}${d.flags.includes('oldPlaylist') ? ` ⚠ ${t('oldPlaylist')}` : ''}</td><td>${d.lastSeenAt ? time(d.lastSeenAt) : '—'}</td><td>${d.playlistVersion ?? '—'} / ${d.currentVersion ?? '—'}</td><td>${d.volume ?? '—'}</td>
+      ${canRegister ? `<td><form class="command" novalidate><button type="button" name="sync">${t('sync')}</button> <input name="volume" type="number" min="0" max="100" class="tiny" value="${d.volume ?? ''}" aria-label="${t('volume')}"><button name="setVolume">${t('setVolume')}</button><span class="sent"></span></form></td>` : ''}</tr>`).join('')}</table>`;
+  // commands reach a device that is online now (not queued for later), so the page says "sent", not "done"
+  view().querySelectorAll('form.command').forEach((cmd) => {
+    const id = cmd.closest('tr').dataset.id;
+    const send = (body) => guarded(cmd, async () => {
+      await api(`/api/v1/devices/${id}/commands`, { method: 'POST', body });
+      cmd.querySelector('.sent').textContent = ` ✓ ${t('sent')}`;
+    });
+    cmd.sync.onclick = send({ type: 'sync' });
+    cmd.onsubmit = (e) => (e.preventDefault(), requireFields(cmd, ['volume']) && send({ type: 'volume', volume: Number(cmd.volume.value) })());
+  });
   const form = $('#register');
   if (form) form.onsubmit = guarded(form, async () => {
     if (!requireFields(form, ['name'])) return;

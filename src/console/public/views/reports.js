@@ -36,7 +36,7 @@ export default async function viewReports() {
     if (!requireFields(form, ['from', 'to'])) return;
     const [report, summary] = await Promise.all([api(`/api/v1/compliance?${q()}`), api(`/api/v1/reports/compliance/months?${q()}`)]);
     const unitName = new Map(units.map((u) => [u.id, u.name]));
-    const byUnit = summary.units.map((u) => ({ label: unitName.get(u.unitId) ?? '', text: `${Math.round(u.share * 100)}%`, segments: [{ share: u.share, kind: 'ok' }] }));
+    const byUnit = summary.units.sort((a, b) => (unitName.get(a.unitId) ?? '').localeCompare(unitName.get(b.unitId) ?? '', 'vi')).map((u) => ({ label: unitName.get(u.unitId) ?? '', text: `${Math.round(u.share * 100)}%`, segments: [{ share: u.share, kind: 'ok' }] }));
     const byMonth = summary.months.map((m) => ({ label: monthLabel(m.month), text: `${m.unitsOk}/${m.units}`, segments: [{ share: m.unitShare, kind: 'ok' }] }));
     const results = summary.months.map((m) => ({
       label: monthLabel(m.month),
