@@ -472,4 +472,41 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await page.waitForSelector('#report [name=to] + .error');
     await page.close();
   }, 60_000);
+
+  it('an editor puts LED content on a board’s calendar by hand; a priority airing over another shows which one plays', async () => {
+    const admin = await t.login(ADMIN.username, ADMIN.password);
+    const board = await t.http.post('/api/v1/channels').set({ Authorization: `Bearer ${admin}` }).send({ unitId: ids['15943'], name: 'Bảng LED chợ Sơn Điện', kind: 'display', windows: [] }).expect(201);
+    const tomorrow = new Date(Date.now() + 7 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
+    const page = await login('bientap.a');
+    await page.goto(`${base}/#/calendar?channel=${board.body.id}&view=week&date=${tomorrow}`);
+    await page.waitForSelector('#cal.week');
+    await page.click('#add-entry-box summary');
+    await page.waitForSelector('#entry-new [name=mediaAssetId] option', { state: 'attached' }); // the slide made earlier
+    await page.fill('#entry-new [name=day]', tomorrow);
+    await page.fill('#entry-new [name=startsAt]', '08:00');
+    await page.fill('#entry-new [name=endsAt]', '8h10');
+    await page.click('#entry-new button.primary');
+    expect(await page.textContent('#entry-new [name=endsAt] + .error')).toBe('Giờ phải có dạng HH:MM, ví dụ 05:30');
+    await page.fill('#entry-new [name=endsAt]', '07:50');
+    await page.click('#entry-new button.primary');
+    await page.waitForSelector('#entry-new .error');
+    expect(await page.textContent('#entry-new .error')).toMatch(/endsAt/);
+    await page.fill('#entry-new [name=endsAt]', '08:10');
+    await page.click('#entry-new button.primary');
+    await page.waitForSelector(`#cal [data-day="${tomorrow}"] .chip >> text=08:00–08:10`);
+    // the same time at a higher priority: both shown, the lower one marked as not played
+    await page.click('#add-entry-box summary');
+    await page.waitForSelector('#entry-new [name=mediaAssetId] option', { state: 'attached' });
+    await page.fill('#entry-new [name=day]', tomorrow);
+    await page.fill('#entry-new [name=startsAt]', '08:05');
+    await page.fill('#entry-new [name=endsAt]', '08:08');
+    await page.selectOption('#entry-new [name=priority]', 'priority');
+    await page.fill('#entry-new [name=title]', 'Thông báo lịch tiêm chủng');
+    await page.click('#entry-new button.primary');
+    await page.waitForSelector(`#cal [data-day="${tomorrow}"] .chip.prio-priority`);
+    expect(await page.locator(`#cal [data-day="${tomorrow}"] .chip.preempted`).count()).toBe(1);
+    expect(await page.textContent(`#cal [data-day="${tomorrow}"] .chip.preempted`)).toBe('08:00–08:10 Chuyển đổi số'); // named after the slide
+    await shot(page, 'calendar-board');
+    await page.close();
+  }, 60_000);
 });

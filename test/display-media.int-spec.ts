@@ -100,6 +100,15 @@ describe('LED board content: images, clips and text slides', () => {
     expect(await components('Ủ')).toBe(2);
   });
 
+  it('lists assets by kind, for choosing what a board shows', async () => {
+    const kinds = async (q: string) => [...new Set((await t.http.get(`/api/v1/media-assets?${q}`).set(auth())).body.items.map((a: { kind: string }) => a.kind))].sort();
+    expect(await kinds('kind=image,clip,slide&status=ready')).toEqual(['clip', 'image', 'slide']);
+    expect(await kinds('kind=slide')).toEqual(['slide']);
+    expect(await kinds('kind=audio')).toEqual([]);
+    const bad = await t.http.get('/api/v1/media-assets?kind=video').set(auth());
+    expect([bad.status, bad.body.fields[0].field]).toEqual([400, 'kind']);
+  });
+
   it('refuses sound, text and broken input with a clear 4xx and keeps nothing', async () => {
     const u = await unitId();
     const before = (await t.http.get('/api/v1/media-assets').set(auth())).body.total;

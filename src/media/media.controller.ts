@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, R
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import type { Response } from 'express';
 import type { Actor } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
@@ -42,6 +42,9 @@ export class SpeakDto {
 export class ListMediaQuery {
   @IsOptional() @IsIn(['processing', 'ready', 'rejected'])
   status?: string;
+  /** audio, or what an LED board shows: image, clip, slide (comma-separated for several). */
+  @IsOptional() @Matches(/^(audio|image|clip|slide)(,(audio|image|clip|slide))*$/)
+  kind?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
   limit?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(0)

@@ -121,7 +121,7 @@ export class MediaService {
     return rows;
   }
 
-  async list(actor: Actor, q: { status?: string; limit?: number; offset?: number }): Promise<{ items: MediaAsset[]; total: number }> {
+  async list(actor: Actor, q: { status?: string; kind?: string; limit?: number; offset?: number }): Promise<{ items: MediaAsset[]; total: number }> {
     const readable = actor.readableUnitsSql('u');
     const qb = this.db
       .getRepository(MediaAsset)
@@ -132,6 +132,7 @@ export class MediaService {
       .take(q.limit ?? 50)
       .skip(q.offset ?? 0);
     if (q.status) qb.andWhere('m.status = :status', { status: q.status });
+    if (q.kind) qb.andWhere('m.kind IN (:...kinds)', { kinds: q.kind.split(',') });
     const [items, total] = await qb.getManyAndCount();
     return { items, total };
   }

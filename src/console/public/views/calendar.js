@@ -1,13 +1,14 @@
 // The calendar of one channel: a month grid or a week by day, airings coloured by priority, the
 // month's rule status, an airing's details (move, cancel), and the planner with its explanations.
 import { lang, t } from '../i18n.js';
-import { $, addDays, api, canEdit, clockOf, dayOf, esc, guarded, instant, localDay, params, role, showErrors, titleOf, unitOptions, view, weekday } from '../core.js';
+import { $, addDays, api, canEdit, clockOf, dayOf, esc, guarded, instant, localDay, params, role, titleOf, unitOptions, view, weekday } from '../core.js';
+import { addEntryForm, showEntry } from './calendar-entry.js';
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const RANK = { emergency: 0, priority: 1, normal: 2 };
 
 /** Shows the calendar for `q`; renders again when the address does not change. */
-function go(q, render) {
+export function go(q, render) {
   const hash = `#/calendar?${new URLSearchParams(q)}`;
   if (location.hash === hash) return render?.();
   location.hash = hash;
@@ -40,8 +41,10 @@ export default async function viewCalendar({ render }) {
     const d = dayOf(e.startsAt);
     byDay.set(d, [...(byDay.get(d) ?? []), e]);
   }
+  // where a higher priority overlaps, the lower one does not play (the playlist leaves it out whole)
+  for (const e of entries) e.preempted = entries.some((o) => RANK[o.priority] < RANK[e.priority] && Date.parse(o.startsAt) < Date.parse(e.endsAt) && Date.parse(o.endsAt) > Date.parse(e.startsAt));
   const chip = (e, long) =>
-    `<button type="button" class="chip prio-${e.priority} st-${e.status}" data-entry="${e.id}" title="${esc(e.label)} — ${t(e.priority)} — ${t(e.status)}">${clockOf(e.startsAt)}${long ? `–${clockOf(e.endsAt)}` : ''} ${esc(e.label)}</button>`;
+    `<button type="button" class="chip prio-${e.priority} st-${e.status}${e.preempted ? ' preempted' : ''}" data-entry="${e.id}" title="${esc(e.label)} — ${t(e.priority)} — ${t(e.status)}${e.preempted ? ` — ${t('preempted')}` : ''}">${clockOf(e.startsAt)}${long ? `–${clockOf(e.endsAt)}` : ''} ${esc(e.label)}</button>`;
   const today = localDay(0);
   const head = DAYS.map((d) => `<div class="dow">${t(d)}</div>`).join('');
   let grid = '';
@@ -70,6 +73,7 @@ export default async function viewCalendar({ render }) {
       <span class="muted">${t('required_')} ${r.required.programs} × ${r.required.airingsPerProgram} · ${t('planned')} ${r.planned.programs} / ${r.planned.airings} · ${t('evidenced')} ${r.evidenced.programs} / ${r.evidenced.airings}</span></li>`).join('') || '<li>—</li>'}</ul>
     <p class="legend">${t('legend')}: <span class="chip prio-emergency">${t('emergency')}</span> <span class="chip prio-priority">${t('priority')}</span> <span class="chip prio-normal">${t('normal')}</span></p>
     <div id="entry-detail"></div>
+    ${role() !== 'viewer' ? `<details class="card" id="add-entry-box"><summary>${t('addEntry')}</summary><div id="add-entry"></div></details>` : ''}
     <div class="cal ${mode}" id="cal" data-channel="${channel.id}">${head}${grid}</div>
     ${canEdit() ? `<form class="card" id="plan"><h2>${t('plan')}</h2><div class="row"><label>${t('unit')}<select name="unitId">${unitOptions(units, channel.unitId)}</select></label></div>
       <button class="primary">${t('plan')} ${Number(month.slice(5))}/${month.slice(0, 4)}</button><div id="explain"></div></form>` : ''}`;
@@ -79,41 +83,12 @@ export default async function viewCalendar({ render }) {
   view().querySelectorAll('[data-go]').forEach((b) => (b.onclick = () => go({ channel: channel.id, view: mode, date: b.dataset.go })));
   view().querySelectorAll('#cal [data-entry]').forEach((b) => (b.onclick = () => showEntry(entries.find((e) => e.id === b.dataset.entry), channel.id, render)));
 
+  if ($('#add-entry')) await addEntryForm($('#add-entry'), channel, mode === 'week' ? date : today >= monthFirst && today <= lastOfMonth ? today : monthFirst, render);
   const form = $('#plan');
   if (form) form.onsubmit = guarded(form, async () => {
     const res = await api('/api/v1/schedule/plan', { method: 'POST', body: { unitId: form.unitId.value, from: today > monthFirst ? today : monthFirst, to: lastOfMonth } });
     const lines = (res.shortfalls ?? []).map((s) => `<li>${esc(lang === 'vi' ? s.message : s.messageEn ?? s.message)}</li>`).join('');
     $('#explain').innerHTML = `<div class="notice" id="plan-result">${t('placed')}: ${res.created}</div>${lines ? `<ul id="shortfalls">${lines}</ul>` : ''}`;
     if (res.created) setTimeout(render, 1500);
-  });
-}
-
-/** One airing's details; a scheduled one still to come can be moved to another day and time, or cancelled. */
-function showEntry(e, channelId, render) {
-  const open = e.status === 'scheduled' && Date.parse(e.startsAt) > Date.now() && role() !== 'viewer';
-  $('#entry-detail').innerHTML = `<form class="card prio-${e.priority}" id="entry" data-id="${e.id}"><h2>${esc(e.label)}</h2>
-    <p>${t('kindLabel')}: ${t(e.kind)} · ${t('legend')}: ${t(e.priority)} · ${t('status')}: <strong>${t(e.status)}</strong>${e.missedReason ? ` (${esc(e.missedReason)})` : ''}</p>
-    <p>${dayOf(e.startsAt)} ${clockOf(e.startsAt)}–${clockOf(e.endsAt)}${e.evidencedAt ? ` · ${t('evidenceAt')} ${clockOf(e.evidencedAt)}` : ''}</p>
-    ${open ? `<div class="row"><label>${t('day')}<input name="day" type="date" value="${dayOf(e.startsAt)}"></label><label>${t('startTime')}<input name="startsAt" value="${clockOf(e.startsAt)}" placeholder="05:30"></label></div>
-      <button class="primary" name="move">${t('move')}</button> <button type="button" class="warn" name="cancel">${t('cancelEntry')}</button>` : ''}
-    <button type="button" name="close">${t('close')}</button></form>`;
-  const form = $('#entry');
-  form.close.onclick = () => ($('#entry-detail').innerHTML = '');
-  form.scrollIntoView({ block: 'nearest' });
-  if (!open) return;
-  form.onsubmit = guarded(form, async () => {
-    form.querySelectorAll('.error').forEach((x) => x.remove());
-    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(form.startsAt.value.trim()) || !form.day.value) {
-      return showErrors(form, { data: { fields: [{ field: form.day.value ? 'startsAt' : 'day', message: lang === 'vi' ? 'Giờ phải có dạng HH:MM, ví dụ 05:30' : 'Use HH:MM, e.g. 05:30' }] } });
-    }
-    const start = instant(form.day.value, form.startsAt.value.trim());
-    const end = new Date(Date.parse(start) + Date.parse(e.endsAt) - Date.parse(e.startsAt)).toISOString();
-    await api(`/api/v1/entries/${e.id}`, { method: 'PATCH', body: { startsAt: start, endsAt: end } });
-    go({ channel: channelId, view: params().get('view') ?? 'month', date: form.day.value }, render);
-  });
-  form.cancel.onclick = guarded(form, async () => {
-    if (!confirm(t('confirmCancel'))) return;
-    await api(`/api/v1/entries/${e.id}/cancel`, { method: 'POST' });
-    render();
   });
 }
