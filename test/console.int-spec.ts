@@ -272,6 +272,13 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await row.locator('.sent:text("Đã gửi")').waitFor();
     await row.locator('[name=sync]').click();
     await row.locator('.sent:text("Đã gửi")').waitFor();
+    // a stolen player: a new token shown once, then no access at all
+    page.on('dialog', (d) => d.accept());
+    await row.locator('[name=rotate]').click();
+    await page.waitForSelector('#devices .rotated-token');
+    expect(await page.textContent('#devices .rotated-token')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await row.locator('[name=revoke]').click();
+    await page.waitForFunction(`![...document.querySelectorAll('#devices tr[data-id]')].some((r) => r.textContent.includes('Cụm loa thôn Bản Khạn'))`);
     await page.close();
   }, 60_000);
 
@@ -313,6 +320,20 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await page.selectOption('#rule [name="definition.period"]', 'week');
     await page.click('#rule button.primary');
     await page.waitForSelector('#rules td:text("Mỗi tuần 01 tin")');
+    // edit it: a bad value is named next to its field; then saved; then no longer applied
+    const row = page.locator('#rules tr[data-id]', { hasText: 'Mỗi tuần 01 tin' });
+    await row.locator('[data-act=edit]').click();
+    await page.waitForSelector('#rule h2:text("Sửa: Mỗi tuần 01 tin")');
+    await page.fill('#rule [name="definition.minAiringsPerProgram"]', '-2');
+    await page.click('#rule button.primary');
+    await page.waitForSelector('#rule [name="definition.minAiringsPerProgram"] + .error');
+    expect(await page.textContent('#rule [name="definition.minAiringsPerProgram"] + .error')).toMatch(/^definition\.minAiringsPerProgram: /);
+    await page.fill('#rule [name="definition.minAiringsPerProgram"]', '2');
+    await page.click('#rule button.primary');
+    await page.waitForSelector('#rules tr[data-id] td:text("1 × 2")');
+    await page.locator('#rules tr[data-id]', { hasText: 'Mỗi tuần 01 tin' }).locator('[data-act=toggle]').click();
+    await page.waitForSelector('#rules tr.inactive td:has-text("Mỗi tuần 01 tin (ngừng áp dụng)")');
+    expect(await page.locator('#rules tr[data-id]').count()).toBe(2); // edited in place, not added
     await page.close();
   }, 60_000);
 

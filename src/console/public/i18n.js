@@ -27,7 +27,7 @@ export const texts = {
     draft: 'Nháp', submitted: 'Chờ duyệt', approved: 'Đã duyệt', retired: 'Ngừng phát', programCreated: 'Đã tạo chương trình — gửi duyệt trong danh sách chương trình.',
     recordingSource: 'Ghi âm / tệp âm thanh', recordOrFile: 'Ghi âm ngay hoặc chọn tệp', recorded: 'Đã ghi', chooseChannel: 'Chọn ít nhất một kênh',
     unitsChart: 'Tỷ lệ quy định đạt theo đơn vị', monthsChart: 'Tỷ lệ đơn vị đạt mọi quy định theo tháng', statusChart: 'Kết quả theo tháng', aired_: 'Đã phát', missed_: 'Không phát được',
-    mon: 'T2', tue: 'T3', wed: 'T4', thu: 'T5', fri: 'T6', sat: 'T7', sun: 'CN', kindLabel: 'Loại', evidenceAt: 'Thiết bị báo phát lúc', saved: 'Đã lưu', everyDay: 'Hằng ngày', addEntry: 'Thêm vào lịch', endTime: 'Giờ kết thúc', preempted: 'không phát vì trùng nội dung ưu tiên hơn', sync: 'Đồng bộ', setVolume: 'Đặt âm lượng', sent: 'Đã gửi', oldPlaylist: 'danh sách phát cũ', found: 'chương trình',
+    mon: 'T2', tue: 'T3', wed: 'T4', thu: 'T5', fri: 'T6', sat: 'T7', sun: 'CN', kindLabel: 'Loại', evidenceAt: 'Thiết bị báo phát lúc', saved: 'Đã lưu', everyDay: 'Hằng ngày', rotateToken: 'Cấp mã mới', revoke: 'Thu hồi', confirmRotate: 'Cấp mã bí mật mới? Mã cũ hết hiệu lực ngay; cần chép mã mới vào thiết bị.', confirmRevoke: 'Thu hồi thiết bị này? Thiết bị sẽ không kết nối được nữa.', deactivate: 'Ngừng áp dụng', activate: 'Áp dụng lại', inactive: 'ngừng áp dụng', addEntry: 'Thêm vào lịch', endTime: 'Giờ kết thúc', preempted: 'không phát vì trùng nội dung ưu tiên hơn', sync: 'Đồng bộ', setVolume: 'Đặt âm lượng', sent: 'Đã gửi', oldPlaylist: 'danh sách phát cũ', found: 'chương trình',
   },
   en: {
     title: 'Commune broadcasting', login: 'Sign in', username: 'Username', password: 'Password', logout: 'Sign out', lang: 'Tiếng Việt',
@@ -56,7 +56,7 @@ export const texts = {
     draft: 'Draft', submitted: 'Submitted', approved: 'Approved', retired: 'Retired', programCreated: 'Program created — submit it from the program list.',
     recordingSource: 'Recording / audio file', recordOrFile: 'Record now or choose a file', recorded: 'Recorded', chooseChannel: 'Choose at least one channel',
     unitsChart: 'Share of rules met per unit', monthsChart: 'Share of units meeting every rule, per month', statusChart: 'Results per month', aired_: 'Broadcast', missed_: 'Missed',
-    mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun', kindLabel: 'Kind', evidenceAt: 'Device reported at', saved: 'Saved', everyDay: 'Every day', addEntry: 'Add to the calendar', endTime: 'End time', preempted: 'not played: a higher priority overlaps', sync: 'Sync', setVolume: 'Set volume', sent: 'Sent', oldPlaylist: 'old playlist', found: 'programs',
+    mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun', kindLabel: 'Kind', evidenceAt: 'Device reported at', saved: 'Saved', everyDay: 'Every day', rotateToken: 'New token', revoke: 'Revoke', confirmRotate: 'Issue a new secret token? The old one stops working at once; copy the new one into the device.', confirmRevoke: 'Revoke this device? It will no longer connect.', deactivate: 'Stop applying', activate: 'Apply again', inactive: 'not applied', addEntry: 'Add to the calendar', endTime: 'End time', preempted: 'not played: a higher priority overlaps', sync: 'Sync', setVolume: 'Set volume', sent: 'Sent', oldPlaylist: 'old playlist', found: 'programs',
   },
 };
 export let lang = localStorage.getItem('bcast.lang') || 'vi';

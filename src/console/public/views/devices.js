@@ -2,7 +2,7 @@
 import { t } from '../i18n.js';
 import { $, api, esc, guarded, requireFields, role, time, view } from '../core.js';
 
-export default async function viewDevices() {
+export default async function viewDevices({ render }) {
   const devices = (await api('/api/v1/devices')).items;
   const channels = await api('/api/v1/channels');
   const canRegister = role() !== 'viewer';
@@ -12,7 +12,8 @@ export default async function viewDevices() {
       <button class="primary">${t('register')}</button><div id="token"></div></form>` : ''}
     <table id="devices"><tr><th>${t('name')}</th><th>${t('status')}</th><th>${t('lastSeen')}</th><th>${t('version')}</th><th>${t('volume')}</th>${canRegister ? '<th></th>' : ''}</tr>
     ${devices.map((d) => `<tr data-id="${d.id}"><td>${esc(d.name)}</td><td class="${d.online ? 'status-ok' : 'status-violated'}">${t(d.online ? 'online' : 'offline')}${d.flags.includes('oldPlaylist') ? ` ⚠ ${t('oldPlaylist')}` : ''}</td><td>${d.lastSeenAt ? time(d.lastSeenAt) : '—'}</td><td>${d.playlistVersion ?? '—'} / ${d.currentVersion ?? '—'}</td><td>${d.volume ?? '—'}</td>
-      ${canRegister ? `<td><form class="command" novalidate><button type="button" name="sync">${t('sync')}</button> <input name="volume" type="number" min="0" max="100" class="tiny" value="${d.volume ?? ''}" aria-label="${t('volume')}"><button name="setVolume">${t('setVolume')}</button><span class="sent"></span></form></td>` : ''}</tr>`).join('')}</table>`;
+      ${canRegister ? `<td><form class="command" novalidate><button type="button" name="sync">${t('sync')}</button> <input name="volume" type="number" min="0" max="100" class="tiny" value="${d.volume ?? ''}" aria-label="${t('volume')}"><button name="setVolume">${t('setVolume')}</button><span class="sent"></span>
+        <button type="button" name="rotate">${t('rotateToken')}</button> <button type="button" class="warn" name="revoke">${t('revoke')}</button></form></td>` : ''}</tr>`).join('')}</table>`;
   // commands reach a device that is online now (not queued for later), so the page says "sent", not "done"
   view().querySelectorAll('form.command').forEach((cmd) => {
     const id = cmd.closest('tr').dataset.id;
@@ -21,6 +22,17 @@ export default async function viewDevices() {
       cmd.querySelector('.sent').textContent = ` ✓ ${t('sent')}`;
     });
     cmd.sync.onclick = send({ type: 'sync' });
+    // a lost or stolen player: a new token (the old one stops working at once), or no access at all
+    cmd.rotate.onclick = guarded(cmd, async () => {
+      if (!confirm(t('confirmRotate'))) return;
+      const res = await api(`/api/v1/devices/${id}/token`, { method: 'POST' });
+      cmd.insertAdjacentHTML('afterend', `<div class="notice">${t('tokenOnce')}<br><strong>token</strong> <code class="rotated-token">${esc(res.token)}</code></div>`);
+    });
+    cmd.revoke.onclick = guarded(cmd, async () => {
+      if (!confirm(t('confirmRevoke'))) return;
+      await api(`/api/v1/devices/${id}/revoke`, { method: 'POST' });
+      render();
+    });
     cmd.onsubmit = (e) => (e.preventDefault(), requireFields(cmd, ['volume']) && send({ type: 'volume', volume: Number(cmd.volume.value) })());
   });
   const form = $('#register');

@@ -6,6 +6,7 @@ export default async function viewRules({ render }) {
   const units = (await api('/api/v1/units')).items;
   const series = await api('/api/v1/series');
   const rules = await api('/api/v1/rules');
+  const list = rules.items ?? rules;
   view().innerHTML = `<h1>${t('rules')}</h1>
     <form class="card" id="series"><h2>${t('series')}</h2><div class="row"><label>${t('unit')}<select name="unitId">${unitOptions(units)}</select></label>
       <label>${t('name')}<input name="name"></label></div><button class="primary">${t('save')}</button></form>
@@ -18,8 +19,9 @@ export default async function viewRules({ render }) {
       <label>${t('maxPerDay')}<input name="definition.maxAiringsPerDay" type="number" value="1"></label>
       <label>${t('spacing')}<input name="definition.minSpacingHours" type="number" value=""></label></div>
       <button class="primary">${t('save')}</button></form>
-    <table id="rules"><tr><th>${t('rule')}</th><th>${t('period')}</th><th>${t('required_')}</th></tr>
-      ${(rules.items ?? rules).map((r) => `<tr><td>${esc(r.name)}</td><td>${t(r.definition.period)}</td><td>${r.definition.minPrograms} × ${r.definition.minAiringsPerProgram}</td></tr>`).join('')}</table>`;
+    <table id="rules"><tr><th>${t('rule')}</th><th>${t('period')}</th><th>${t('required_')}</th><th></th></tr>
+      ${list.map((r) => `<tr data-id="${r.id}" class="${r.active ? '' : 'inactive'}"><td>${esc(r.name)}${r.active ? '' : ` <em>(${t('inactive')})</em>`}</td><td>${t(r.definition.period)}</td><td>${r.definition.minPrograms} × ${r.definition.minAiringsPerProgram}</td>
+        <td class="actions"><button type="button" data-act="edit">${t('edit')}</button> <button type="button" class="warn" data-act="toggle">${t(r.active ? 'deactivate' : 'activate')}</button></td></tr>`).join('')}</table>`;
   const seriesForm = $('#series');
   seriesForm.onsubmit = guarded(seriesForm, async () => {
     if (!requireFields(seriesForm, ['name'])) return;
@@ -31,7 +33,26 @@ export default async function viewRules({ render }) {
     if (!requireFields(form, ['name', 'seriesId'])) return;
     const num = (n) => (form[n].value === '' ? undefined : Number(form[n].value));
     const definition = { match: {}, period: form['definition.period'].value, minPrograms: num('definition.minPrograms'), minAiringsPerProgram: num('definition.minAiringsPerProgram'), maxAiringsPerDay: num('definition.maxAiringsPerDay'), minSpacingHours: num('definition.minSpacingHours') };
-    await api('/api/v1/rules', { method: 'POST', body: { name: form.name.value, seriesId: form.seriesId.value, definition } });
+    // editing keeps what the form does not show (match, windows…) from the rule as it was
+    const editing = list.find((r) => r.id === form.dataset.id);
+    if (editing) await api(`/api/v1/rules/${editing.id}`, { method: 'PATCH', body: { name: form.name.value, definition: { ...editing.definition, ...definition, match: editing.definition.match } } });
+    else await api('/api/v1/rules', { method: 'POST', body: { name: form.name.value, seriesId: form.seriesId.value, definition } });
     render();
+  });
+  view().querySelectorAll('#rules [data-act]').forEach((b) => {
+    const rule = list.find((r) => r.id === b.closest('tr').dataset.id);
+    b.onclick = guarded(form, async () => {
+      if (b.dataset.act === 'toggle') {
+        await api(`/api/v1/rules/${rule.id}`, { method: 'PATCH', body: { active: !rule.active } });
+        return render();
+      }
+      form.dataset.id = rule.id;
+      form.querySelector('h2').textContent = `${t('edit')}: ${rule.name}`;
+      form.name.value = rule.name;
+      form.seriesId.value = rule.seriesId ?? '';
+      form.seriesId.disabled = true;
+      for (const k of ['period', 'minPrograms', 'minAiringsPerProgram', 'maxAiringsPerDay', 'minSpacingHours']) form[`definition.${k}`].value = rule.definition[k] ?? '';
+      form.scrollIntoView({ block: 'nearest' });
+    });
   });
 }
