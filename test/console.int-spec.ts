@@ -167,6 +167,15 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await page.click('form.airing >> nth=0 >> [name=aired]');
     await page.waitForSelector('form.airing >> nth=0 >> em');
     expect(await evidenced()).toBe(1);
+    // the month on the phone: the confirmed airing shows as broadcast
+    await page.click('a[href="#/calendar"]');
+    await page.waitForSelector('#cal.month .chip.st-aired');
+    await shot(page, 'calendar-phone');
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    await page.click(`#cal [data-day="${today}"] .num`);
+    await page.waitForSelector('#day-list .chip');
+    expect(await page.locator('#day-list .chip').allTextContents()).toEqual([expect.stringMatching(/^00:01–00:02 Chuyển đổi số tháng này$/), expect.stringMatching(/^00:03–00:04 Chuyển đổi số tháng này$/)]);
+    await shot(page, 'calendar-phone-day');
     await page.close();
   }, 60_000);
 

@@ -81,7 +81,14 @@ export default async function viewCalendar({ render }) {
   $('#cal-channel').onchange = (e) => go({ channel: e.target.value, view: mode, date });
   view().querySelectorAll('[data-view]').forEach((b) => (b.onclick = () => go({ channel: channel.id, view: b.dataset.view, date })));
   view().querySelectorAll('[data-go]').forEach((b) => (b.onclick = () => go({ channel: channel.id, view: mode, date: b.dataset.go })));
-  view().querySelectorAll('#cal [data-entry]').forEach((b) => (b.onclick = () => showEntry(entries.find((e) => e.id === b.dataset.entry), channel.id, render)));
+  const open = (b) => (b.onclick = (ev) => (ev.stopPropagation(), showEntry(entries.find((e) => e.id === b.dataset.entry), channel.id, render)));
+  view().querySelectorAll('#cal [data-entry]').forEach(open);
+  // a day tapped: its airings in full below the toolbar (the grid's chips are small on a phone)
+  view().querySelectorAll('#cal .day').forEach((cell) => (cell.onclick = () => {
+    const list = byDay.get(cell.dataset.day) ?? [];
+    $('#entry-detail').innerHTML = `<section class="card" id="day-list"><h2>${cell.dataset.day.split('-').reverse().join('/')}</h2>${list.map((e) => chip(e, true)).join('') || `<p>${t('nothing')}</p>`}</section>`;
+    $('#day-list').querySelectorAll('[data-entry]').forEach(open);
+  }));
 
   if ($('#add-entry')) await addEntryForm($('#add-entry'), channel, mode === 'week' ? date : today >= monthFirst && today <= lastOfMonth ? today : monthFirst, render);
   const form = $('#plan');
