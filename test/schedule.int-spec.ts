@@ -98,7 +98,7 @@ describe('schedules and rebroadcast rules', () => {
     expect(entries.body).toHaveLength(4);
     expect(new Set(entries.body.map((e: { startsAt: string }) => localDay(e.startsAt))).size).toBe(4);
     for (const e of entries.body) {
-      expect(e).toMatchObject({ kind: 'airing', source: 'planner', programId: ids.program, period: NEXT.key, status: 'scheduled' });
+      expect(e).toMatchObject({ kind: 'airing', source: 'planner', programId: ids.program, programTitle: `Chuyển đổi số ${NEXT.label}`, period: NEXT.key, status: 'scheduled' });
       expect(['05:30', '17:00']).toContain(localHm(e.startsAt));
     }
 

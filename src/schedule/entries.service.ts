@@ -84,16 +84,21 @@ export class EntriesService {
     });
   }
 
-  async list(actor: Actor, channelId: string, from: Date, to: Date): Promise<ScheduleEntry[]> {
+  /** The channel's entries in [from, to), each with its program's title (what a calendar shows). */
+  async list(actor: Actor, channelId: string, from: Date, to: Date): Promise<Array<ScheduleEntry & { programTitle: string | null }>> {
     const channel = await this.channels.get(actor, channelId);
-    return this.db
+    const { entities, raw } = await this.db
       .getRepository(ScheduleEntry)
       .createQueryBuilder('e')
+      .leftJoin('programs', 'p', 'p.id = e.programId')
+      .addSelect('p.title', 'program_title')
       .where('e.channelId = :id', { id: channel.id })
       .andWhere('e.startsAt < :to AND e.endsAt > :from', { from, to })
       .andWhere(`e.status <> 'cancelled'`)
       .orderBy('e.startsAt')
-      .getMany();
+      .getRawAndEntities();
+    const titles = new Map<string, string | null>(raw.map((r: { e_id: string; program_title: string | null }) => [r.e_id, r.program_title]));
+    return entities.map((e) => Object.assign(e, { programTitle: titles.get(e.id) ?? null }));
   }
 
   /** The operator says whether an entry was broadcast; confirmations count as evidence. */

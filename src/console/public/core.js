@@ -90,6 +90,7 @@ export const unitOptions = (units, selected) => units.map((u) => `<option value=
 let programTitles = null;
 export async function titleOf(e) {
   if (e.title) return e.title;
+  if (e.programTitle) return e.programTitle;
   if (!e.programId) return t(e.kind);
   programTitles ??= new Map(((await api('/api/v1/programs?limit=500')).items ?? []).map((p) => [p.id, p.title]));
   return programTitles.get(e.programId) ?? t(e.kind);
