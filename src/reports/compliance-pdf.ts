@@ -99,8 +99,7 @@ function table(doc: Doc, cols: Column[], rows: string[][], colorOfRow?: (cells: 
     doc.font(font).fontSize(8);
     return Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: cols[i].width - 2 * pad }))) + 2 * pad;
   };
-  const draw = (cells: string[], font: 'body' | 'bold', fill?: string, lastColor?: string) => {
-    const h = heightOf(cells, font);
+  const draw = (cells: string[], font: 'body' | 'bold', h: number, fill?: string, lastColor?: string) => {
     const y = doc.y;
     const total = cols.reduce((s, c) => s + c.width, 0);
     if (fill) doc.rect(MARGIN, y, total, h).fill(fill);
@@ -114,16 +113,18 @@ function table(doc: Doc, cols: Column[], rows: string[][], colorOfRow?: (cells: 
     doc.x = MARGIN;
     doc.y = y + h;
   };
-  const header = () => draw(cols.map((c) => c.title), 'bold', '#e4e2dc');
-  const headerHeight = heightOf(cols.map((c) => c.title), 'bold');
+  const titles = cols.map((c) => c.title);
+  const headerHeight = heightOf(titles, 'bold');
+  const header = () => draw(titles, 'bold', headerHeight, '#e4e2dc');
   if (doc.y + headerHeight + (rows[0] ? heightOf(rows[0], 'body') : 0) > bottom()) doc.addPage();
   header();
   rows.forEach((cells, n) => {
-    if (doc.y + heightOf(cells, 'body') > bottom()) {
+    const h = heightOf(cells, 'body');
+    if (doc.y + h > bottom()) {
       doc.addPage();
       header();
     }
-    draw(cells, 'body', n % 2 ? COLORS.shade : undefined, colorOfRow?.(cells));
+    draw(cells, 'body', h, n % 2 ? COLORS.shade : undefined, colorOfRow?.(cells));
   });
 }
 

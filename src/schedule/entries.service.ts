@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { ChannelsService } from '../channels/channels.service';
@@ -105,12 +105,7 @@ export class EntriesService {
   async confirm(actor: Actor, id: string, outcome: 'aired' | 'missed', reason: string | undefined, now = new Date()): Promise<ScheduleEntry> {
     if (outcome === 'missed' && !reason) throw AppError.field('reason', 'schedule', 'cần nêu lý do không phát được', 'is required when missed');
     return this.db.transaction(async (tx) => {
-      await tx.query('SELECT 1 FROM schedule_entries WHERE id = $1 FOR UPDATE', [id]);
-      const entry = await tx.findOneBy(ScheduleEntry, { id });
-      if (!entry) throw AppError.notFound(ENTRY_NOT_FOUND);
-      const channel = await this.channels.get(actor, entry.channelId, tx).catch(() => {
-        throw AppError.notFound(ENTRY_NOT_FOUND);
-      });
+      const { entry, channel } = await this.lockForChange(tx, actor, id);
       if (entry.status === 'cancelled') throw new AppError('ENTRY_STATE', { status: 'đã hủy' });
       if (entry.startsAt > now) throw new AppError('ENTRY_NOT_STARTED');
       await tx.update(ScheduleEntry, { id }, { status: outcome, confirmedBy: actor.id, confirmedAt: now, missedReason: outcome === 'missed' ? reason! : null });
@@ -130,12 +125,7 @@ export class EntriesService {
     if (endsAt.getTime() - startsAt.getTime() > MAX_ENTRY_MS) throw AppError.field('endsAt', 'schedule', 'một mục lịch phát dài tối đa 24 giờ', 'an entry lasts at most 24 hours');
     if (startsAt < now) throw AppError.field('startsAt', 'schedule', 'không được ở trong quá khứ', 'must not be in the past');
     return this.db.transaction(async (tx) => {
-      await tx.query('SELECT 1 FROM schedule_entries WHERE id = $1 FOR UPDATE', [id]);
-      const entry = await tx.findOneBy(ScheduleEntry, { id });
-      if (!entry) throw AppError.notFound(ENTRY_NOT_FOUND);
-      const channel = await this.channels.get(actor, entry.channelId, tx).catch(() => {
-        throw AppError.notFound(ENTRY_NOT_FOUND);
-      });
+      const { entry, channel } = await this.lockForChange(tx, actor, id);
       if (entry.status !== 'scheduled') throw new AppError('ENTRY_STATE', { status: entry.status === 'cancelled' ? 'đã hủy' : 'đã xác nhận' });
       if (entry.startsAt <= now) throw new AppError('ENTRY_STATE', { status: 'đã bắt đầu' });
       await tx.update(ScheduleEntry, { id }, { startsAt, endsAt }).catch((err: { code?: string }) => {
@@ -150,15 +140,22 @@ export class EntriesService {
 
   async cancel(actor: Actor, id: string): Promise<ScheduleEntry> {
     return this.db.transaction(async (tx) => {
-      const entry = await tx.findOneBy(ScheduleEntry, { id });
-      if (!entry) throw AppError.notFound(ENTRY_NOT_FOUND);
-      const channel = await this.channels.get(actor, entry.channelId, tx).catch(() => {
-        throw AppError.notFound(ENTRY_NOT_FOUND);
-      });
+      const { entry, channel } = await this.lockForChange(tx, actor, id);
       await tx.update(ScheduleEntry, { id }, { status: 'cancelled' });
       const after = await tx.findOneByOrFail(ScheduleEntry, { id });
       await this.audit.record(tx, actor, { action: 'schedule.cancel', entityType: 'schedule', entityId: id, unitPath: channel.unitPath, changes: { before: entry, after } });
       return after;
     });
+  }
+
+  /** The entry locked for this transaction, with its channel; one outside the actor's scope is not found. */
+  private async lockForChange(tx: EntityManager, actor: Actor, id: string) {
+    await tx.query('SELECT 1 FROM schedule_entries WHERE id = $1 FOR UPDATE', [id]);
+    const entry = await tx.findOneBy(ScheduleEntry, { id });
+    if (!entry) throw AppError.notFound(ENTRY_NOT_FOUND);
+    const channel = await this.channels.get(actor, entry.channelId, tx).catch(() => {
+      throw AppError.notFound(ENTRY_NOT_FOUND);
+    });
+    return { entry, channel };
   }
 }

@@ -100,11 +100,13 @@ export const forgetTitles = () => (programTitles = null);
 // Vietnam keeps one offset all year (no daylight saving): local days and times are +07:00.
 export const ZONE = 'Asia/Ho_Chi_Minh';
 export const OFFSET = '+07:00';
-export const localDay = (offset = 0) => new Date(Date.now() + 7 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
 export const dayOf = (iso) => new Date(Date.parse(iso) + 7 * 3600_000).toISOString().slice(0, 10);
+export const localDay = (offset = 0) => dayOf(new Date(Date.now() + offset * 86_400_000).toISOString());
 export const clockOf = (iso) => new Date(Date.parse(iso) + 7 * 3600_000).toISOString().slice(11, 16);
 export const instant = (day, hhmm = '00:00') => new Date(`${day}T${hhmm}:00${OFFSET}`).toISOString();
 export const addDays = (day, n) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+/** Text keys of the ISO weekdays, Monday first. */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 /** ISO weekday of a local date: 1 = Monday … 7 = Sunday. */
 export const weekday = (day) => ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
 export const time = (iso) => new Date(iso).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: ZONE, hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit' });

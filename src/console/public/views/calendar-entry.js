@@ -1,7 +1,13 @@
 // An airing's details (move, cancel) and adding an entry by hand: a program, a relay, or LED content.
 import { lang, t } from '../i18n.js';
 import { $, api, clockOf, dayOf, esc, guarded, instant, params, role, showErrors } from '../core.js';
-import { go } from './calendar.js';
+
+/** Shows the calendar for `q`; renders again when the address does not change. */
+export function go(q, render) {
+  const hash = `#/calendar?${new URLSearchParams(q)}`;
+  if (location.hash === hash) return render?.();
+  location.hash = hash;
+}
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const badTime = (field) => ({ data: { fields: [{ field, message: lang === 'vi' ? 'Giờ phải có dạng HH:MM, ví dụ 05:30' : 'Use HH:MM, e.g. 05:30' }] } });

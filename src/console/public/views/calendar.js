@@ -1,18 +1,11 @@
 // The calendar of one channel: a month grid or a week by day, airings coloured by priority, the
 // month's rule status, an airing's details (move, cancel), and the planner with its explanations.
 import { lang, t } from '../i18n.js';
-import { $, addDays, api, canEdit, clockOf, dayOf, esc, guarded, instant, localDay, params, role, titleOf, unitOptions, view, weekday } from '../core.js';
-import { addEntryForm, showEntry } from './calendar-entry.js';
+import { $, addDays, api, canEdit, clockOf, dayOf, esc, guarded, instant, localDay, params, role, titleOf, unitOptions, view, weekday, WEEKDAYS } from '../core.js';
+import { addEntryForm, go, showEntry } from './calendar-entry.js';
 
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const RANK = { emergency: 0, priority: 1, normal: 2 };
 
-/** Shows the calendar for `q`; renders again when the address does not change. */
-export function go(q, render) {
-  const hash = `#/calendar?${new URLSearchParams(q)}`;
-  if (location.hash === hash) return render?.();
-  location.hash = hash;
-}
 
 export default async function viewCalendar({ render }) {
   const channels = await api('/api/v1/channels');
@@ -46,7 +39,7 @@ export default async function viewCalendar({ render }) {
   const chip = (e, long) =>
     `<button type="button" class="chip prio-${e.priority} st-${e.status}${e.preempted ? ' preempted' : ''}" data-entry="${e.id}" title="${esc(e.label)} — ${t(e.priority)} — ${t(e.status)}${e.preempted ? ` — ${t('preempted')}` : ''}">${clockOf(e.startsAt)}${long ? `–${clockOf(e.endsAt)}` : ''} ${esc(e.label)}</button>`;
   const today = localDay(0);
-  const head = DAYS.map((d) => `<div class="dow">${t(d)}</div>`).join('');
+  const head = WEEKDAYS.map((d) => `<div class="dow">${t(d)}</div>`).join('');
   let grid = '';
   if (mode === 'month') {
     for (let d = first; d <= last; d = addDays(d, 1)) {

@@ -1,9 +1,8 @@
 // Channels and their broadcast windows (local time), days off and limits.
 import { t } from '../i18n.js';
-import { $, api, esc, guarded, params, requireFields, unitOptions, view } from '../core.js';
+import { $, api, esc, guarded, params, requireFields, unitOptions, view, WEEKDAYS } from '../core.js';
 
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-const summary = (w) => `${w.days.length === 7 ? t('everyDay') : w.days.map((d) => t(DAYS[d - 1])).join(',')} ${w.start}–${w.end}`;
+const summary = (w) => `${w.days.length === 7 ? t('everyDay') : w.days.map((d) => t(WEEKDAYS[d - 1])).join(',')} ${w.start}–${w.end}`;
 
 export default async function viewChannels({ render }) {
   const [channels, units] = await Promise.all([api('/api/v1/channels'), api('/api/v1/units').then((r) => r.items)]);
@@ -28,7 +27,7 @@ export default async function viewChannels({ render }) {
   const addWindow = (w = { days: [1, 2, 3, 4, 5, 6, 7], start: '', end: '' }) => {
     const i = box.children.length;
     box.insertAdjacentHTML('beforeend', `<div class="window-row">
-      <span class="days" data-field="windows.${i}.days">${DAYS.map((d, n) => `<label class="check"><input type="checkbox" value="${n + 1}" ${w.days.includes(n + 1) ? 'checked' : ''}> ${t(d)}</label>`).join('')}</span>
+      <span class="days" data-field="windows.${i}.days">${WEEKDAYS.map((d, n) => `<label class="check"><input type="checkbox" value="${n + 1}" ${w.days.includes(n + 1) ? 'checked' : ''}> ${t(d)}</label>`).join('')}</span>
       <input name="windows.${i}.start" value="${esc(w.start)}" placeholder="05:30" aria-label="start"> – <input name="windows.${i}.end" value="${esc(w.end)}" placeholder="06:30" aria-label="end">
       <button type="button" class="warn" data-remove>${t('remove')}</button></div>`);
     box.lastElementChild.querySelector('[data-remove]').onclick = (e) => e.target.closest('.window-row').remove();
