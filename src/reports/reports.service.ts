@@ -17,7 +17,8 @@ export class ReportsService {
   async months(actor: Actor, unitId: string, from: string, to: string) {
     const { rows, summary } = await this.compliance.report(actor, unitId, from, to);
     const units = unitSummary(rows);
-    return { months: monthSummary(rows), units, unitsCompliant: units.filter((u) => u.compliant).length, summary };
+    // the rows too, so a page shows the summaries and the table from one computation
+    return { months: monthSummary(rows), units, unitsCompliant: units.filter((u) => u.compliant).length, summary, rows };
   }
 
   async xlsx(actor: Actor, unitId: string, from: string, to: string) {

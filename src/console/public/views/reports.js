@@ -34,7 +34,7 @@ export default async function viewReports() {
   $('#csv').onclick = exporting('/api/v1/reports/broadcast-log.csv', 'nhat-ky-phat');
   form.onsubmit = guarded(form, async () => {
     if (!requireFields(form, ['from', 'to'])) return;
-    const [report, summary] = await Promise.all([api(`/api/v1/compliance?${q()}`), api(`/api/v1/reports/compliance/months?${q()}`)]);
+    const summary = await api(`/api/v1/reports/compliance/months?${q()}`);
     const unitName = new Map(units.map((u) => [u.id, u.name]));
     const byUnit = summary.units.sort((a, b) => (unitName.get(a.unitId) ?? '').localeCompare(unitName.get(b.unitId) ?? '', 'vi')).map((u) => ({ label: unitName.get(u.unitId) ?? '', text: `${Math.round(u.share * 100)}%`, segments: [{ share: u.share, kind: 'ok' }] }));
     const byMonth = summary.months.map((m) => ({ label: monthLabel(m.month), text: `${m.unitsOk}/${m.units}`, segments: [{ share: m.unitShare, kind: 'ok' }] }));
@@ -47,7 +47,7 @@ export default async function viewReports() {
       <div class="charts">${barChart('chart-months', t('monthsChart'), byMonth)}${barChart('chart-results', t('statusChart'), results)}${barChart('chart-units', t('unitsChart'), byUnit)}</div>
       <p class="legend"><span class="swatch seg-ok"></span> ${t('ok')} <span class="swatch seg-at_risk"></span> ${t('at_risk')} <span class="swatch seg-violated"></span> ${t('violated')}</p>
       <table id="compliance"><tr><th>${t('rule')}</th><th>${t('unit')}</th><th>${t('channel')}</th><th>${t('period')}</th><th>${t('required_')}</th><th>${t('planned')}</th><th>${t('evidenced')}</th><th>${t('status')}</th></tr>
-      ${report.rows.map((r) => `<tr data-channel="${r.channelId}"><td>${esc(r.ruleName)}</td><td>${esc(unitName.get(r.unitId) ?? '')}</td><td><a class="drill" href="#/channel?id=${r.channelId}&from=${r.periodStart}&to=${r.periodEnd}&name=${encodeURIComponent(r.channelName)}">${esc(r.channelName)}</a></td><td>${esc(r.label)}</td><td>${r.required.programs} × ${r.required.airingsPerProgram}</td><td>${r.planned.programs} / ${r.planned.airings}</td><td class="evidenced">${r.evidenced.programs} / ${r.evidenced.airings}</td><td class="status-${r.status}">${t(r.status)}</td></tr>`).join('')}</table>
-      ${report.rows.length ? '' : `<p>${t('nothing')}</p>`}`;
+      ${summary.rows.map((r) => `<tr data-channel="${r.channelId}"><td>${esc(r.ruleName)}</td><td>${esc(unitName.get(r.unitId) ?? '')}</td><td><a class="drill" href="#/channel?id=${r.channelId}&from=${r.periodStart}&to=${r.periodEnd}&name=${encodeURIComponent(r.channelName)}">${esc(r.channelName)}</a></td><td>${esc(r.label)}</td><td>${r.required.programs} × ${r.required.airingsPerProgram}</td><td>${r.planned.programs} / ${r.planned.airings}</td><td class="evidenced">${r.evidenced.programs} / ${r.evidenced.airings}</td><td class="status-${r.status}">${t(r.status)}</td></tr>`).join('')}</table>
+      ${summary.rows.length ? '' : `<p>${t('nothing')}</p>`}`;
   });
 }
