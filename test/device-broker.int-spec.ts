@@ -101,6 +101,9 @@ describe('devices on the embedded broker', () => {
 
 /** The HTTP side of the protocol for devices: events (idempotent) and media, with device tokens. */
 describe('devices over HTTP', () => {
+  // an announcement that ended a minute ago: its device reports fall inside it
+  const START = new Date(Date.now() - 6 * 60_000).toISOString();
+  const END = new Date(Date.now() - 60_000).toISOString();
   let t: TestApp;
   let admin: string;
   const ids: Record<string, string> = {};
@@ -118,19 +121,19 @@ describe('devices over HTTP', () => {
       const res = await t.http.post(`/api/v1/channels/${ids[`ch${code}`]}/devices`).set(as).send({ name: `Cụm loa ${code}`, kind: 'speaker' });
       ids[`dev${code}`] = res.body.device.id;
       tokens[code] = res.body.token;
-      ids[`entry${code}`] = (await t.http.post(`/api/v1/channels/${ids[`ch${code}`]}/entries`).set(as).send({ kind: 'announcement', title: 'Thông báo', startsAt: '2026-01-05T17:00:00+07:00', endsAt: '2026-01-05T17:05:00+07:00' })).body.id;
+      ids[`entry${code}`] = (await t.http.post(`/api/v1/channels/${ids[`ch${code}`]}/entries`).set(as).send({ kind: 'announcement', title: 'Thông báo', startsAt: START, endsAt: END })).body.id;
     }
   });
   afterAll(() => t?.close());
 
-  const event = (i: number, extra: Record<string, unknown> = {}) => ({ eventId: `evt-${i}`, deviceId: ids.dev1, type: 'play.completed', entryId: ids.entry1, at: '2026-01-05T17:05:00+07:00', ...extra });
+  const event = (i: number, extra: Record<string, unknown> = {}) => ({ eventId: `evt-${i}`, deviceId: ids.dev1, type: 'play.completed', entryId: ids.entry1, at: END, ...extra });
 
   it('stores events once: a re-sent batch counts as duplicates', async () => {
-    const batch = [event(1), event(2, { type: 'play.started', at: '2026-01-05T17:00:00+07:00' })];
+    const batch = [event(1), event(2, { type: 'play.started', at: START })];
     const first = await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).send(batch);
     expect(first.status).toBe(200);
-    expect(first.body).toEqual({ accepted: 2, duplicates: 0 });
-    expect((await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).send(batch)).body).toEqual({ accepted: 0, duplicates: 2 });
+    expect(first.body).toEqual({ accepted: 2, duplicates: 0, refused: 0 });
+    expect((await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).send(batch)).body).toEqual({ accepted: 0, duplicates: 2, refused: 0 });
     const { DataSource } = await import('typeorm');
     const [entry] = await t.app.get(DataSource).query(`SELECT evidenced_at FROM schedule_entries WHERE id = $1`, [ids.entry1]);
     expect(entry.evidenced_at).not.toBeNull();
@@ -139,7 +142,7 @@ describe('devices over HTTP', () => {
   it('a device cannot post as another device, nor evidence another channel’s entry', async () => {
     expect((await t.http.post(`/api/v1/devices/${ids.dev2}/events`).set(dev('1')).send([event(3)])).body.code).toBe('NOT_YOUR_DEVICE');
     const forged = await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).send([event(4, { entryId: ids.entry2 })]);
-    expect(forged.body).toEqual({ accepted: 1, duplicates: 0 });
+    expect(forged.body).toEqual({ accepted: 1, duplicates: 0, refused: 0 });
     const { DataSource } = await import('typeorm');
     const [entry] = await t.app.get(DataSource).query(`SELECT evidenced_at FROM schedule_entries WHERE id = $1`, [ids.entry2]);
     expect(entry.evidenced_at).toBeNull();
@@ -149,15 +152,61 @@ describe('devices over HTTP', () => {
     expect((await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set({ Authorization: 'Bearer not-a-real-device-token' }).send([event(6)])).status).toBe(401);
   });
 
-  it('names each bad event by its position, stores none of the batch, and caps the batch size', async () => {
-    const res = await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).send([event(7), { ...event(8), type: 'play.exploded', at: 'yesterday' }, { ...event(9), deviceId: ids.dev2 }]);
-    expect(res.status).toBe(400);
-    expect(res.body.fields.map((f: { field: string }) => f.field)).toEqual(['1.type', '1.at', '2.deviceId']);
-    const again = await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).send([event(7)]);
-    expect(again.body).toEqual({ accepted: 1, duplicates: 0 }); // event 7 was not stored by the refused batch
+  it('refuses each bad event on its own, by position and with a reason, and stores the rest', async () => {
+    const res = await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).send([
+      event(7),
+      { ...event(8), type: 'play.exploded', at: 'yesterday' },
+      { ...event(9), deviceId: ids.dev2 },
+      event(10, { playlistVersion: 2_147_483_648 }), // over PostgreSQL's integer: once a 500
+      event(11, { detail: { note: 'NUL \u0000 in JSON' } }), // PostgreSQL refuses it in jsonb: once a 500
+      event(12, { eventId: 'evt-\u0000' }),
+      event(13, { at: new Date(Date.now() + 86_400_000).toISOString() }), // a day ahead of the server clock
+      event(14),
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 2, duplicates: 0, refused: 6 });
+    expect(res.body.problems.map((f: { field: string }) => f.field)).toEqual(['1.type', '1.at', '2.deviceId', '3.playlistVersion', '4.detail', '5.eventId', '6.at']);
+    expect(res.body.problems[6].message).toMatch(/tương lai/);
+    const { DataSource } = await import('typeorm');
+    const db = t.app.get(DataSource);
+    expect((await db.query(`SELECT event_id FROM play_events WHERE device_id = $1 AND event_id IN ('evt-7', 'evt-14') ORDER BY 1`, [ids.dev1])).map((r: { event_id: string }) => r.event_id)).toEqual(['evt-14', 'evt-7']);
+    const kept = await db.query(`SELECT source, stage, reason FROM device_event_rejects WHERE device_id = $1 ORDER BY id`, [ids.dev1]);
+    expect(kept).toHaveLength(6);
+    expect(kept[0]).toMatchObject({ source: 'http', stage: 'validation', reason: expect.stringContaining('1.type') });
+    // administrators read them
+    const list = await t.http.get(`/api/v1/device-events/rejected?deviceId=${ids.dev1}`).set({ Authorization: `Bearer ${admin}` });
+    expect(list.status).toBe(200);
+    expect(list.body.total).toBe(6);
+    expect(list.body.items[0]).toMatchObject({ deviceId: ids.dev1, source: 'http', stage: 'validation' });
     const huge = await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).send(Array.from({ length: 1001 }, (_, i) => event(100 + i)));
     expect(huge.status).toBe(413);
     expect(huge.body.code).toBe('TOO_MANY_EVENTS');
+    const notEvents = await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).set('Content-Type', 'application/json').send('"text"');
+    expect(notEvents.status).toBe(400);
+  });
+
+  it('counts only events inside the airing, from the airing’s channel, as evidence', async () => {
+    const { DataSource } = await import('typeorm');
+    const db = t.app.get(DataSource);
+    const as = { Authorization: `Bearer ${admin}` };
+    const soon = new Date(Date.now() + 3 * 86_400_000);
+    const later = await t.http.post(`/api/v1/channels/${ids.ch1}/entries`).set(as).send({ kind: 'announcement', title: 'Sắp tới', startsAt: soon.toISOString(), endsAt: new Date(soon.getTime() + 300_000).toISOString() });
+    // a play.completed reported now, days before the entry starts, is stored but is no evidence
+    const early = await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).send([event(20, { entryId: later.body.id, at: new Date().toISOString() })]);
+    expect(early.body).toMatchObject({ accepted: 1 });
+    expect((await db.query(`SELECT evidenced_at FROM schedule_entries WHERE id = $1`, [later.body.id]))[0].evidenced_at).toBeNull();
+    // a report 20 minutes after the end of an airing is outside the tolerance (10 minutes)
+    const old = await t.http.post(`/api/v1/channels/${ids.ch1}/entries`).set(as).send({ kind: 'announcement', title: 'Đã qua', startsAt: new Date(Date.now() - 40 * 60_000).toISOString(), endsAt: new Date(Date.now() - 30 * 60_000).toISOString() });
+    await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).send([event(21, { entryId: old.body.id, at: new Date(Date.now() - 10 * 60_000).toISOString() })]).expect(200);
+    expect((await db.query(`SELECT evidenced_at FROM schedule_entries WHERE id = $1`, [old.body.id]))[0].evidenced_at).toBeNull();
+    // within it, it is evidence
+    await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).send([event(22, { entryId: old.body.id, at: new Date(Date.now() - 25 * 60_000).toISOString() })]).expect(200);
+    expect((await db.query(`SELECT evidenced_at FROM schedule_entries WHERE id = $1`, [old.body.id]))[0].evidenced_at).not.toBeNull();
+    // the broadcast log counts only devices that may evidence an entry: dev1 reported entry2 (channel 2) earlier
+    const day = (offset: number) => new Date(Date.now() + 7 * 3600_000 + offset).toISOString().slice(0, 10);
+    const csv = await t.http.get(`/api/v1/reports/broadcast-log.csv?unitId=${ids['2']}&from=${day(-86_400_000)}&to=${day(0)}`).set(as);
+    const row = csv.text.split('\r\n').find((l) => l.includes('Thông báo'))!;
+    expect(row.split(',')[13]).toBe('0');
   });
 
   it('lets a device download media with its token, and refuses a revoked one', async () => {

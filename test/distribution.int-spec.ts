@@ -205,9 +205,14 @@ describe.each([
   it('stores events sent twice over MQTT once, and evidences the entry', async () => {
     const db = t.app.get(DataSource);
     const a1 = await device('a1');
+    // an airing that ended a minute ago, reported as players do: at its start and at its end
+    const start = new Date(Date.now() - 31 * 60_000);
+    const end = new Date(Date.now() - 60_000);
+    const past = await t.http.post(`/api/v1/channels/${ids.ch1}/entries`).set(as()).send({ kind: 'relay', streamUrl: 'http://vov.vn/vov1.mp3', title: 'Tiếp âm VOV1', startsAt: start.toISOString(), endsAt: end.toISOString() });
+    expect(past.status).toBe(201);
     const events = [
-      { eventId: randomUUID(), deviceId: ids.a1, type: 'play.started', entryId: ids.entry1, playlistVersion: 3, at: `${tomorrow}T06:00:00.120+07:00` },
-      { eventId: randomUUID(), deviceId: ids.a1, type: 'play.completed', entryId: ids.entry1, playlistVersion: 3, at: `${tomorrow}T06:30:00.050+07:00` },
+      { eventId: randomUUID(), deviceId: ids.a1, type: 'play.started', entryId: past.body.id, playlistVersion: 3, at: new Date(start.getTime() + 120).toISOString() },
+      { eventId: randomUUID(), deviceId: ids.a1, type: 'play.completed', entryId: past.body.id, playlistVersion: 3, at: new Date(end.getTime() + 50).toISOString() },
     ];
     await a1.client.publishAsync(`${prefix}/devices/${ids.a1}/events`, JSON.stringify(events), { qos: 1 });
     await a1.client.publishAsync(`${prefix}/devices/${ids.a1}/events`, JSON.stringify(events), { qos: 1 }); // reconnect resend
@@ -221,11 +226,17 @@ describe.each([
     await new Promise((r) => setTimeout(r, 500));
     expect(await db.query(`SELECT count(*)::int AS n FROM play_events WHERE device_id = $1`, [ids.a1])).toEqual([{ n: 2 }]);
     expect(stored.map((r: { type: string; channel_id: string }) => [r.type, r.channel_id])).toEqual([['play.started', ids.ch1], ['play.completed', ids.ch1]]);
-    const [entry] = await db.query(`SELECT evidenced_at FROM schedule_entries WHERE id = $1`, [ids.entry1]);
+    const [entry] = await db.query(`SELECT evidenced_at FROM schedule_entries WHERE id = $1`, [past.body.id]);
     expect(entry.evidenced_at.toISOString()).toBe(new Date(events[1].at).toISOString());
+    // what was refused is kept with its reason for administrators, and the device is flagged
+    const rejects = await eventually(async () => {
+      const r = await db.query(`SELECT stage, reason FROM device_event_rejects WHERE device_id = $1 ORDER BY id`, [ids.a1]);
+      return r.length >= 2 && r;
+    }, 5000, 'refused events kept');
+    expect(rejects.map((r: { reason: string }) => r.reason)).toEqual([expect.stringMatching(/^0\.at: /), 'events are not JSON']);
     // the same events over HTTP (the fallback) are duplicates too
     const res = await t.http.post(`/api/v1/devices/${ids.a1}/events`).set({ Authorization: `Bearer ${tokens.a1}` }).send(events);
-    expect(res.body).toEqual({ accepted: 0, duplicates: 2 });
+    expect(res.body).toEqual({ accepted: 0, duplicates: 2, refused: 0 });
   });
 
   it('tracks presence from status messages and flags a device offline after its last will', async () => {

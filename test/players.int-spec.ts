@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { DataSource } from 'typeorm';
+import { DeviceIngest } from '../src/distribution/device-ingest';
 import { DeviceAccessPolicy } from '../src/devices/device-access.policy';
 import { ServerOnlyAccessPolicy } from '../src/infrastructure/mqtt/broker-access-policy';
 import { EmbeddedBrokerHandle, startEmbeddedBroker } from '../src/infrastructure/mqtt/embedded-broker';
@@ -187,6 +188,7 @@ describe('players against the real service', () => {
     expect(playerLog).not.toMatch(/"msg":"stopping"/);
     // back
     broker = await startEmbeddedBroker(brokerPort, new DeviceAccessPolicy(db, server, t.config.MQTT_TOPIC_PREFIX), '127.0.0.1');
+    t.app.get(DeviceIngest).attach(broker); // in production the embedded broker lives and dies with the service
     await new Promise<void>((resolve) => http.listen(httpPort, '127.0.0.1', () => resolve()));
     for (const entry of entries) {
       const rows = await eventually(async () => {

@@ -202,9 +202,9 @@ describe('schedules and rebroadcast rules', () => {
         { eventId: `${deviceId.slice(0, 8)}-${entry.id}-c`, deviceId, channelId: ids.ch15944, type: 'play.completed' as const, entryId: entry.id, at: new Date(new Date(entry.startsAt).getTime() + 60_000) },
       ]),
     );
-    expect(await evidence.record(events)).toEqual({ accepted: 8, duplicates: 0 });
+    expect(await evidence.record(events)).toEqual({ accepted: 8, duplicates: 0, rejected: 0 });
     // after an outage the device sends its queue again: nothing is stored twice
-    expect(await evidence.record(events)).toEqual({ accepted: 0, duplicates: 8 });
+    expect(await evidence.record(events)).toEqual({ accepted: 0, duplicates: 8, rejected: 0 });
     const res = await t.http.get(`/api/v1/compliance?unitId=${ids['38']}&from=${PREV.first}&to=${PREV.last}`).set(as('editor.a'));
     const cell = res.body.rows.find((r: { channelId: string }) => r.channelId === ids.ch15944);
     expect(cell).toMatchObject({ status: 'ok', evidenced: { programs: 1, airings: 4 } });

@@ -20,6 +20,7 @@ describe('media cache', () => {
       ranges.push(req.headers.range);
       if (req.headers.authorization !== 'Bearer tok') return res.writeHead(401).end();
       const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+      if (m && Number(m[1]) >= serve.length) return res.writeHead(416, { 'Content-Range': `bytes */${serve.length}` }).end();
       if (m) return res.writeHead(206, { 'Content-Range': `bytes ${m[1]}-${serve.length - 1}/${serve.length}` }).end(serve.subarray(Number(m[1])));
       res.writeHead(200).end(serve);
     });
@@ -52,6 +53,16 @@ describe('media cache', () => {
     expect(await cache.fetch(media)).toBe('downloaded');
     expect(ranges).toEqual(['bytes=10000-']);
     expect(readFileSync(cache.path(sha)).equals(body)).toBe(true);
+  });
+
+  it('recovers from a 416 when the interrupted download was in fact complete', async () => {
+    const cache = new MediaCache(dir, base, 'tok', 0);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${cache.path(sha)}.part`, body); // whole, but not yet renamed when the power went
+    expect(await cache.fetch(media)).toBe('downloaded');
+    expect(ranges).toEqual([`bytes=${body.length}-`]);
+    expect(readFileSync(cache.path(sha)).equals(body)).toBe(true);
+    expect(existsSync(`${cache.path(sha)}.part`)).toBe(false);
   });
 
   it('refuses a file whose content does not match its sha256, and keeps nothing of it', async () => {

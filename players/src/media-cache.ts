@@ -38,13 +38,17 @@ export class MediaCache {
     const have = existsSync(part) ? statSync(part).size : 0;
     const url = new URL(media.url, this.baseUrl).toString();
     const res = await fetch(url, { headers: { Authorization: `Bearer ${this.token}`, ...(have ? { Range: `bytes=${have}-` } : {}) }, signal });
-    if (res.status !== 200 && res.status !== 206) throw new Error(`download ${media.sha256}: HTTP ${res.status}`);
-    const file = await open(part, res.status === 206 ? 'a' : 'w');
-    try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) await file.write(chunk);
-      await file.sync();
-    } finally {
-      await file.close();
+    // 416: the part already holds the whole file (or more): verify what is there instead of asking again
+    if (res.status === 416) await res.body?.cancel();
+    else if (res.status !== 200 && res.status !== 206) throw new Error(`download ${media.sha256}: HTTP ${res.status}`);
+    else {
+      const file = await open(part, res.status === 206 ? 'a' : 'w');
+      try {
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) await file.write(chunk);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
     }
     const actual = await hashFile(part);
     if (actual !== media.sha256) {

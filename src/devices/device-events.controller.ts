@@ -17,13 +17,28 @@ export class DeviceEventsController {
   @HttpCode(200)
   @DeviceAccess(true)
   @ApiBody({ schema: { type: 'array', items: { type: 'object' } } })
-  @ApiOperation({ operationId: 'postDeviceEvents', summary: 'Thiết bị gửi sự kiện phát (mảng Event); lưu mỗi eventId một lần' })
+  @ApiOperation({
+    operationId: 'postDeviceEvents',
+    summary: 'Thiết bị gửi sự kiện phát (mảng Event); lưu mỗi eventId một lần. Sự kiện sai bị từ chối từng cái (refused, problems), các sự kiện khác vẫn được lưu',
+  })
   async post(@CurrentDevice() device: DevicePrincipal, @Param('id', ParseId) id: string, @Body() body: unknown) {
     if (device.id !== id) throw new AppError('NOT_YOUR_DEVICE');
+    if (!body || typeof body !== 'object') throw AppError.field('body', 'isArray', 'phải là một Event hoặc mảng Event', 'must be an Event or an array of Events');
     const items = Array.isArray(body) ? body : [body];
     if (items.length > MAX_EVENTS_PER_REQUEST) throw new AppError('TOO_MANY_EVENTS', { limit: MAX_EVENTS_PER_REQUEST });
-    const { events, problems } = parseDeviceEvents(items, device.id);
-    if (problems.length) throw new AppError('VALIDATION_FAILED', {}, problems);
-    return this.evidence.record(events.map((e) => ({ ...e, channelId: device.channelId, at: new Date(e.at), entryId: e.entryId ?? null, playlistVersion: e.playlistVersion ?? null, detail: e.detail ?? null })));
+    const { events, problems, invalid } = parseDeviceEvents(items, device.id);
+    // Each bad event is refused on its own (kept with its reason), so one cannot block a device's queue.
+    if (invalid.size) {
+      await this.evidence.reject(
+        [...invalid].map((i) => ({ deviceId: device.id, reason: problems.filter((p) => p.field.startsWith(`${i}.`)).map((p) => p.messageEn ?? p.message).join('; '), payload: items[i] })),
+        'http',
+        'validation',
+      );
+    }
+    const stored = await this.evidence.record(
+      events.map((e) => ({ ...e, channelId: device.channelId, at: new Date(e.at), entryId: e.entryId ?? null, playlistVersion: e.playlistVersion ?? null, detail: e.detail ?? null })),
+      'http',
+    );
+    return { accepted: stored.accepted, duplicates: stored.duplicates, refused: invalid.size + stored.rejected, ...(problems.length ? { problems } : {}) };
   }
 }

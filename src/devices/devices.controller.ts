@@ -51,6 +51,14 @@ export class DevicesController {
     return this.devices.rotate(actor, id);
   }
 
+  @Post('devices/:id/reinstate')
+  @HttpCode(200)
+  @Roles('admin', 'editor')
+  @ApiOperation({ operationId: 'reinstateDevice', summary: 'Khôi phục thiết bị đã thu hồi, với mã bí mật mới (chỉ hiển thị một lần)' })
+  reinstate(@CurrentActor() actor: Actor, @Param('id', ParseId) id: string) {
+    return this.devices.reinstate(actor, id);
+  }
+
   @Post('devices/:id/revoke')
   @HttpCode(200)
   @Roles('admin', 'editor', 'operator')

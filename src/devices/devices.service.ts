@@ -8,6 +8,7 @@ import { ChannelsService } from '../channels/channels.service';
 import { AppError } from '../infrastructure/http/app-error';
 import { MqttConnection } from '../infrastructure/mqtt/mqtt-connection';
 import { Topics } from '../infrastructure/mqtt/topics';
+import { DeviceSessions } from './device-sessions';
 import { Device } from './device.entity';
 import { mosquittoPasswordHash, newDeviceToken } from './device-token';
 
@@ -31,6 +32,7 @@ export class DevicesService {
     private readonly mqtt: MqttConnection,
     private readonly topics: Topics,
     private readonly tokenCache: DeviceTokenCache,
+    private readonly sessions: DeviceSessions,
   ) {}
 
   async register(actor: Actor, channelId: string, dto: RegisterDevice): Promise<{ device: Device; token: string }> {
@@ -61,17 +63,36 @@ export class DevicesService {
     return this.db.getRepository(Device).find({ where: { channelId: channel.id }, order: { name: 'ASC' } });
   }
 
-  /** A new token; the old one stops working at once (broker and HTTP). */
+  /**
+   * A new token; the old one stops working at once (broker and HTTP) and a session opened with it
+   * is ended. A revoked device stays revoked: bringing it back is `reinstate`, its own audited action.
+   */
   async rotate(actor: Actor, id: string): Promise<{ device: Device; token: string }> {
     const device = await this.get(actor, id);
+    if (device.revokedAt) throw new AppError('DEVICE_REVOKED');
+    return this.newToken(actor, device, 'device.rotate');
+  }
+
+  /** Brings a revoked device back, with a new token (the old one never works again). */
+  async reinstate(actor: Actor, id: string): Promise<{ device: Device; token: string }> {
+    const device = await this.get(actor, id);
+    if (!device.revokedAt) throw new AppError('DEVICE_NOT_REVOKED');
+    return this.newToken(actor, device, 'device.reinstate');
+  }
+
+  private async newToken(actor: Actor, device: Device & { unitPath: string }, action: 'device.rotate' | 'device.reinstate'): Promise<{ device: Device; token: string }> {
+    const id = device.id;
     const { token, hash } = newDeviceToken();
     await this.db.transaction(async (tx) => {
+      const locked = await tx.query(`SELECT revoked_at FROM devices WHERE id = $1 FOR UPDATE`, [id]);
+      if ((locked[0]?.revoked_at !== null) !== (action === 'device.reinstate')) throw new AppError(action === 'device.rotate' ? 'DEVICE_REVOKED' : 'DEVICE_NOT_REVOKED');
       await tx.update(Device, { id }, { tokenHash: hash, mosquittoHash: mosquittoPasswordHash(token), revokedAt: null, publishedVersion: null });
       await tx.query(`SELECT mark_playlists_changed(ARRAY[$1]::uuid[])`, [device.channelId]);
-      await tx.query(`SELECT pg_notify($1, $2)`, [DEVICE_CHANGES_CHANNEL, id]); // other instances forget the old token
-      await this.audit.record(tx, actor, { action: 'device.rotate', entityType: 'device', entityId: id, unitPath: device.unitPath, changes: { tokenRotated: true } });
+      await tx.query(`SELECT pg_notify($1, $2)`, [DEVICE_CHANGES_CHANNEL, id]); // every instance forgets the old token, ends its session
+      await this.audit.record(tx, actor, { action, entityType: 'device', entityId: id, unitPath: device.unitPath, changes: action === 'device.rotate' ? { tokenRotated: true } : { reinstated: true, tokenRotated: true } });
     });
     this.tokenCache.evict(id);
+    this.sessions.end(id);
     return { device: await this.db.getRepository(Device).findOneByOrFail({ id }), token };
   }
 
@@ -83,6 +104,7 @@ export class DevicesService {
       await this.audit.record(tx, actor, { action: 'device.revoke', entityType: 'device', entityId: id, unitPath: device.unitPath, changes: { revoked: true } });
     });
     this.tokenCache.evict(id);
+    this.sessions.end(id);
     // Its retained playlist goes too: a revoked device has nothing left to read.
     await this.mqtt.client.publishAsync(this.topics.playlist(id), '', { qos: 1, retain: true }).catch(() => undefined);
     return this.db.getRepository(Device).findOneByOrFail({ id });

@@ -8,6 +8,7 @@ import { ChannelsService } from '../channels/channels.service';
 import { AdvisoryLock } from '../infrastructure/database/advisory-locks';
 import { returnedRows } from '../infrastructure/database/returned-rows';
 import { AppError } from '../infrastructure/http/app-error';
+import { PeriodicJobs } from '../infrastructure/jobs/periodic-jobs';
 import { MqttConnection } from '../infrastructure/mqtt/mqtt-connection';
 import { MediaService } from '../media/media.service';
 import { ProgramsService } from '../programs/programs.service';
@@ -61,6 +62,7 @@ export class AlertsService implements OnApplicationBootstrap {
     private readonly programs: ProgramsService,
     private readonly media: MediaService,
     private readonly audit: AuditService,
+    private readonly periodic: PeriodicJobs,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -141,8 +143,13 @@ export class AlertsService implements OnApplicationBootstrap {
     return out;
   }
 
-  /** Ends alerts past their end and makes the broker hold exactly the active alerts; once across instances. */
+  /** Every minute, on one instance of the deployment. */
   @Cron('0 * * * * *')
+  async reconcileTick(now = new Date()): Promise<boolean> {
+    return this.periodic.run('alerts.reconcile', 60_000, () => this.reconcile(now), now);
+  }
+
+  /** Ends alerts past their end and makes the broker hold exactly the active alerts. */
   async reconcile(now = new Date()): Promise<void> {
     await this.db
       .transaction(async (tx) => {

@@ -1,9 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { connectAsync, IClientOptions, MqttClient } from 'mqtt';
-import type { IPublishPacket } from 'mqtt-packet';
+import { connect, IClientOptions, MqttClient } from 'mqtt';
 import { hostname } from 'node:os';
-import { DataSource } from 'typeorm';
 import { MAX_EVENTS_PER_REQUEST, parseDeviceEvents } from '../devices/device-event';
 import { EvidenceService } from '../evidence/evidence.service';
 import type { PlayEvent } from '../evidence/play-event';
@@ -11,12 +8,16 @@ import type { AppConfig } from '../infrastructure/config/app-config';
 import { APP_CONFIG } from '../infrastructure/config/config.module';
 import type { Runtime } from '../infrastructure/runtime';
 import { RUNTIME } from '../infrastructure/runtime.module';
-import { parseStatus, PresenceService } from './presence.service';
+import type { EmbeddedBrokerHandle } from '../infrastructure/mqtt/embedded-broker';
 import { Topics } from '../infrastructure/mqtt/topics';
+import { EventRateLimit } from './event-rate-limit';
+import { parseStatus, PresenceService } from './presence.service';
 
 /** Events stored per statement, and how long the first of them waits for company. */
 const BATCH_EVENTS = 2000;
 const BATCH_WAIT_MS = 5;
+/** While the database is unreachable, storing is retried this often at most (nothing is acknowledged meanwhile). */
+const RETRY_MAX_MS = 2000;
 
 interface Pending {
   events: PlayEvent[];
@@ -24,79 +25,98 @@ interface Pending {
   fail: (err: unknown) => void;
 }
 
+/** A message as the broker hands it over. */
+export interface DeviceMessage {
+  topic: string;
+  payload: Buffer | string;
+}
+
 /**
  * Takes in what devices publish: events (stored once each, in batches) and status (presence).
+ * Acknowledged means stored: a message is acknowledged only once its events are committed (or
+ * refused with a reason in device_event_rejects).
  *
- * On an external broker (Mosquitto, EMQX) MQTT_INGEST_CONNECTIONS connections per instance join one
- * shared subscription group, so the broker splits the devices' messages across connections and
- * instances; their sessions are persistent and a message is acknowledged to the broker only once
- * its events are stored, so a stopped service loses nothing — the broker keeps the rest for it.
- * The embedded broker (Aedes) has no shared subscriptions and lives in this process: one
- * connection, acknowledged at once, batches flushed on shutdown.
+ * Embedded broker (Aedes, in this process): the broker hands each device message here before it
+ * sends the PUBACK, so a crash after the PUBACK cannot lose what the device then forgot.
+ * External broker (Mosquitto, EMQX): MQTT_INGEST_CONNECTIONS persistent sessions per instance join one
+ * shared subscription group; each message is PUBACKed only after commit, so what is not stored when
+ * the service stops is delivered again. The message handler is in place before CONNECT, so what the
+ * broker redelivers right after CONNACK is stored like the rest.
  */
 @Injectable()
 export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ingest');
   private readonly clients: MqttClient[] = [];
+  private readonly rate: EventRateLimit;
   private queue: Pending[] = [];
   private queued = 0;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  private stopping = false;
   /** Counters for health and benchmarks. */
-  readonly stats = { messages: 0, events: 0, rejected: 0, stored: 0, duplicates: 0 };
+  readonly stats = { messages: 0, events: 0, refused: 0, rateLimited: 0, rejected: 0, stored: 0, duplicates: 0, retries: 0 };
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly topics: Topics,
     @Inject(RUNTIME) private readonly runtime: Runtime,
     private readonly evidence: EvidenceService,
     private readonly presence: PresenceService,
-  ) {}
-
-  private get external(): boolean {
-    return !this.runtime.embedded.broker;
+  ) {
+    this.rate = new EventRateLimit(config.DEVICE_EVENT_RATE, config.DEVICE_EVENT_BURST);
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const shared = this.external && this.config.MQTT_SHARED_SUBSCRIPTIONS;
+    const broker = this.runtime.embedded.broker;
+    if (broker) return this.attach(broker);
+    const shared = this.config.MQTT_SHARED_SUBSCRIPTIONS;
     const count = shared ? this.config.MQTT_INGEST_CONNECTIONS : 1;
     const instance = this.config.INSTANCE_ID ?? hostname();
-    for (let i = 0; i < count; i++) {
-      const options: IClientOptions = {
-        clientId: `bcast-ingest-${instance}-${i}`.slice(0, 128),
-        protocolVersion: 4,
-        clean: !this.external,
-        reconnectPeriod: 2000,
-        connectTimeout: 10_000,
-        ...(this.runtime.mqttCredentials ?? {}),
-      };
-      const client = await connectAsync(this.runtime.mqttUrl, options);
-      const ackAfterStore = this.external;
-      client.handleMessage = (packet, callback) => {
-        const handled = this.handle(packet as IPublishPacket);
-        if (!ackAfterStore) {
-          callback();
-          handled.catch(() => undefined);
-          return;
-        }
-        // Not stored: no PUBACK. Dropping the connection makes the broker send it again on reconnect.
-        handled.then(() => callback(), () => client.stream?.destroy());
-      };
-      const share = (filter: string) => (shared ? `$share/${this.config.MQTT_SHARED_GROUP}/${filter}` : filter);
-      await client.subscribeAsync([share(this.topics.events), share(this.topics.status)], { qos: 1 });
-      this.clients.push(client);
-    }
+    await Promise.all(Array.from({ length: count }, (_, i) => this.open(`bcast-ingest-${instance}-${i}`.slice(0, 128), shared)));
+  }
+
+  /** Takes in what devices publish on an embedded broker, before it acknowledges them. */
+  attach(broker: EmbeddedBrokerHandle): void {
+    broker.setIngest((_principal, packet) => this.handle(packet));
+  }
+
+  private async open(clientId: string, shared: boolean): Promise<void> {
+    const options: IClientOptions = {
+      clientId,
+      protocolVersion: 4,
+      clean: false,
+      reconnectPeriod: 2000,
+      connectTimeout: 10_000,
+      ...(this.runtime.mqttCredentials ?? {}),
+    };
+    const client = connect(this.runtime.mqttUrl, options);
+    // Before CONNACK: a persistent session's queued messages arrive right after it.
+    client.handleMessage = (packet, callback) => {
+      this.handle(packet as DeviceMessage).then(
+        () => callback(),
+        // Not stored: no PUBACK. Dropping the connection makes the broker deliver it again.
+        () => client.stream?.destroy(),
+      );
+    };
+    client.on('error', (err) => this.logger.warn({ msg: 'ingest connection error', clientId, error: String(err) }));
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', reject);
+    });
+    const share = (filter: string) => (shared ? `$share/${this.config.MQTT_SHARED_GROUP}/${filter}` : filter);
+    await client.subscribeAsync([share(this.topics.events), share(this.topics.status)], { qos: 1 });
+    this.clients.push(client);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // Stop taking messages first; what is queued is stored, what cannot be stored stays unacknowledged.
     await Promise.all(this.clients.map((c) => c.endAsync().catch(() => undefined)));
+    this.stopping = true;
     await this.flushNow();
-    await this.flushing;
   }
 
-  /** One MQTT message: an Event or an array of Events, or a Status. */
-  async handle(packet: IPublishPacket): Promise<void> {
+  /** One MQTT message: an Event or an array of Events, or a Status. Resolves once stored or refused. */
+  async handle(packet: DeviceMessage): Promise<void> {
     this.stats.messages++;
     const parsed = this.topics.parseDeviceTopic(packet.topic);
     if (!parsed) return;
@@ -112,32 +132,43 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
     try {
       body = JSON.parse(text);
     } catch {
-      this.stats.rejected++;
-      this.logger.warn({ msg: 'events are not JSON', deviceId: parsed.deviceId });
-      return;
+      return this.refuse(parsed.deviceId, text, 'events are not JSON', 1);
     }
     const items = Array.isArray(body) ? body : [body];
-    if (items.length > MAX_EVENTS_PER_REQUEST) {
-      this.stats.rejected += items.length;
-      this.logger.warn({ msg: 'too many events in one message', deviceId: parsed.deviceId, count: items.length, limit: MAX_EVENTS_PER_REQUEST });
+    if (items.length > MAX_EVENTS_PER_REQUEST) return this.refuse(parsed.deviceId, text, `${items.length} events in one message, over the limit of ${MAX_EVENTS_PER_REQUEST}`, items.length);
+    if (!this.rate.take(parsed.deviceId, items.length)) {
+      this.stats.rateLimited += items.length;
+      await this.presence.noteRefused(parsed.deviceId, items.length, `over the event rate (${this.config.DEVICE_EVENT_RATE}/s)`);
       return;
     }
-    const { events, problems } = parseDeviceEvents(items, parsed.deviceId);
+    const { events, problems, invalid } = parseDeviceEvents(items, parsed.deviceId);
     this.stats.events += items.length;
     if (problems.length) {
-      this.stats.rejected += items.length - events.length;
-      this.logger.warn({ msg: 'events refused', deviceId: parsed.deviceId, problems: problems.slice(0, 5).map((p) => p.messageEn) });
+      this.stats.refused += invalid.size;
+      const reasons = [...invalid].map((i) => ({
+        deviceId: parsed.deviceId,
+        reason: problems.filter((p) => p.field.startsWith(`${i}.`)).map((p) => p.messageEn ?? p.message).join('; '),
+        payload: items[i],
+      }));
+      await this.evidence.reject(reasons, 'mqtt', 'validation').catch((err) => this.logger.warn({ msg: 'refused events not kept', error: String(err) }));
+      await this.presence.noteRefused(parsed.deviceId, invalid.size, reasons[0].reason);
     }
     if (!events.length) return;
     await this.enqueue(events.map((e) => ({ eventId: e.eventId, deviceId: parsed.deviceId, type: e.type, entryId: e.entryId ?? null, playlistVersion: e.playlistVersion ?? null, at: new Date(e.at), detail: e.detail ?? null })));
+  }
+
+  private async refuse(deviceId: string, text: string, reason: string, count: number): Promise<void> {
+    this.stats.refused += count;
+    this.logger.warn({ msg: 'events refused', deviceId, reason });
+    await this.evidence.reject([{ deviceId, reason, payload: text.slice(0, 8192) }], 'mqtt', 'validation').catch(() => undefined);
+    await this.presence.noteRefused(deviceId, count, reason);
   }
 
   private enqueue(events: PlayEvent[]): Promise<void> {
     return new Promise<void>((done, fail) => {
       this.queue.push({ events, done, fail });
       this.queued += events.length;
-      // when every ingest connection waits for its store, nothing more can arrive: store now
-      if (this.queued >= BATCH_EVENTS || (this.external && this.queue.length >= this.clients.length)) void this.flushNow();
+      if (this.queued >= BATCH_EVENTS) void this.flushNow();
       else if (!this.timer) this.timer = setTimeout(() => void this.flushNow(), BATCH_WAIT_MS);
     });
   }
@@ -154,22 +185,30 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
     return this.flushing;
   }
 
+  /**
+   * Stores one batch. Events the database refuses are isolated and kept by EvidenceService; while
+   * the database is unreachable the batch waits (retried, unacknowledged) until it returns or the
+   * service stops — then the senders are told it failed and the broker or device sends it again.
+   */
   private async store(batch: Pending[]): Promise<void> {
     const events = batch.flatMap((p) => p.events);
     for (let attempt = 1; ; attempt++) {
       try {
-        const { accepted, duplicates } = await this.evidence.record(events);
+        const { accepted, duplicates, rejected } = await this.evidence.record(events, 'mqtt');
         this.stats.stored += accepted;
         this.stats.duplicates += duplicates;
+        this.stats.rejected += rejected;
         for (const p of batch) p.done();
         return;
       } catch (err) {
-        if (attempt >= 5) {
-          this.logger.error({ msg: 'events not stored', count: events.length, error: String(err) });
+        if (this.stopping) {
+          this.logger.warn({ msg: 'events left unacknowledged at shutdown', count: events.length, error: String(err) });
           for (const p of batch) p.fail(err);
           return;
         }
-        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+        this.stats.retries++;
+        if (attempt === 1 || attempt % 30 === 0) this.logger.warn({ msg: 'events wait for the database', count: events.length, attempt, error: String(err) });
+        await new Promise((r) => setTimeout(r, Math.min(RETRY_MAX_MS, 50 * 2 ** attempt)));
       }
     }
   }

@@ -44,7 +44,7 @@ export class PlaylistCompiler implements OnApplicationBootstrap {
 
   /** Every instance forgets a channel's cached version when any instance compiles a new one. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.notifications.listen(VERSION_CHANNEL, (ids) => this.forget(ids.split(',')));
+    await this.notifications.listen(VERSION_CHANNEL, (ids) => this.forget(ids.split(',')), () => this.versions.clear());
   }
 
   async compile(channelIds: string[], now = new Date(), manager: EntityManager = this.db.manager): Promise<Map<string, CompiledChannel>> {
@@ -75,7 +75,7 @@ export class PlaylistCompiler implements OnApplicationBootstrap {
          FROM schedule_entries e
          LEFT JOIN programs p ON p.id = e.program_id
          LEFT JOIN media_assets a ON a.id = COALESCE(e.media_asset_id, p.audio_asset_id) AND a.status = 'ready' AND a.sha256 IS NOT NULL
-        WHERE e.channel_id = ANY($1::uuid[]) AND e.status <> 'cancelled' AND e.ends_at > $2 AND e.starts_at < $3`,
+        WHERE e.channel_id = ANY($1::uuid[]) AND e.status NOT IN ('cancelled', 'voided') AND e.ends_at > $2 AND e.starts_at < $3`,
       [windows.map((w) => w.id), from, until],
     );
     lap('entriesMs');

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AdvisoryLock } from '../infrastructure/database/advisory-locks';
 import { DatabaseNotifications } from '../infrastructure/database/notifications';
+import { PeriodicJobs } from '../infrastructure/jobs/periodic-jobs';
 import { returnedRows } from '../infrastructure/database/returned-rows';
 import { MqttConnection } from '../infrastructure/mqtt/mqtt-connection';
 import type { Runtime } from '../infrastructure/runtime';
@@ -53,6 +54,7 @@ export class PlaylistDistributor implements OnApplicationBootstrap, OnApplicatio
     private readonly mqtt: MqttConnection,
     private readonly compiler: PlaylistCompiler,
     private readonly notifications: DatabaseNotifications,
+    private readonly periodic: PeriodicJobs,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -73,8 +75,13 @@ export class PlaylistDistributor implements OnApplicationBootstrap, OnApplicatio
     await this.loop;
   }
 
-  /** Marks channels whose window must move to today (local midnight), once across instances. */
+  /** Every ten minutes, on one instance of the deployment. */
   @Cron('0 */10 * * * *')
+  async rollHorizonTick(now = new Date()): Promise<boolean> {
+    return this.periodic.run('playlists.horizon', 600_000, () => this.rollHorizon(now), now);
+  }
+
+  /** Marks channels whose window must move to today (local midnight); one instance at a time. */
   async rollHorizon(now = new Date()): Promise<number> {
     return this.db
       .transaction(async (tx) => {

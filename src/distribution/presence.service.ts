@@ -39,7 +39,7 @@ export function parseStatus(text: string): DeviceStatus | null {
   };
 }
 
-export type PresenceFlag = 'offline' | 'oldPlaylist';
+export type PresenceFlag = 'offline' | 'oldPlaylist' | 'eventsRefused';
 
 export interface DevicePresence {
   id: string;
@@ -55,6 +55,9 @@ export interface DevicePresence {
   nowPlaying: string | null;
   volume: number | null;
   diskFreeBytes: number | null;
+  /** Events of this device refused (over its rate, too large, unreadable), and the last reason. */
+  eventsRefused: number;
+  eventsRefusedReason: string | null;
   flags: PresenceFlag[];
 }
 
@@ -82,6 +85,13 @@ export class PresenceService implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.flush();
+  }
+
+  /** Counts events of a device that were refused, with why; flags it `eventsRefused` for an hour. */
+  async noteRefused(deviceId: string, count: number, reason: string): Promise<void> {
+    await this.db
+      .query(`UPDATE devices SET events_refused = events_refused + $2, events_refused_at = now(), events_refused_reason = $3 WHERE id = $1`, [deviceId, count, reason.slice(0, 500)])
+      .catch((err) => this.logger.warn({ msg: 'refusal not noted', deviceId, error: String(err) }));
   }
 
   flush(): Promise<void> {
@@ -121,14 +131,15 @@ export class PresenceService implements OnApplicationShutdown {
     const rows = await this.db.query(
       `SELECT * FROM (
          SELECT d.id, d.channel_id, d.name, d.kind, d.village, d.agent_version, d.online, d.last_seen_at, d.acked_playlist_version,
-                d.now_playing, d.volume, d.disk_free_bytes, cp.version AS current_version,
+                d.now_playing, d.volume, d.disk_free_bytes, cp.version AS current_version, d.events_refused, d.events_refused_reason,
+                (d.events_refused_at > $2::timestamptz - interval '1 hour') AS refusing,
                 (NOT d.online OR d.last_seen_at IS NULL OR d.last_seen_at < $2::timestamptz - make_interval(secs => $3)) AS offline,
                 (cp.version IS NOT NULL AND COALESCE(d.acked_playlist_version, 0) < cp.version
                    AND cp.generated_at < $2::timestamptz - make_interval(secs => $4)) AS old_playlist
            FROM devices d JOIN channels c ON c.id = d.channel_id JOIN units u ON u.id = c.unit_id
            LEFT JOIN channel_playlists cp ON cp.channel_id = d.channel_id
           WHERE d.revoked_at IS NULL AND u.path LIKE $1 AND ($5::uuid IS NULL OR d.channel_id = $5)
-       ) x WHERE NOT $6 OR offline OR old_playlist
+       ) x WHERE NOT $6 OR offline OR old_playlist OR refusing
        ORDER BY name, id LIMIT 5000`,
       [`${prefix}%`, now, this.config.DEVICE_OFFLINE_AFTER_S, this.config.PLAYLIST_STALE_AFTER_S, filter.channelId ?? null, filter.flagged ?? false],
     );
@@ -146,7 +157,9 @@ export class PresenceService implements OnApplicationShutdown {
       nowPlaying: r.now_playing,
       volume: r.volume,
       diskFreeBytes: r.disk_free_bytes === null ? null : Number(r.disk_free_bytes),
-      flags: [...(r.offline ? ['offline'] : []), ...(r.old_playlist ? ['oldPlaylist'] : [])] as PresenceFlag[],
+      eventsRefused: Number(r.events_refused),
+      eventsRefusedReason: r.events_refused_reason,
+      flags: [...(r.offline ? ['offline'] : []), ...(r.old_playlist ? ['oldPlaylist'] : []), ...(r.refusing ? ['eventsRefused'] : [])] as PresenceFlag[],
     }));
   }
 }

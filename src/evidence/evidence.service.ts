@@ -3,6 +3,8 @@ import { Cron } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AdvisoryLock } from '../infrastructure/database/advisory-locks';
+import { PeriodicJobs } from '../infrastructure/jobs/periodic-jobs';
+import { pruneTicks } from '../infrastructure/jobs/periodic-tick';
 import type { PlayEvent } from './play-event';
 
 /**
@@ -14,28 +16,71 @@ import type { PlayEvent } from './play-event';
 export class EvidenceService implements OnApplicationBootstrap {
   private readonly logger = new Logger('evidence');
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly periodic: PeriodicJobs) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.ensurePartitions();
   }
 
-  /** Monthly partitions a year ahead; one instance does it (advisory lock), the SQL is idempotent. */
+  /** Daily, on one instance of the deployment; old job ticks are pruned on the way. */
   @Cron('0 15 3 * * *')
+  async partitionsTick(now = new Date()): Promise<boolean> {
+    return this.periodic.run('evidence.partitions', 86_400_000, async () => {
+      await this.ensurePartitions();
+      await pruneTicks(this.db);
+    }, now);
+  }
+
+  /**
+   * Monthly partitions from two months back to 14 months ahead (events are accepted from 35 days back
+   * to 5 minutes ahead, so none lands in the default partition); idempotent, one instance at a time.
+   */
   async ensurePartitions(): Promise<void> {
     await this.db.transaction(async (tx) => {
       const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [AdvisoryLock.EvidencePartitions]);
-      if (locked) await tx.query(`SELECT ensure_play_event_partitions((now() - interval '1 month')::date, 14)`);
+      if (locked) await tx.query(`SELECT ensure_play_event_partitions((now() - interval '2 months')::date, 16)`);
     }).catch((err) => this.logger.warn({ msg: 'partition upkeep failed', error: String(err) }));
   }
 
   /**
-   * Stores a batch in one statement; events seen before (same device, id and time) are counted,
-   * not stored again. The first play.completed of an entry marks it evidenced, and the senders'
-   * last-seen time moves on. Events of unknown devices (no channel given or registered) are dropped.
+   * Stores a batch; events seen before (same device, id and time) are counted, not stored again.
+   * A play.completed inside its airing (is_evidence_time) from a device of the airing's channel marks
+   * the entry evidenced, and the senders' last-seen time moves on. Events of unknown devices are dropped.
+   *
+   * An event the database refuses never sinks the others: the batch is split until the refused
+   * events stand alone, and those are kept in device_event_rejects with the database's reason. When
+   * the database is unreachable the error is thrown (nothing is stored, so nothing may be acknowledged).
    */
-  async record(events: PlayEvent[]): Promise<{ accepted: number; duplicates: number }> {
-    if (!events.length) return { accepted: 0, duplicates: 0 };
+  async record(events: PlayEvent[], source: RejectSource = 'mqtt'): Promise<RecordResult> {
+    if (!events.length) return { accepted: 0, duplicates: 0, rejected: 0 };
+    try {
+      const accepted = await this.insert(events);
+      return { accepted, duplicates: events.length - accepted, rejected: 0 };
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      if (events.length === 1) {
+        await this.reject([{ deviceId: events[0].deviceId, reason: String((err as Error).message ?? err), payload: events[0] }], source, 'database');
+        this.logger.warn({ msg: 'event refused by the database', deviceId: events[0].deviceId, eventId: events[0].eventId, error: String(err) });
+        return { accepted: 0, duplicates: 0, rejected: 1 };
+      }
+      const half = Math.ceil(events.length / 2);
+      const a = await this.record(events.slice(0, half), source);
+      const b = await this.record(events.slice(half), source);
+      return { accepted: a.accepted + b.accepted, duplicates: a.duplicates + b.duplicates, rejected: a.rejected + b.rejected };
+    }
+  }
+
+  /** Keeps refused events with their reason (what administrators read at GET /api/v1/device-events/rejected). */
+  async reject(items: Array<{ deviceId: string; reason: string; payload: unknown }>, source: RejectSource, stage: 'validation' | 'database'): Promise<void> {
+    if (!items.length) return;
+    await this.db.query(
+      `INSERT INTO device_event_rejects (device_id, source, stage, reason, payload)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])`,
+      [items.map((i) => i.deviceId), items.map(() => source), items.map(() => stage), items.map((i) => clip(i.reason, 1000)), items.map((i) => clip(safeJson(i.payload), 8192))],
+    );
+  }
+
+  private async insert(events: PlayEvent[]): Promise<number> {
     const [{ accepted }] = await this.db.query(
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::uuid[], $6::uuid[], $7::int[], $8::jsonb[])
@@ -48,10 +93,13 @@ export class EvidenceService implements OnApplicationBootstrap {
          ON CONFLICT DO NOTHING
          RETURNING entry_id, channel_id, type, at
        ), evidenced AS (
-         -- only an entry of the reporting device's own channel can be evidenced by it
+         -- only an entry of the reporting device's own channel, and only inside the airing
          UPDATE schedule_entries e SET evidenced_at = LEAST(COALESCE(e.evidenced_at, c.at), c.at), updated_at = now()
-           FROM (SELECT entry_id, channel_id, min(at) AS at FROM ins WHERE type = 'play.completed' AND entry_id IS NOT NULL GROUP BY 1, 2) c
-          WHERE e.id = c.entry_id AND e.channel_id = c.channel_id AND (e.evidenced_at IS NULL OR e.evidenced_at > c.at)
+           FROM (SELECT i.entry_id, min(i.at) AS at
+                   FROM ins i JOIN schedule_entries s ON s.id = i.entry_id AND s.channel_id = i.channel_id
+                  WHERE i.type = 'play.completed' AND is_evidence_time(i.at, s.starts_at, s.ends_at)
+                  GROUP BY 1) c
+          WHERE e.id = c.entry_id AND e.status NOT IN ('cancelled', 'voided') AND (e.evidenced_at IS NULL OR e.evidenced_at > c.at)
          RETURNING 1
        ), seen AS (
          -- a device sending a backlog is not rewritten for every batch: "last seen" to the 10 seconds
@@ -71,6 +119,37 @@ export class EvidenceService implements OnApplicationBootstrap {
         events.map((e) => (e.detail ? JSON.stringify(e.detail) : null)),
       ],
     );
-    return { accepted, duplicates: events.length - accepted };
+    return accepted;
+  }
+}
+
+export type RejectSource = 'mqtt' | 'http';
+export interface RecordResult {
+  accepted: number;
+  duplicates: number;
+  /** Refused by the database and kept in device_event_rejects. */
+  rejected: number;
+}
+
+/**
+ * Whether PostgreSQL refused the data itself (SQLSTATE classes 22 data exception, 23 integrity,
+ * 54 limits) — then retrying cannot help. Anything else (connection lost, shutdown, timeouts) is
+ * the database being unavailable: retry, and acknowledge nothing meanwhile.
+ */
+export function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown; driverError?: { code?: unknown } })?.driverError?.code ?? (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^(22|23|54)/.test(code);
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? text.slice(0, max) + '…' : text;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    // JSON escapes NUL as \u0000, which a text column stores
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
   }
 }

@@ -2,6 +2,7 @@ import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
+import { stat } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
 import { DeviceAccess } from '../auth/decorators';
 import { AppError } from '../infrastructure/http/app-error';
@@ -24,8 +25,14 @@ export class MediaFilesController {
     res.setHeader('ETag', `"${sha256}"`);
     res.setHeader('Content-Type', row.mime);
     res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
+    const path = this.store.pathOf(sha256);
     await new Promise<void>((resolve, reject) =>
-      res.sendFile(this.store.pathOf(sha256), { etag: false, lastModified: false, acceptRanges: true, dotfiles: 'deny' }, (err) => (err && !res.headersSent ? reject(err) : resolve())),
-    );
+      res.sendFile(path, { etag: false, lastModified: false, acceptRanges: true, dotfiles: 'deny' }, (err) => (err && !res.headersSent ? reject(err) : resolve())),
+    ).catch(async (err: { status?: number }) => {
+      if (err.status !== 416) throw err;
+      // a Range past the end (e.g. a player resuming a download it already has whole)
+      res.setHeader('Content-Range', `bytes */${(await stat(path)).size}`);
+      throw new AppError('RANGE_NOT_SATISFIABLE');
+    });
   }
 }

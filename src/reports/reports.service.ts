@@ -41,7 +41,11 @@ export class ReportsService {
               COALESCE(e.title, p.title) AS title, e.status,
               to_char(e.confirmed_at AT TIME ZONE u.timezone, 'YYYY-MM-DD HH24:MI:SS') AS confirmed_at, cu.username AS confirmed_by, e.missed_reason,
               to_char(e.evidenced_at AT TIME ZONE u.timezone, 'YYYY-MM-DD HH24:MI:SS') AS evidenced_at,
-              (SELECT count(DISTINCT pe.device_id) FROM play_events pe WHERE pe.entry_id = e.id AND pe.type = 'play.completed') AS devices
+              e.void_reason,
+              -- only devices that may evidence the entry: its channel's, reporting inside the airing
+              (SELECT count(DISTINCT pe.device_id) FROM play_events pe
+                WHERE pe.entry_id = e.id AND pe.type = 'play.completed' AND pe.channel_id = e.channel_id
+                  AND is_evidence_time(pe.at, e.starts_at, e.ends_at)) AS devices
          FROM schedule_entries e JOIN channels c ON c.id = e.channel_id JOIN units un ON un.id = c.unit_id JOIN units u ON u.id = $1
          LEFT JOIN programs p ON p.id = e.program_id LEFT JOIN users cu ON cu.id = e.confirmed_by
         WHERE un.path LIKE $2 AND e.starts_at >= (($3::date)::timestamp AT TIME ZONE u.timezone) AND e.starts_at < ((($4::date) + 1)::timestamp AT TIME ZONE u.timezone)
@@ -50,9 +54,9 @@ export class ReportsService {
     );
     // times in the unit's zone, as people read them; the header names the zone
     const zone = `(${unit.timezone})`;
-    const header = ['ngày', `bắt đầu ${zone}`, `kết thúc ${zone}`, 'đơn vị', 'kênh', 'loại', 'mức ưu tiên', 'nội dung', 'trạng thái', `xác nhận lúc ${zone}`, 'người xác nhận', 'lý do không phát', `thiết bị báo phát xong lúc ${zone}`, 'số thiết bị báo phát xong'];
+    const header = ['ngày', `bắt đầu ${zone}`, `kết thúc ${zone}`, 'đơn vị', 'kênh', 'loại', 'mức ưu tiên', 'nội dung', 'trạng thái', `xác nhận lúc ${zone}`, 'người xác nhận', 'lý do không phát', `thiết bị báo phát xong lúc ${zone}`, 'số thiết bị báo phát xong', 'lý do hủy bỏ (void)'];
     const lines = rows.map((r: Record<string, unknown>) =>
-      [r.day, r.starts_at, r.ends_at, r.unit, r.channel, r.kind, r.priority, r.title, r.status, r.confirmed_at, r.confirmed_by, r.missed_reason, r.evidenced_at, r.devices].map(csvCell).join(','),
+      [r.day, r.starts_at, r.ends_at, r.unit, r.channel, r.kind, r.priority, r.title, r.status, r.confirmed_at, r.confirmed_by, r.missed_reason, r.evidenced_at, r.devices, r.void_reason].map(csvCell).join(','),
     );
     return { name: `nhat-ky-phat-${from}-${to}`, body: '\uFEFF' + [header.join(','), ...lines].join('\r\n') + '\r\n' };
   }

@@ -126,8 +126,8 @@ export class EntriesService {
     if (startsAt < now) throw AppError.field('startsAt', 'schedule', 'không được ở trong quá khứ', 'must not be in the past');
     return this.db.transaction(async (tx) => {
       const { entry, channel } = await this.lockForChange(tx, actor, id);
-      if (entry.status !== 'scheduled') throw new AppError('ENTRY_STATE', { status: entry.status === 'cancelled' ? 'đã hủy' : 'đã xác nhận' });
-      if (entry.startsAt <= now) throw new AppError('ENTRY_STATE', { status: 'đã bắt đầu' });
+      if (entry.status === 'cancelled') throw new AppError('ENTRY_STATE', { status: 'đã hủy' });
+      assertNotHistory(entry, now);
       await tx.update(ScheduleEntry, { id }, { startsAt, endsAt }).catch((err: { code?: string }) => {
         if (err.code === '23P01') throw new AppError('SCHEDULE_CONFLICT');
         throw err;
@@ -138,12 +138,33 @@ export class EntriesService {
     });
   }
 
-  async cancel(actor: Actor, id: string): Promise<ScheduleEntry> {
+  /** Cancels an entry still to come; what has started, or was confirmed or reported, is history. */
+  async cancel(actor: Actor, id: string, now = new Date()): Promise<ScheduleEntry> {
     return this.db.transaction(async (tx) => {
       const { entry, channel } = await this.lockForChange(tx, actor, id);
+      if (entry.status === 'cancelled') return entry;
+      assertNotHistory(entry, now);
       await tx.update(ScheduleEntry, { id }, { status: 'cancelled' });
       const after = await tx.findOneByOrFail(ScheduleEntry, { id });
       await this.audit.record(tx, actor, { action: 'schedule.cancel', entityType: 'schedule', entityId: id, unitPath: channel.unitPath, changes: { before: entry, after } });
+      return after;
+    });
+  }
+
+  /**
+   * Corrects the record of an entry that is history (started, confirmed or reported): the row stays,
+   * marked `voided` with the reason, who and when; compliance no longer counts it, reports show it.
+   */
+  async void(actor: Actor, id: string, reason: string, now = new Date()): Promise<ScheduleEntry> {
+    return this.db.transaction(async (tx) => {
+      const { entry, channel } = await this.lockForChange(tx, actor, id);
+      if (entry.status === 'cancelled' || entry.status === 'voided') throw new AppError('ENTRY_STATE', { status: entry.status === 'cancelled' ? 'đã hủy' : 'đã hủy bỏ' });
+      if (entry.startsAt > now && entry.status === 'scheduled' && !entry.evidencedAt) throw new AppError('ENTRY_NOT_STARTED');
+      await tx.update(ScheduleEntry, { id }, { status: 'voided', statusBeforeVoid: entry.status, voidReason: reason, voidedBy: actor.id, voidedAt: now });
+      const after = await tx.findOneByOrFail(ScheduleEntry, { id });
+      await this.audit.record(tx, actor, { action: 'schedule.void', entityType: 'schedule', entityId: id, unitPath: channel.unitPath, changes: { before: entry, after, reason } });
+      // what the voided airing counted for is missing again: made up while the period allows
+      if (entry.programId) await this.replan.request(tx, channel.unitId, 'airing voided');
       return after;
     });
   }
@@ -158,4 +179,15 @@ export class EntriesService {
     });
     return { entry, channel };
   }
+}
+
+/** An entry that has started, or was confirmed or reported by a device, is broadcast history. */
+function assertNotHistory(entry: ScheduleEntry, now: Date): void {
+  const [state, stateEn] =
+    entry.status === 'voided' ? ['bị hủy bỏ', 'been voided']
+    : entry.status === 'aired' || entry.status === 'missed' ? ['được xác nhận', 'been confirmed']
+    : entry.evidencedAt ? ['được thiết bị báo phát', 'been reported by a device']
+    : entry.startsAt <= now ? ['bắt đầu', 'started']
+    : [null, null];
+  if (state) throw new AppError('ENTRY_HISTORY', { state, stateEn });
 }

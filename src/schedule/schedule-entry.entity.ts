@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateCol
 import type { PriorityLevel } from '../programs/program.entity';
 
 export type EntryKind = 'airing' | 'relay' | 'slides' | 'announcement' | 'emergency';
-export type EntryStatus = 'scheduled' | 'aired' | 'missed' | 'cancelled';
+export type EntryStatus = 'scheduled' | 'aired' | 'missed' | 'cancelled' | 'voided';
 
 /** Everything a channel plays, in one table; overlaps at one priority are refused by the database. */
 @Entity('schedule_entries')
@@ -63,6 +63,19 @@ export class ScheduleEntry {
   /** First play.completed a device reported for this entry (device evidence). */
   @Column({ type: 'timestamptz', nullable: true })
   evidencedAt: Date | null;
+
+  /** An aired or reported entry found wrong is voided with a reason (kept, shown in reports), never deleted. */
+  @Column({ type: 'text', nullable: true })
+  voidReason: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  voidedBy: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  voidedAt: Date | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  statusBeforeVoid: EntryStatus | null;
 
   @Column({ type: 'uuid', nullable: true })
   createdBy: string | null;

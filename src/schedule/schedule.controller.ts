@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
 import { ParseId } from '../infrastructure/http/uuid.pipe';
 import { ComplianceService } from './compliance.service';
-import { ComplianceQuery, ConfirmEntryDto, MoveEntryDto, CreateEntryDto, CreateRuleDto, CreateSeriesDto, EntriesQuery, PlanDto, UpdateRuleDto } from './dto/schedule.dto';
+import { ComplianceQuery, ConfirmEntryDto, VoidEntryDto, MoveEntryDto, CreateEntryDto, CreateRuleDto, CreateSeriesDto, EntriesQuery, PlanDto, UpdateRuleDto } from './dto/schedule.dto';
 import { EntriesService } from './entries.service';
 import { PlanningService } from './planning.service';
 import { RulesService } from './rules.service';
@@ -84,9 +84,17 @@ export class ScheduleController {
   @Post('entries/:id/cancel')
   @HttpCode(200)
   @Roles('admin', 'editor', 'operator')
-  @ApiOperation({ operationId: 'cancelScheduleEntry' })
+  @ApiOperation({ operationId: 'cancelScheduleEntry', summary: 'Hủy mục lịch phát chưa bắt đầu (409 ENTRY_HISTORY nếu đã bắt đầu, đã xác nhận hay có thiết bị báo phát)' })
   cancelEntry(@CurrentActor() actor: Actor, @Param('id', ParseId) id: string) {
     return this.entries.cancel(actor, id);
+  }
+
+  @Post('entries/:id/void')
+  @HttpCode(200)
+  @Roles('admin', 'editor')
+  @ApiOperation({ operationId: 'voidScheduleEntry', summary: 'Hủy bỏ có lý do một lượt phát đã là lịch sử (giữ lại, ghi nhật ký, hiện trong báo cáo)' })
+  voidEntry(@CurrentActor() actor: Actor, @Param('id', ParseId) id: string, @Body() dto: VoidEntryDto) {
+    return this.entries.void(actor, id, dto.reason);
   }
 
   @Get('compliance')

@@ -181,6 +181,18 @@ export class AppConfig {
   @Min(10)
   PLAYLIST_STALE_AFTER_S = 600;
 
+  /** Events a device may send per second on average (beyond it events are refused and the device flagged). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  DEVICE_EVENT_RATE = 100;
+
+  /** Events a device may send at once above that rate (a day of backlog after an outage). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  DEVICE_EVENT_BURST = 20_000;
+
   /** MQTT connections per instance that take in device events and status (shared subscription on external brokers). */
   @Transform(toInt)
   @IsInt()

@@ -7,12 +7,36 @@ export interface EmbeddedBrokerHandle {
   port: number;
   /** Swapped in once the device registry is available. */
   setPolicy(policy: BrokerAccessPolicy): void;
+  /**
+   * Takes in what a device publishes before the broker acknowledges it: the PUBACK is sent only
+   * once `ingest` resolves, so a device's event is stored before the device may forget it.
+   */
+  setIngest(ingest: (principal: BrokerPrincipal, packet: { topic: string; payload: Buffer }) => Promise<void>): void;
+  /** Ends the live session of a device (revoked, or its token rotated). */
+  disconnect(deviceId: string): boolean;
   connectedClients(): number;
   stop(): Promise<void>;
 }
 
 const NOT_AUTHORIZED = 5;
 const BAD_CREDENTIALS = 4;
+const IDENTIFIER_REJECTED = 2;
+/** Largest MQTT packet accepted (docs/protocol.md, "Limits"); a larger one closes the connection. */
+export const MAX_PACKET_BYTES = 256 * 1024;
+
+/** Makes the MQTT parser of one connection refuse a packet whose declared length is over `max`,
+ *  before its body is read into memory. */
+function limitPacketSize(parser: { _parseLength(): boolean; packet: { length: number }; _emitError(err: Error): void }, max: number): void {
+  const parseLength = parser._parseLength;
+  parser._parseLength = function (this: typeof parser) {
+    const ok = parseLength.call(this);
+    if (ok && this.packet.length > max) {
+      this._emitError(new Error(`packet of ${this.packet.length} bytes is over the ${max} byte limit`));
+      return false;
+    }
+    return ok;
+  };
+}
 
 /** An in-process Aedes MQTT broker on 127.0.0.1-free `port` (0 picks a free one), enforcing
  *  the same access rules as the Mosquitto ACL shipped in docker/. */
@@ -20,8 +44,10 @@ export async function startEmbeddedBroker(
   port: number,
   policy: BrokerAccessPolicy,
   host = '0.0.0.0',
+  maxPacketBytes = MAX_PACKET_BYTES,
 ): Promise<EmbeddedBrokerHandle> {
   let current = policy;
+  let ingest: Parameters<EmbeddedBrokerHandle['setIngest']>[0] | null = null;
   const principals = new WeakMap<object, BrokerPrincipal>();
   const broker = new Aedes({
     authenticate: (client, username, password, done) => {
@@ -32,6 +58,12 @@ export async function startEmbeddedBroker(
             const err = Object.assign(new Error('bad username or password'), { returnCode: BAD_CREDENTIALS });
             return done(err as never, false);
           }
+          if (principal.kind === 'device') {
+            // A device's session is its device id, whatever client id it sent (like Mosquitto's
+            // use_username_as_clientid): it cannot take over another device's or the service's session.
+            if (client.id !== principal.id && client.id) client.id = principal.id;
+            if (!client.id) return done(Object.assign(new Error('client id required'), { returnCode: IDENTIFIER_REJECTED }) as never, false);
+          }
           principals.set(client, principal);
           done(null, true);
         })
@@ -40,7 +72,12 @@ export async function startEmbeddedBroker(
     authorizePublish: (client, packet, done) => {
       if (!client) return done(null); // the broker's own will/retained messages
       const principal = principals.get(client);
-      if (principal && current.canPublish(principal, packet.topic)) return done(null);
+      if (principal && current.canPublish(principal, packet.topic)) {
+        if (!ingest || principal.kind !== 'device') return done(null);
+        // stored first, then acknowledged (done → PUBACK); a failure closes the connection unacknowledged
+        ingest(principal, packet as { topic: string; payload: Buffer }).then(() => done(null), (err: Error) => done(err));
+        return;
+      }
       done(Object.assign(new Error(`publish to ${packet.topic} not allowed`), { returnCode: NOT_AUTHORIZED }));
     },
     authorizeSubscribe: (client, sub, done) => {
@@ -50,7 +87,10 @@ export async function startEmbeddedBroker(
     },
   });
 
-  const server: Server = createServer(broker.handle as never);
+  const server: Server = createServer((conn) => {
+    const client = broker.handle(conn, undefined as never) as unknown as { _parser: Parameters<typeof limitPacketSize>[0] };
+    limitPacketSize(client._parser, maxPacketBytes);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) =>
       reject(new Error(`embedded MQTT broker cannot listen on port ${port} (set EMBEDDED_MQTT_PORT): ${err.message}`)),
@@ -63,6 +103,14 @@ export async function startEmbeddedBroker(
     port: actualPort,
     setPolicy: (p) => {
       current = p;
+    },
+    setIngest: (fn) => {
+      ingest = fn;
+    },
+    disconnect: (deviceId) => {
+      const client = (broker as unknown as { clients: Record<string, { close(): void } | undefined> }).clients[deviceId];
+      client?.close();
+      return !!client;
     },
     connectedClients: () => broker.connectedClients,
     stop: () =>

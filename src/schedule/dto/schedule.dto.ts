@@ -124,3 +124,9 @@ export class ConfirmEntryDto {
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(500)
   reason?: string;
 }
+
+export class VoidEntryDto {
+  /** Why the record of this airing is wrong (kept with it, shown in reports). */
+  @IsString() @IsNotEmpty() @MaxLength(500)
+  reason: string;
+}

@@ -1,0 +1,74 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Evidence you can trust:
+ * - device events that cannot be stored (or are refused) are kept with their reason, never dropped
+ *   silently, and never sink the events stored with them;
+ * - an event is evidence for an airing only inside the airing (a clock-skew tolerance around it),
+ *   one SQL function used by ingestion and reports alike;
+ * - history is kept: an airing is voided with a reason, never cancelled after the fact;
+ * - periodic jobs run once per tick across instances (a row per job and tick).
+ */
+export class TrustedEvidence1795400000003 implements MigrationInterface {
+  name = 'TrustedEvidence1795400000003';
+
+  public async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE device_event_rejects (
+        id bigserial PRIMARY KEY,
+        device_id uuid NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        source varchar(8) NOT NULL CHECK (source IN ('mqtt','http')),
+        stage varchar(12) NOT NULL CHECK (stage IN ('validation','database')),
+        reason text NOT NULL,
+        payload text NOT NULL
+      )`);
+    await q.query(`CREATE INDEX device_event_rejects_device_idx ON device_event_rejects (device_id, received_at DESC)`);
+    await q.query(`CREATE INDEX device_event_rejects_time_idx ON device_event_rejects (received_at DESC)`);
+
+    // From 2 minutes before the start to 10 minutes after the end (docs/protocol.md, "Evidence").
+    await q.query(`
+      CREATE FUNCTION is_evidence_time(at timestamptz, starts_at timestamptz, ends_at timestamptz) RETURNS boolean
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+      $$ SELECT at >= starts_at - interval '2 minutes' AND at <= ends_at + interval '10 minutes' $$`);
+
+    await q.query(`ALTER TABLE schedule_entries DROP CONSTRAINT schedule_entries_status_check`);
+    await q.query(`ALTER TABLE schedule_entries ADD CONSTRAINT schedule_entries_status_check CHECK (status IN ('scheduled','aired','missed','cancelled','voided'))`);
+    await q.query(`ALTER TABLE schedule_entries ADD COLUMN void_reason text, ADD COLUMN voided_by uuid REFERENCES users(id) ON DELETE SET NULL, ADD COLUMN voided_at timestamptz, ADD COLUMN status_before_void varchar(16)`);
+    await q.query(`ALTER TABLE schedule_entries ADD CONSTRAINT schedule_entries_void_has_reason CHECK (status <> 'voided' OR void_reason IS NOT NULL)`);
+    await q.query(`ALTER TABLE schedule_entries DROP CONSTRAINT schedule_entries_no_overlap`);
+    await q.query(`
+      ALTER TABLE schedule_entries ADD CONSTRAINT schedule_entries_no_overlap EXCLUDE USING gist (
+        channel_id WITH =, priority WITH =, tstzrange(starts_at, ends_at) WITH &&
+      ) WHERE (status NOT IN ('cancelled', 'voided'))`);
+
+    // a device over its event rate (or sending what cannot be stored) is flagged in presence
+    await q.query(`ALTER TABLE devices ADD COLUMN events_refused bigint NOT NULL DEFAULT 0, ADD COLUMN events_refused_at timestamptz, ADD COLUMN events_refused_reason text`);
+
+    await q.query(`
+      CREATE TABLE job_ticks (
+        job varchar(64) NOT NULL,
+        tick timestamptz NOT NULL,
+        instance text NOT NULL,
+        ran_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (job, tick)
+      )`);
+  }
+
+  public async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE job_ticks`);
+    await q.query(`ALTER TABLE devices DROP COLUMN events_refused, DROP COLUMN events_refused_at, DROP COLUMN events_refused_reason`);
+    await q.query(`UPDATE schedule_entries SET status = status_before_void WHERE status = 'voided'`);
+    await q.query(`ALTER TABLE schedule_entries DROP CONSTRAINT schedule_entries_no_overlap`);
+    await q.query(`
+      ALTER TABLE schedule_entries ADD CONSTRAINT schedule_entries_no_overlap EXCLUDE USING gist (
+        channel_id WITH =, priority WITH =, tstzrange(starts_at, ends_at) WITH &&
+      ) WHERE (status <> 'cancelled')`);
+    await q.query(`ALTER TABLE schedule_entries DROP CONSTRAINT schedule_entries_void_has_reason`);
+    await q.query(`ALTER TABLE schedule_entries DROP COLUMN void_reason, DROP COLUMN voided_by, DROP COLUMN voided_at, DROP COLUMN status_before_void`);
+    await q.query(`ALTER TABLE schedule_entries DROP CONSTRAINT schedule_entries_status_check`);
+    await q.query(`ALTER TABLE schedule_entries ADD CONSTRAINT schedule_entries_status_check CHECK (status IN ('scheduled','aired','missed','cancelled'))`);
+    await q.query(`DROP FUNCTION is_evidence_time(timestamptz, timestamptz, timestamptz)`);
+    await q.query(`DROP TABLE device_event_rejects`);
+  }
+}
