@@ -254,7 +254,7 @@ export class Agent {
 
   private connectMqtt(): void {
     const will = { topic: this.topic.status, payload: Buffer.from(JSON.stringify({ online: false })), qos: 1 as const, retain: true };
-    const client = connect(this.config.brokerUrl, { username: this.config.deviceId, password: this.config.token, protocolVersion: 4, clientId: this.config.deviceId, reconnectPeriod: 5000, connectTimeout: 10_000, will });
+    const client = connect(this.config.brokerUrl, { username: this.config.deviceId, password: this.config.token, protocolVersion: 4, clientId: this.config.deviceId, reconnectPeriod: 5000, reconnectOnConnackError: true, connectTimeout: 10_000, will });
     this.mqtt = client;
     client.on('connect', () => {
       this.log('mqtt connected');

@@ -47,12 +47,22 @@ export async function startEmbeddedBroker(
   maxPacketBytes = MAX_PACKET_BYTES,
 ): Promise<EmbeddedBrokerHandle> {
   let current = policy;
+  // Until the device registry is up (setPolicy), a device's login waits instead of being refused:
+  // MQTT clients (MQTT.js by default) stop reconnecting after a refused CONNECT.
+  let registryUp: () => void = () => undefined;
+  const registry = new Promise<void>((resolve) => (registryUp = resolve));
+  let policySet = false;
+  const decide = async (username: string | undefined, password: string | undefined): Promise<BrokerPrincipal | null> => {
+    const principal = await current.authenticate(username, password);
+    if (principal || policySet) return principal;
+    await Promise.race([registry, new Promise((r) => setTimeout(r, 60_000).unref())]);
+    return current.authenticate(username, password);
+  };
   let ingest: Parameters<EmbeddedBrokerHandle['setIngest']>[0] | null = null;
   const principals = new WeakMap<object, BrokerPrincipal>();
   const broker = new Aedes({
     authenticate: (client, username, password, done) => {
-      current
-        .authenticate(username ?? undefined, password?.toString('utf8'))
+      decide(username ?? undefined, password?.toString('utf8'))
         .then((principal) => {
           if (!principal) {
             const err = Object.assign(new Error('bad username or password'), { returnCode: BAD_CREDENTIALS });
@@ -103,6 +113,8 @@ export async function startEmbeddedBroker(
     port: actualPort,
     setPolicy: (p) => {
       current = p;
+      policySet = true;
+      registryUp();
     },
     setIngest: (fn) => {
       ingest = fn;
