@@ -7,7 +7,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - an event is evidence for an airing only inside the airing (a clock-skew tolerance around it),
  *   one SQL function used by ingestion and reports alike;
  * - history is kept: an airing is voided with a reason, never cancelled after the fact;
- * - periodic jobs run once per tick across instances (a row per job and tick).
+ * - periodic jobs run once per tick across instances (a row per job and tick);
+ * - the MQTT ingest sessions belong to the deployment, each leased by one live instance.
  */
 export class TrustedEvidence1795400000003 implements MigrationInterface {
   name = 'TrustedEvidence1795400000003';
@@ -53,9 +54,15 @@ export class TrustedEvidence1795400000003 implements MigrationInterface {
         ran_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (job, tick)
       )`);
+
+    // the deployment's persistent MQTT ingest sessions, each held by one live instance at a time
+    await q.query(`CREATE TABLE ingest_leases (session text PRIMARY KEY, holder text, expires_at timestamptz NOT NULL DEFAULT now())`);
+    await q.query(`CREATE TABLE ingest_members (holder text PRIMARY KEY, seen_at timestamptz NOT NULL)`);
   }
 
   public async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE ingest_members`);
+    await q.query(`DROP TABLE ingest_leases`);
     await q.query(`DROP TABLE job_ticks`);
     await q.query(`ALTER TABLE devices DROP COLUMN events_refused, DROP COLUMN events_refused_at, DROP COLUMN events_refused_reason`);
     await q.query(`UPDATE schedule_entries SET status = status_before_void WHERE status = 'voided'`);

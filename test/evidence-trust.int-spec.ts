@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { connectAsync, MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
+import { ingestSessionIds } from '../src/distribution/ingest-sessions';
 import { ServerOnlyAccessPolicy } from '../src/infrastructure/mqtt/broker-access-policy';
 import { EmbeddedBrokerHandle, MAX_PACKET_BYTES, startEmbeddedBroker } from '../src/infrastructure/mqtt/embedded-broker';
 import { connectDevice, eventually } from './support/mqtt-device';
@@ -117,7 +118,7 @@ describe.each([
     const [victim, attacker] = devices.slice(0, 2);
     const v = await connect(victim);
     // the attacker names itself after the service's ingest session and after the victim
-    const a1 = await connect(attacker, { clientId: `bcast-ingest-${t.config.INSTANCE_ID}-0` });
+    const a1 = await connect(attacker, { clientId: ingestSessionIds(t.config.MQTT_SHARED_GROUP, prefix, 1)[0] });
     const a2 = await connect(attacker, { clientId: victim.id });
     await new Promise((r) => setTimeout(r, 300));
     expect(v.client.connected).toBe(true);

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { connect, IClientOptions, MqttClient } from 'mqtt';
 import { hostname } from 'node:os';
 import { MAX_EVENTS_PER_REQUEST, parseDeviceEvents } from '../devices/device-event';
@@ -10,7 +11,9 @@ import type { Runtime } from '../infrastructure/runtime';
 import { RUNTIME } from '../infrastructure/runtime.module';
 import type { EmbeddedBrokerHandle } from '../infrastructure/mqtt/embedded-broker';
 import { Topics } from '../infrastructure/mqtt/topics';
+import { DataSource } from 'typeorm';
 import { EventRateLimit } from './event-rate-limit';
+import { fairShare, IngestLeases, ingestSessionIds, LEASE_TICK_MS, LEASE_TTL_S } from './ingest-sessions';
 import { parseStatus, PresenceService } from './presence.service';
 
 /** Events stored per statement, and how long the first of them waits for company. */
@@ -38,15 +41,21 @@ export interface DeviceMessage {
  *
  * Embedded broker (Aedes, in this process): the broker hands each device message here before it
  * sends the PUBACK, so a crash after the PUBACK cannot lose what the device then forgot.
- * External broker (Mosquitto, EMQX): MQTT_INGEST_CONNECTIONS persistent sessions per instance join one
- * shared subscription group; each message is PUBACKed only after commit, so what is not stored when
- * the service stops is delivered again. The message handler is in place before CONNECT, so what the
- * broker redelivers right after CONNACK is stored like the rest.
+ * External broker (Mosquitto, EMQX): the deployment has MQTT_INGEST_CONNECTIONS persistent sessions in
+ * one shared subscription group, each leased to one live instance (ingest-sessions.ts), so an
+ * instance that stops, for a moment or for good, strands nothing: another takes its sessions over
+ * within seconds. Each message is PUBACKed only after commit, so what is not stored when an instance
+ * stops is delivered again. The message handler is in place before CONNECT, so what the broker
+ * redelivers right after CONNACK is stored like the rest.
  */
 @Injectable()
 export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ingest');
-  private readonly clients: MqttClient[] = [];
+  private readonly held = new Map<string, MqttClient>();
+  private leases: IngestLeases | null = null;
+  private balancer: NodeJS.Timeout | null = null;
+  private balancing = false;
+  private renewedAt = Date.now();
   private readonly rate: EventRateLimit;
   private queue: Pending[] = [];
   private queued = 0;
@@ -57,6 +66,7 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
   readonly stats = { messages: 0, events: 0, refused: 0, rateLimited: 0, rejected: 0, stored: 0, duplicates: 0, retries: 0 };
 
   constructor(
+    @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly topics: Topics,
     @Inject(RUNTIME) private readonly runtime: Runtime,
@@ -69,10 +79,13 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationBootstrap(): Promise<void> {
     const broker = this.runtime.embedded.broker;
     if (broker) return this.attach(broker);
-    const shared = this.config.MQTT_SHARED_SUBSCRIPTIONS;
-    const count = shared ? this.config.MQTT_INGEST_CONNECTIONS : 1;
-    const instance = this.config.INSTANCE_ID ?? hostname();
-    await Promise.all(Array.from({ length: count }, (_, i) => this.open(`bcast-ingest-${instance}-${i}`.slice(0, 128), shared)));
+    const count = this.config.MQTT_SHARED_SUBSCRIPTIONS ? this.config.MQTT_INGEST_CONNECTIONS : 1;
+    this.leases = new IngestLeases(this.db, this.config.INSTANCE_ID ?? hostname(), ingestSessionIds(this.config.MQTT_SHARED_GROUP, this.config.MQTT_TOPIC_PREFIX, count));
+    await this.leases.seed();
+    await this.balance();
+    // the first sessions are connected before the service says it is up
+    await Promise.all([...this.held.values()].map((c) => (c.connected ? undefined : new Promise((r) => { c.once('connect', r); setTimeout(r, 10_000).unref(); }))));
+    this.balancer = setInterval(() => void this.balance(), LEASE_TICK_MS);
   }
 
   /** Takes in what devices publish on an embedded broker, before it acknowledges them. */
@@ -80,9 +93,47 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
     broker.setIngest((_principal, packet) => this.handle(packet));
   }
 
-  private async open(clientId: string, shared: boolean): Promise<void> {
+  /** Sessions this instance holds now (their client ids). */
+  get sessions(): string[] {
+    return [...this.held.keys()];
+  }
+
+  /**
+   * Once a second: says this instance is alive, renews its leases, closes a session whose lease it
+   * lost, and holds an even share of the deployment's sessions (claiming those of a dead instance,
+   * handing extras to a newcomer). If the database cannot be reached for as long as a lease lasts,
+   * every session is closed, since another instance may take them once it can.
+   */
+  private async balance(): Promise<void> {
+    if (this.balancing || this.stopping || !this.leases) return;
+    this.balancing = true;
+    try {
+      const members = await this.leases.heartbeat();
+      const kept = new Set(await this.leases.renew(this.sessions));
+      this.renewedAt = Date.now();
+      for (const session of this.sessions) if (!kept.has(session)) await this.close(session, 'lease lost');
+      const share = fairShare(this.leases.sessions.length, members);
+      if (this.held.size > share) {
+        const extras = this.sessions.slice(share);
+        for (const session of extras) await this.close(session, 'handed over');
+        await this.leases.release(extras);
+      } else if (this.held.size < share) {
+        for (const session of await this.leases.claim(share - this.held.size, this.sessions)) if (!this.held.has(session)) this.open(session);
+      }
+    } catch (err) {
+      if (Date.now() - this.renewedAt > (LEASE_TTL_S - 1) * 1000 && this.held.size) {
+        this.logger.warn({ msg: 'ingest leases not renewed: sessions closed until the database is back', error: String(err) });
+        for (const session of this.sessions) await this.close(session, 'lease not renewed');
+      }
+    } finally {
+      this.balancing = false;
+    }
+  }
+
+  private open(session: string): void {
+    const shared = this.config.MQTT_SHARED_SUBSCRIPTIONS;
     const options: IClientOptions = {
-      clientId,
+      clientId: session,
       protocolVersion: 4,
       clean: false,
       reconnectPeriod: 2000,
@@ -98,21 +149,32 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
         () => client.stream?.destroy(),
       );
     };
-    client.on('error', (err) => this.logger.warn({ msg: 'ingest connection error', clientId, error: String(err) }));
-    await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve());
-      client.once('error', reject);
-    });
     const share = (filter: string) => (shared ? `$share/${this.config.MQTT_SHARED_GROUP}/${filter}` : filter);
-    await client.subscribeAsync([share(this.topics.events), share(this.topics.status)], { qos: 1 });
-    this.clients.push(client);
+    client.on('connect', () => {
+      client.subscribeAsync([share(this.topics.events), share(this.topics.status)], { qos: 1 }).catch((err) => this.logger.warn({ msg: 'ingest subscription failed', session, error: String(err) }));
+    });
+    client.on('error', (err) => this.logger.warn({ msg: 'ingest connection error', session, error: String(err) }));
+    this.held.set(session, client);
+    this.logger.log({ msg: 'ingest session taken', session });
+  }
+
+  private async close(session: string, why: string): Promise<void> {
+    const client = this.held.get(session);
+    this.held.delete(session);
+    // unacknowledged messages go back to the broker, which delivers them to the session's next holder
+    await client?.endAsync(true).catch(() => undefined);
+    this.logger.log({ msg: 'ingest session closed', session, why });
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.balancer) clearInterval(this.balancer);
     // Stop taking messages first; what is queued is stored, what cannot be stored stays unacknowledged.
-    await Promise.all(this.clients.map((c) => c.endAsync().catch(() => undefined)));
+    await Promise.all(this.sessions.map((s) => this.close(s, 'shutdown')));
     this.stopping = true;
     await this.flushNow();
+    // hand the sessions over at once instead of letting the leases run out
+    await this.leases?.release(this.leases.sessions).catch(() => undefined);
+    await this.leases?.leave().catch(() => undefined);
   }
 
   /** One MQTT message: an Event or an array of Events, or a Status. Resolves once stored or refused. */

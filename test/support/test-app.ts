@@ -23,8 +23,9 @@ export interface TestApp {
 }
 
 /** The real application on a fresh database and the run's real broker. */
-export async function startTestApp(env: Record<string, string> = {}, runtimeOverrides: Partial<Runtime> = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+export async function startTestApp(env: Record<string, string> = {}, runtimeOverrides: Partial<Runtime> = {}, shared?: { databaseUrl: string }): Promise<TestApp> {
+  // a second instance of a deployment shares the first one's database (and leaves it to the first to drop)
+  const db = shared ? { url: shared.databaseUrl, drop: async () => undefined } : await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'bcast-app-'));
   const config = loadConfig({
     DATABASE_URL: db.url,
