@@ -15,6 +15,7 @@ describe.each([
   ['the run’s broker', false],
   ['the embedded broker', true],
 ])('evidence you can trust, on %s', (_name, embedded) => {
+  const RATE = { DEVICE_EVENT_RATE: '10', DEVICE_EVENT_BURST: '1500' };
   let t: TestApp;
   let db: DataSource;
   let broker: EmbeddedBrokerHandle | null = null;
@@ -38,9 +39,9 @@ describe.each([
     if (embedded) {
       const server = { username: 'bcast-server', password: randomBytes(16).toString('hex') };
       broker = await startEmbeddedBroker(0, new ServerOnlyAccessPolicy(server.username, server.password), '127.0.0.1');
-      t = await startTestApp({ MQTT_URL: broker.url }, { mqttUrl: broker.url, mqttCredentials: server, embedded: { database: false, broker } });
+      t = await startTestApp({ MQTT_URL: broker.url, ...RATE }, { mqttUrl: broker.url, mqttCredentials: server, embedded: { database: false, broker } });
     } else {
-      t = await startTestApp();
+      t = await startTestApp(RATE);
     }
     db = t.app.get(DataSource);
     prefix = t.config.MQTT_TOPIC_PREFIX;
@@ -100,6 +101,22 @@ describe.each([
     const [kept] = await db.query(`SELECT stage, reason, payload FROM device_event_rejects WHERE stage = 'database'`);
     expect(kept.reason).toMatch(/out of range/);
     expect(JSON.parse(kept.payload)).toMatchObject({ playlistVersion: 2_147_483_648 });
+  });
+
+  it('refuses events over a device’s rate, and says so in its presence', async () => {
+    const d = devices[4];
+    const { client } = await connect(d);
+    const first = Array.from({ length: 1000 }, () => event(d.id));
+    const second = Array.from({ length: 1000 }, () => event(d.id));
+    await client.publishAsync(`${prefix}/devices/${d.id}/events`, JSON.stringify(first), { qos: 1 });
+    await client.publishAsync(`${prefix}/devices/${d.id}/events`, JSON.stringify(second), { qos: 1 });
+    await eventually(async () => (await storedOf(first.map((e) => e.eventId))) === 1000, 10_000, 'the first thousand stored');
+    const me = await eventually(async () => {
+      const list = (await t.http.get(`/api/v1/devices?channelId=${channelId}&flagged=true`).set(as())).body.items;
+      return list.find((x: { id: string }) => x.id === d.id);
+    }, 5000, 'device flagged');
+    expect(me).toMatchObject({ eventsRefused: 1000, eventsRefusedReason: expect.stringContaining('rate'), flags: expect.arrayContaining(['eventsRefused']) }); // (offline too: it sent no status)
+    expect(await storedOf(second.map((e) => e.eventId))).toBe(0);
   });
 
   it('refuses a message over the size limit, without storing it', async () => {
