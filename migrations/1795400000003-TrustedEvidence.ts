@@ -42,6 +42,11 @@ export class TrustedEvidence1795400000003 implements MigrationInterface {
       ALTER TABLE schedule_entries ADD CONSTRAINT schedule_entries_no_overlap EXCLUDE USING gist (
         channel_id WITH =, priority WITH =, tstzrange(starts_at, ends_at) WITH &&
       ) WHERE (status NOT IN ('cancelled', 'voided'))`);
+    // a planned airing that makes up for one that did not air (withdrawn if that one turns out to have aired)
+    await q.query(`ALTER TABLE schedule_entries ADD COLUMN makes_up_entry_id uuid REFERENCES schedule_entries(id) ON DELETE SET NULL`);
+    await q.query(`CREATE INDEX schedule_entries_makes_up_idx ON schedule_entries (makes_up_entry_id) WHERE makes_up_entry_id IS NOT NULL`);
+    // airings the system found not broadcast, for the sweep
+    await q.query(`CREATE INDEX schedule_entries_unreported_idx ON schedule_entries (ends_at) WHERE status = 'scheduled' AND evidenced_at IS NULL AND kind = 'airing'`);
 
     // a device over its event rate (or sending what cannot be stored) is flagged in presence
     await q.query(`ALTER TABLE devices ADD COLUMN events_refused bigint NOT NULL DEFAULT 0, ADD COLUMN events_refused_at timestamptz, ADD COLUMN events_refused_reason text`);
@@ -66,6 +71,8 @@ export class TrustedEvidence1795400000003 implements MigrationInterface {
     await q.query(`DROP TABLE job_ticks`);
     await q.query(`ALTER TABLE devices DROP COLUMN events_refused, DROP COLUMN events_refused_at, DROP COLUMN events_refused_reason`);
     await q.query(`UPDATE schedule_entries SET status = status_before_void WHERE status = 'voided'`);
+    await q.query(`DROP INDEX schedule_entries_unreported_idx`);
+    await q.query(`ALTER TABLE schedule_entries DROP COLUMN makes_up_entry_id`);
     await q.query(`ALTER TABLE schedule_entries DROP CONSTRAINT schedule_entries_no_overlap`);
     await q.query(`
       ALTER TABLE schedule_entries ADD CONSTRAINT schedule_entries_no_overlap EXCLUDE USING gist (

@@ -105,4 +105,39 @@ describe('re-planning', () => {
     const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM jobs WHERE queue = 'schedule.replan' AND payload->>'reason' = 'airing missed'`);
     expect(n).toBe(1);
   });
+
+  it('an airing a device reports as failed, or nobody reports, is made up in its month; a late report withdraws the make-up', async () => {
+    const db = t.app.get(DataSource);
+    const { EvidenceService } = await import('../src/evidence/evidence.service');
+    const { MissedAirings } = await import('../src/schedule/missed-airings');
+    const evidence = t.app.get(EvidenceService);
+    const sweeper = t.app.get(MissedAirings);
+    await replansDone();
+    const device = await t.http.post(`/api/v1/channels/${ids.channel}/devices`).set(as('editor.a')).send({ name: 'Cụm loa trung tâm', kind: 'speaker' });
+    const deviceId = device.body.device.id as string;
+    const [e, f] = (await entries()).filter((x) => x.kind === 'airing' && x.programId).sort((a, b) => a.startsAt.localeCompare(b.startsAt)) as Array<{ id: string; programId: string; startsAt: string; endsAt: string; kind: string }>;
+    const at = (iso: string, ms: number) => new Date(new Date(iso).getTime() + ms);
+    // the device could not play E (its file was corrupted) and said so
+    await evidence.record([{ eventId: 'fail-e', deviceId, channelId: ids.channel, type: 'play.failed', entryId: e.id, at: at(e.startsAt, 1000), detail: { reason: 'media-missing' } }]);
+    const first = await sweeper.sweep(at(e.endsAt, 60_000));
+    expect(first.missed).toEqual([e.id]);
+    const [missed] = await db.query(`SELECT status, missed_reason, confirmed_by FROM schedule_entries WHERE id = $1`, [e.id]);
+    expect(missed).toEqual({ status: 'missed', missed_reason: 'thiết bị báo không phát được: media-missing', confirmed_by: null });
+    await replansDone();
+    const makeUps = await db.query(`SELECT id, program_id, period, status FROM schedule_entries WHERE makes_up_entry_id = $1`, [e.id]);
+    expect(makeUps).toEqual([{ id: expect.any(String), program_id: e.programId, period: M.key, status: 'scheduled' }]);
+    // F: nobody reports it at all; after the grace period it is missed too
+    const second = await sweeper.sweep(at(f.endsAt, (t.config.EVIDENCE_GRACE_S + 60) * 1000));
+    expect(second.missed).toEqual([f.id]);
+    expect((await db.query(`SELECT missed_reason FROM schedule_entries WHERE id = $1`, [f.id]))[0].missed_reason).toBe('không thiết bị nào báo đã phát');
+    // E did play after all: another cluster's report arrives late (its backlog), inside E's airing
+    await evidence.record([{ eventId: 'done-e', deviceId, channelId: ids.channel, type: 'play.completed', entryId: e.id, at: at(e.endsAt, 500) }]);
+    const third = await sweeper.sweep(new Date());
+    expect(third.restored).toEqual([e.id]);
+    expect((await db.query(`SELECT status, evidenced_at IS NOT NULL AS evidenced FROM schedule_entries WHERE id = $1`, [e.id]))[0]).toEqual({ status: 'scheduled', evidenced: true });
+    expect((await db.query(`SELECT status FROM schedule_entries WHERE id = $1`, [makeUps[0].id]))[0].status).toBe('cancelled');
+    const audit = JSON.stringify((await t.http.get(`/api/v1/audit?entityId=${e.id}`).set(as('admin'))).body);
+    expect(audit).toContain('schedule.missed.reported');
+    expect(audit).toContain('schedule.missed.withdrawn');
+  });
 });

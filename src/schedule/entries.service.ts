@@ -10,6 +10,7 @@ import { ProgramsService } from '../programs/programs.service';
 import type { CreateEntryDto, MoveEntryDto } from './dto/schedule.dto';
 import { returnedRows } from '../infrastructure/database/returned-rows';
 import { MAX_ENTRY_MS } from './planner/planner';
+import { withdrawMakeUps } from './missed-airings';
 import { ReplanRequests } from './replan-requests';
 import { ScheduleEntry } from './schedule-entry.entity';
 
@@ -106,13 +107,18 @@ export class EntriesService {
     if (outcome === 'missed' && !reason) throw AppError.field('reason', 'schedule', 'cần nêu lý do không phát được', 'is required when missed');
     return this.db.transaction(async (tx) => {
       const { entry, channel } = await this.lockForChange(tx, actor, id);
-      if (entry.status === 'cancelled') throw new AppError('ENTRY_STATE', { status: 'đã hủy' });
+      if (entry.status === 'cancelled' || entry.status === 'voided') throw new AppError('ENTRY_STATE', { status: entry.status === 'cancelled' ? 'đã hủy' : 'đã hủy bỏ' });
       if (entry.startsAt > now) throw new AppError('ENTRY_NOT_STARTED');
       await tx.update(ScheduleEntry, { id }, { status: outcome, confirmedBy: actor.id, confirmedAt: now, missedReason: outcome === 'missed' ? reason! : null });
       const after = await tx.findOneByOrFail(ScheduleEntry, { id });
       await this.audit.record(tx, actor, { action: `schedule.confirm.${outcome}`, entityType: 'schedule', entityId: id, unitPath: channel.unitPath, changes: { before: entry, after } });
       // A missed airing is made up in the next free slot of its period, while the rule can still be met.
       if (outcome === 'missed' && entry.programId) await this.replan.request(tx, channel.unitId, 'airing missed');
+      // "It did air after all": its make-up is withdrawn if it has not started.
+      if (outcome === 'aired' && entry.status === 'missed') {
+        const withdrawn = await withdrawMakeUps(tx, id, now);
+        if (withdrawn.length) await this.audit.record(tx, actor, { action: 'schedule.missed.withdrawn', entityType: 'schedule', entityId: id, unitPath: channel.unitPath, changes: { makeUpsCancelled: withdrawn } });
+      }
       return after;
     });
   }

@@ -7,7 +7,7 @@ import { AppError } from '../infrastructure/http/app-error';
 import { UnitsService } from '../units/units.service';
 import { checkDateRange } from './date-range';
 import { addDays, zonedInstant } from './planner/local-time';
-import { plan, PlanChannel, PlanProgram, PlanRule, Shortfall } from './planner/planner';
+import { MissedAiring, plan, PlanChannel, PlanProgram, PlanRule, Shortfall } from './planner/planner';
 import type { RuleDefinition } from './planner/rule-definition';
 
 export interface PlanReport {
@@ -72,10 +72,21 @@ export class PlanningService {
       list.push({ startsAt: new Date(b.starts_at), endsAt: new Date(b.ends_at), programId: b.program_id });
       booked.set(b.channel_id, list);
     }
+    // airings that did not air and have no live make-up yet: what new airings make up for
+    const missedRows: Array<{ id: string; channel_id: string; program_id: string; starts_at: Date; missed_reason: string | null }> = channelRows.length
+      ? await this.db.query(
+          `SELECT e.id, e.channel_id, e.program_id, e.starts_at, e.missed_reason FROM schedule_entries e
+            WHERE e.channel_id = ANY($1::uuid[]) AND e.status = 'missed' AND e.program_id IS NOT NULL AND e.starts_at < $3 AND e.ends_at > $2
+              AND NOT EXISTS (SELECT 1 FROM schedule_entries m WHERE m.makes_up_entry_id = e.id AND m.status IN ('scheduled', 'aired'))`,
+          [channelRows.map((c) => c.id), zonedInstant(addDays(from, -100), '00:00', tz), zonedInstant(addDays(to, 100), '00:00', tz)],
+        )
+      : [];
+    const missed = new Map<string, MissedAiring[]>();
+    for (const m of missedRows) missed.set(m.channel_id, [...(missed.get(m.channel_id) ?? []), { id: m.id, programId: m.program_id, startsAt: new Date(m.starts_at), reason: m.missed_reason ?? '' }]);
     const channels: PlanChannel[] = channelRows.map((c) => ({
       id: c.id, name: c.name, timezone: c.timezone, windows: c.windows, daysOff: c.days_off ?? [],
       maxSessionMinutes: c.max_session_minutes ?? undefined, maxDailyMinutes: c.max_daily_minutes ?? undefined,
-      booked: booked.get(c.id) ?? [], unitPath: c.path,
+      booked: booked.get(c.id) ?? [], missed: missed.get(c.id) ?? [], unitPath: c.path,
     }));
 
     const result = plan({ now, from, to, channels, programs, rules });
@@ -88,12 +99,12 @@ export class PlanningService {
           const part = result.airings.slice(i, i + chunk);
           const values: unknown[] = [];
           const rows = part.map((a, j) => {
-            values.push(a.channelId, a.programId, a.ruleId, a.period, a.startsAt, a.endsAt, createdBy, priorityOf.get(a.programId) ?? 'normal');
-            const k = j * 8;
-            return `($${k + 1}, 'airing', $${k + 8}, 'scheduled', 'planner', $${k + 2}, $${k + 3}, $${k + 4}, $${k + 5}, $${k + 6}, $${k + 7})`;
+            values.push(a.channelId, a.programId, a.ruleId, a.period, a.startsAt, a.endsAt, createdBy, priorityOf.get(a.programId) ?? 'normal', a.makesUp ?? null);
+            const k = j * 9;
+            return `($${k + 1}, 'airing', $${k + 8}, 'scheduled', 'planner', $${k + 2}, $${k + 3}, $${k + 4}, $${k + 5}, $${k + 6}, $${k + 7}, $${k + 9}::uuid)`;
           });
           await tx.query(
-            `INSERT INTO schedule_entries (channel_id, kind, priority, status, source, program_id, rule_id, period, starts_at, ends_at, created_by) VALUES ${rows.join(',')}`,
+            `INSERT INTO schedule_entries (channel_id, kind, priority, status, source, program_id, rule_id, period, starts_at, ends_at, created_by, makes_up_entry_id) VALUES ${rows.join(',')}`,
             values,
           ).catch((err: { code?: string }) => {
             if (err.code === '23P01') throw new AppError('SCHEDULE_CONFLICT');

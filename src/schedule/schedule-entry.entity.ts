@@ -64,6 +64,10 @@ export class ScheduleEntry {
   @Column({ type: 'timestamptz', nullable: true })
   evidencedAt: Date | null;
 
+  /** The missed airing this planned airing makes up for. */
+  @Column({ type: 'uuid', nullable: true })
+  makesUpEntryId: string | null;
+
   /** An aired or reported entry found wrong is voided with a reason (kept, shown in reports), never deleted. */
   @Column({ type: 'text', nullable: true })
   voidReason: string | null;

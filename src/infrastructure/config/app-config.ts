@@ -181,6 +181,12 @@ export class AppConfig {
   @Min(10)
   PLAYLIST_STALE_AFTER_S = 600;
 
+  /** An airing of a channel with devices that no device reported this long after its end is missed (and made up). At least the 10 minutes a report may come after the end. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(600)
+  EVIDENCE_GRACE_S = 900;
+
   /** Events a device may send per second on average (beyond it events are refused and the device flagged). */
   @Transform(toInt)
   @IsInt()

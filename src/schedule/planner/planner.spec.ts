@@ -160,4 +160,31 @@ describe('planner', () => {
       expect(local).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 18:/);
     }
   });
+
+  describe('making up missed airings', () => {
+    // 3 of December's 4 airings are booked (one aired on the 2nd, two ahead); the one of the 5th did not air
+    const dec = monthly(12);
+    const at = (day: string, hm: string) => new Date(`2026-12-${day}T${hm}:00+07:00`);
+    const booked = [
+      { startsAt: at('02', '05:30'), endsAt: at('02', '05:45'), programId: dec.id },
+      { startsAt: at('20', '05:30'), endsAt: at('20', '05:45'), programId: dec.id },
+      { startsAt: at('27', '05:30'), endsAt: at('27', '05:45'), programId: dec.id },
+    ];
+    const missed = [{ id: 'entry-05', programId: dec.id, startsAt: at('05', '05:30'), reason: 'thiết bị báo lỗi: media-missing' }];
+
+    it('places the make-up in the same month and links it to the airing it replaces', () => {
+      const result = plan({ now: at('06', '08:00'), from: '2026-12-06', to: '2026-12-31', channels: [channel('a', { booked, missed })], programs: [dec], rules: [R1(['a'])] });
+      expect(result.shortfalls).toEqual([]);
+      expect(result.airings).toHaveLength(1);
+      expect(result.airings[0]).toMatchObject({ programId: dec.id, period: '2026-12', makesUp: 'entry-05' });
+      expect(result.airings[0].startsAt.getTime()).toBeGreaterThan(at('06', '08:00').getTime());
+    });
+
+    it('names the missed airing and its reason when the month has no room left', () => {
+      const result = plan({ now: at('31', '18:30'), from: '2026-12-06', to: '2026-12-31', channels: [channel('a', { booked, missed })], programs: [dec], rules: [R1(['a'])] });
+      expect(result.airings).toHaveLength(0);
+      expect(result.shortfalls).toHaveLength(1);
+      expect(result.shortfalls[0].message).toContain('bù cho 1 lượt không phát được (05/12: thiết bị báo lỗi: media-missing)');
+    });
+  });
 });

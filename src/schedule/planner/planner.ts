@@ -32,8 +32,18 @@ export interface PlanChannel {
   maxSessionMinutes?: number;
   maxDailyMinutes?: number;
   booked: BookedEntry[];
+  /** Airings of this channel that were not broadcast (missed, no make-up yet): what a placed airing makes up for. */
+  missed?: MissedAiring[];
   /** Materialised path of the channel's unit; with PlanProgram.unitPath, limits which programs it may air. */
   unitPath?: string;
+}
+
+export interface MissedAiring {
+  id: string;
+  programId: string;
+  startsAt: Date;
+  /** Why it was not broadcast (operator's reason, or what the devices reported). */
+  reason: string;
 }
 
 export interface PlanProgram {
@@ -73,6 +83,8 @@ export interface PlannedAiring {
   period: string;
   startsAt: Date;
   endsAt: Date;
+  /** The missed airing this one makes up for, if any. */
+  makesUp?: string;
 }
 
 export type ShortfallCode = 'NOT_ENOUGH_PROGRAMS' | 'NOT_ENOUGH_TIME' | 'CONSTRAINTS';
@@ -184,27 +196,35 @@ function placePeriod(
     if (need === 0) continue;
     const duration = Math.ceil(p.durationMs / MIN) * MIN;
     const freeBefore = ch.freeMinutes(occurrences);
+    // the airings placed now make up, first, for this program's airings of the period that did not air
+    const missed = (ch.c.missed ?? []).filter((m) => m.programId === p.id && m.startsAt.getTime() >= start && m.startsAt.getTime() < end).sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
     let placed = 0;
     for (let k = 0; k < need; k++) {
       const preferred = Math.floor(((k + existing) * occurrences.length) / Math.max(1, need + existing));
       const slot = ch.findSlot(occurrences, preferred, duration, p.id, d);
       if (slot === null) break;
       ch.book({ start: slot, end: slot + duration, programId: p.id });
-      airings.push({ channelId: ch.c.id, ruleId: rule.id, programId: p.id, period: period.key, startsAt: new Date(slot), endsAt: new Date(slot + duration) });
+      const makesUp = missed[placed]?.id;
+      airings.push({ channelId: ch.c.id, ruleId: rule.id, programId: p.id, period: period.key, startsAt: new Date(slot), endsAt: new Date(slot + duration), ...(makesUp ? { makesUp } : {}) });
       placed++;
     }
     if (placed < need) {
       const minutes = duration / MIN;
       const enoughTime = freeBefore >= need * minutes;
+      const unmade = missed.slice(placed);
+      const why = unmade.length
+        ? ` — bù cho ${unmade.length} lượt không phát được (${unmade.map((m) => `${localDate(m.startsAt, ch.tz).split('-').reverse().slice(0, 2).join('/')}: ${m.reason}`).join('; ')})`
+        : '';
+      const whyEn = unmade.length ? ` — making up for ${unmade.length} airing(s) not broadcast (${unmade.map((m) => `${localDate(m.startsAt, ch.tz)}: ${m.reason}`).join('; ')})` : '';
       const limits = [d.maxAiringsPerDay ? `tối đa ${d.maxAiringsPerDay} lượt/ngày` : '', d.minSpacingHours ? `cách nhau ít nhất ${d.minSpacingHours} giờ` : '', d.allowedWindows ? 'chỉ trong khung giờ quy định' : ''].filter(Boolean).join(', ');
       shortfalls.push({
         channelId: ch.c.id, ruleId: rule.id, period: period.key, code: enoughTime ? 'CONSTRAINTS' : 'NOT_ENOUGH_TIME', required: need, planned: placed,
         message: enoughTime
-          ? `${where}: cần ${need} lượt × ${minutes} phút («${p.title}»), còn ${freeBefore} phút trống nhưng ${limits || 'giới hạn của kênh'} chỉ cho xếp ${placed} lượt`
-          : `${where}: cần ${need} lượt × ${minutes} phút («${p.title}»), chỉ còn ${freeBefore} phút trống`,
+          ? `${where}: cần ${need} lượt × ${minutes} phút («${p.title}»), còn ${freeBefore} phút trống nhưng ${limits || 'giới hạn của kênh'} chỉ cho xếp ${placed} lượt${why}`
+          : `${where}: cần ${need} lượt × ${minutes} phút («${p.title}»), chỉ còn ${freeBefore} phút trống${why}`,
         messageEn: enoughTime
-          ? `${whereEn}: needs ${need} airings × ${minutes} min ("${p.title}"); ${freeBefore} min are free but the limits allow only ${placed}`
-          : `${whereEn}: needs ${need} airings × ${minutes} min ("${p.title}"), only ${freeBefore} min free`,
+          ? `${whereEn}: needs ${need} airings × ${minutes} min ("${p.title}"); ${freeBefore} min are free but the limits allow only ${placed}${whyEn}`
+          : `${whereEn}: needs ${need} airings × ${minutes} min ("${p.title}"), only ${freeBefore} min free${whyEn}`,
       });
     }
   }
