@@ -96,7 +96,7 @@ describe('players against the real service', () => {
     playerDir = mkdtempSync(join(tmpdir(), 'bcast-player-data-'));
     const config = {
       serverUrl: `http://127.0.0.1:${httpPort}`, brokerUrl: broker.url, deviceId: ids.device, token: device.body.token, topicPrefix: t.config.MQTT_TOPIC_PREFIX,
-      output: 'audio', audioCommand: 'null', dataDir: playerDir, heartbeatS: 2, pullIntervalS: 2, drainIntervalMs: 20, reconnectJitterMs: 200, minFreeBytes: 0,
+      output: 'audio', audioCommand: 'null', dataDir: playerDir, heartbeatS: 2, pullIntervalS: 2, alertPollS: 1, drainIntervalMs: 20, reconnectJitterMs: 200, minFreeBytes: 0,
     };
     player = startPlayer(playerDir, config, (d) => (playerLog += d));
 
@@ -219,5 +219,29 @@ describe('players against the real service', () => {
     expect(failed[0].detail).toMatchObject({ reason: 'media-missing' });
     // and the good file is fetched again
     await eventually(async () => (await db.query(`SELECT 1 FROM play_events WHERE device_id = $1 AND type = 'media.downloaded'`, [ids.device])).length >= 2, 40_000, 'downloaded again');
+  }, 90_000);
+
+  it('hears an emergency alert over HTTP when it cannot reach the broker', async () => {
+    await broker.stop();
+    await eventually(async () => /"msg":"mqtt error"|connect ECONNREFUSED/.test(playerLog.slice(-5000)), 15_000, 'player notices the broker is gone');
+    const started = Date.now();
+    const alert = await t.http.post('/api/v1/alerts').set(as(editorA)).send({ channelIds: [ids.channel], title: 'Cảnh báo lũ quét', source: 'program', programId: ids.program });
+    expect(alert.status).toBe(201);
+    expect(Date.now() - started).toBeLessThan(5000); // stored and answered, though the broker is down
+    const played = await eventually(async () => {
+      const r = await db.query(`SELECT detail, received_at FROM play_events WHERE device_id = $1 AND type = 'alert.played'`, [ids.device]);
+      return r.find((e: { detail: { alertId: string } }) => e.detail.alertId === alert.body.id);
+    }, 30_000, 'alert played').catch((err: Error) => {
+      throw new Error(`${err.message}; player log: ${playerLog.slice(-3000)}`);
+    });
+    expect(played).toBeTruthy();
+    // the HTTP resource itself: ETag is the alert id, 304 while unchanged, 204 once it is stopped
+    const res = await t.http.get(`/api/v1/devices/${ids.device}/alert`).set(as(editorA));
+    expect([res.status, res.headers.etag, res.body.id]).toEqual([200, `"${alert.body.id}"`, alert.body.id]);
+    expect((await t.http.get(`/api/v1/devices/${ids.device}/alert`).set(as(editorA)).set('If-None-Match', `"${alert.body.id}"`)).status).toBe(304);
+    await t.http.post(`/api/v1/alerts/${alert.body.id}/stop`).set(as(editorA)).expect(200);
+    const none = await t.http.get(`/api/v1/devices/${ids.device}/alert`).set(as(editorA));
+    expect([none.status, none.headers.etag]).toEqual([204, '"none"']);
+    broker = await startEmbeddedBroker(brokerPort, new DeviceAccessPolicy(db, server, t.config.MQTT_TOPIC_PREFIX), '127.0.0.1');
   }, 90_000);
 });

@@ -28,7 +28,7 @@ describe('re-planning', () => {
   const as = (who: string) => ({ Authorization: `Bearer ${tok[who]}` });
   const M = nextMonth();
   const entries = async () =>
-    (await t.http.get(`/api/v1/channels/${ids.channel}/entries?from=${encodeURIComponent(M.start)}&to=${encodeURIComponent(M.end)}`).set(as('editor.a'))).body as Array<{ id: string; programId: string; startsAt: string; kind: string; priority: string }>;
+    (await t.http.get(`/api/v1/channels/${ids.channel}/entries?from=${encodeURIComponent(M.start)}&to=${encodeURIComponent(M.end)}`).set(as('editor.a'))).body as Array<{ id: string; programId: string; startsAt: string; endsAt: string; kind: string; priority: string }>;
   const replansDone = async () => {
     const db = t.app.get(DataSource);
     for (let i = 0; i < 100; i++) {
@@ -115,7 +115,7 @@ describe('re-planning', () => {
     await replansDone();
     const device = await t.http.post(`/api/v1/channels/${ids.channel}/devices`).set(as('editor.a')).send({ name: 'Cụm loa trung tâm', kind: 'speaker' });
     const deviceId = device.body.device.id as string;
-    const [e, f] = (await entries()).filter((x) => x.kind === 'airing' && x.programId).sort((a, b) => a.startsAt.localeCompare(b.startsAt)) as Array<{ id: string; programId: string; startsAt: string; endsAt: string; kind: string }>;
+    const [e, f] = (await entries()).filter((x) => x.kind === 'airing' && x.programId).sort((a, b) => a.startsAt.localeCompare(b.startsAt));
     const at = (iso: string, ms: number) => new Date(new Date(iso).getTime() + ms);
     // the device could not play E (its file was corrupted) and said so
     await evidence.record([{ eventId: 'fail-e', deviceId, channelId: ids.channel, type: 'play.failed', entryId: e.id, at: at(e.startsAt, 1000), detail: { reason: 'media-missing' } }]);

@@ -37,6 +37,7 @@ export class Agent {
   private wakeDrain: (() => void) | null = null;
   private background: Promise<unknown>[] = [];
   private downloading = false;
+  private downloadAgain = false;
   private stopHeartbeat: () => void = () => undefined;
 
   constructor(private readonly config: PlayerConfig, private readonly clock: Clock, private readonly output: Output, private readonly log: Log = () => undefined) {
@@ -58,7 +59,7 @@ export class Agent {
   async start(): Promise<void> {
     this.reschedule(); // play from disk at once: the server may be hours away
     this.connectMqtt();
-    this.background.push(this.pull().catch(() => undefined), this.drainLoop(), this.pullLoop(), this.downloadLoop());
+    this.background.push(this.pull().catch(() => undefined), this.drainLoop(), this.pullLoop(), this.alertLoop(), this.downloadLoop());
     const heartbeat = setInterval(() => this.publishStatus(), this.config.heartbeatS * 1000);
     this.background.push(new Promise<void>((resolve) => (this.stopHeartbeat = () => (clearInterval(heartbeat), resolve()))));
   }
@@ -186,7 +187,8 @@ export class Agent {
     const repeat = Math.max(1, alert.repeat ?? 1);
     for (let i = 0; i < repeat && !this.stopped; i++) {
       const until = alert.endsAt ? Date.parse(alert.endsAt) : null;
-      const playback = this.output.play({ key, kind: alert.streamUrl ? 'relay' : 'audio', title: alert.title, files: files ?? [], streamUrl: alert.streamUrl, offsetMs: 0, until }, this.volume);
+      const durationMs = alert.media?.reduce((n, m) => n + (m.durationMs ?? 0), 0) || undefined;
+      const playback = this.output.play({ key, kind: alert.streamUrl ? 'relay' : 'audio', title: alert.title, files: files ?? [], streamUrl: alert.streamUrl, offsetMs: 0, until, durationMs }, this.volume);
       this.playing = { key, playback };
       this.publishStatus();
       const r = await playback.done;
@@ -218,8 +220,13 @@ export class Agent {
   }
 
   private async downloadAll(): Promise<void> {
-    if (this.downloading) return;
+    if (this.downloading) {
+      // asked while a round runs (e.g. an alert arrived): one more round after it, not in 30 s
+      this.downloadAgain = true;
+      return;
+    }
     this.downloading = true;
+    this.downloadAgain = false;
     try {
       const wanted = new Map<string, Media>();
       for (const e of this.playlist?.entries ?? []) for (const m of e.media) wanted.set(m.sha256, m);
@@ -240,6 +247,7 @@ export class Agent {
     } finally {
       this.downloading = false;
     }
+    if (this.downloadAgain && !this.stopped) await this.downloadAll();
   }
 
   /** HTTP pull with the current version as ETag: at start, on `sync`, and while MQTT is down. */
@@ -250,6 +258,18 @@ export class Agent {
     const date = res.headers.get('date');
     if (date) this.clockOffsetMs = this.clock.now() - Date.parse(date) - 500; // Date has 1 s resolution: its middle
     if (res.status === 200) this.applyPlaylist((await res.json()) as Playlist, 'http');
+  }
+
+  /**
+   * The channel's active alert over HTTP (`GET …/alert`, ETag = alert id or "none"): how a player
+   * that cannot reach the broker still hears an emergency. 204 clears the alert held.
+   */
+  async pullAlert(): Promise<void> {
+    const res = await fetch(new URL(`/api/v1/devices/${this.config.deviceId}/alert`, this.config.serverUrl), {
+      headers: { Authorization: `Bearer ${this.config.token}`, 'If-None-Match': `"${this.alert?.id ?? 'none'}"` },
+    });
+    if (res.status === 200) this.applyAlert(await res.text());
+    else if (res.status === 204 && this.alert) this.applyAlert('');
   }
 
   private connectMqtt(): void {
@@ -330,6 +350,13 @@ export class Agent {
     while (!this.stopped) {
       await new Promise((r) => setTimeout(r, this.config.pullIntervalS * 1000));
       if (!this.mqtt?.connected && !this.stopped) await this.pull().catch(() => undefined);
+    }
+  }
+
+  private async alertLoop(): Promise<void> {
+    while (!this.stopped) {
+      await new Promise((r) => setTimeout(r, this.config.alertPollS * 1000));
+      if (!this.mqtt?.connected && !this.stopped) await this.pullAlert().catch(() => undefined);
     }
   }
 

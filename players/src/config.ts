@@ -19,6 +19,8 @@ export interface PlayerConfig {
   heartbeatS: number;
   /** HTTP pull period while MQTT is down. */
   pullIntervalS: number;
+  /** Seconds between HTTP checks for an active alert while MQTT is down. */
+  alertPollS: number;
   /** Events per message and pause between messages when draining a backlog. */
   drainBatch: number;
   drainIntervalMs: number;
@@ -39,6 +41,7 @@ export const DEFAULTS: Omit<PlayerConfig, 'serverUrl' | 'brokerUrl' | 'deviceId'
   volume: 80,
   heartbeatS: 60,
   pullIntervalS: 300,
+  alertPollS: 15,
   drainBatch: 50,
   drainIntervalMs: 200,
   reconnectJitterMs: 30_000,

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     log('board page', { url: `http://127.0.0.1:${port}/` });
     agent = new Agent(config, systemClock, display, log);
   } else {
-    const audio = new AudioOutput(config.audioCommand, systemClock, () => 60_000);
+    const audio = new AudioOutput(config.audioCommand, systemClock, (item) => item.durationMs ?? 60_000);
     agent = new Agent(config, systemClock, audio, log);
   }
   await agent.start();

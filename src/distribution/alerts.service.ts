@@ -106,7 +106,7 @@ export class AlertsService implements OnApplicationBootstrap {
       return row.id as string;
     });
     const message = await this.message(id);
-    await this.publish(channels.map((c) => c.id), message);
+    await this.bounded('alert not published yet', () => this.publish(channels.map((c) => c.id), message));
     return { ...message, channelIds: channels.map((c) => c.id) };
   }
 
@@ -125,7 +125,7 @@ export class AlertsService implements OnApplicationBootstrap {
       for (const c of mine) await this.audit.record(tx, actor, { action: 'alert.stop', entityType: 'alert', entityId: id, unitPath: c!.unitPath, changes: { channelId: c!.id } });
       return rows.map((r) => r.channel_id);
     });
-    await this.clear(channelIds);
+    await this.bounded('alert not cleared yet', () => this.clear(channelIds));
     return { id, stoppedAt: now, channelIds };
   }
 
@@ -172,6 +172,16 @@ export class AlertsService implements OnApplicationBootstrap {
       .catch((err) => this.logger.warn({ msg: 'alert reconcile failed', error: String(err) }));
   }
 
+  /** The active alert of a channel, as the alert topic carries it (null: none). */
+  async activeFor(channelId: string): Promise<AlertMessage | null> {
+    const [row] = await this.db.query(
+      `SELECT ac.alert_id FROM alert_channels ac JOIN alerts a ON a.id = ac.alert_id
+        WHERE ac.channel_id = $1 AND ac.active AND a.stopped_at IS NULL ORDER BY a.starts_at DESC LIMIT 1`,
+      [channelId],
+    );
+    return row ? this.message(row.alert_id) : null;
+  }
+
   private async message(id: string): Promise<AlertMessage> {
     const [a]: AlertRow[] = await this.db.query(
       `SELECT a.id, a.title, a.source, a.stream_url, a.repeat, a.starts_at, a.ends_at, a.stopped_at, m.sha256, m.bytes, m.mime, m.duration_ms
@@ -188,6 +198,19 @@ export class AlertsService implements OnApplicationBootstrap {
     if (a.stream_url) message.streamUrl = a.stream_url;
     if (a.repeat) message.repeat = a.repeat;
     return message;
+  }
+
+  /**
+   * The alert is stored before it is published: with the broker unreachable the request does not
+   * hang. MQTT.js sends it when the broker is back, the minute job publishes it again, and players
+   * polling HTTP (GET /api/v1/devices/{id}/alert) see it at once.
+   */
+  private async bounded(what: string, send: () => Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 3000)));
+    const outcome = await Promise.race([send().then(() => 'sent' as const, (err: unknown) => err), late]);
+    clearTimeout(timer);
+    if (outcome !== 'sent') this.logger.warn({ msg: what, error: String(outcome) });
   }
 
   private async publish(channelIds: string[], message: AlertMessage): Promise<void> {

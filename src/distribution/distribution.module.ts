@@ -6,6 +6,7 @@ import { MediaModule } from '../media/media.module';
 import { ProgramsModule } from '../programs/programs.module';
 import { UnitsModule } from '../units/units.module';
 import { AlertsService } from './alerts.service';
+import { DeviceAlertController } from './device-alert.controller';
 import { DeviceCommandsService } from './device-commands.service';
 import { DeviceIngest } from './device-ingest';
 import { FleetController } from './fleet.controller';
@@ -18,7 +19,7 @@ import { PresenceService } from './presence.service';
 /** The server side of the device protocol: playlists out, events and status in, alerts, commands. */
 @Module({
   imports: [ChannelsModule, DevicesModule, EvidenceModule, MediaModule, ProgramsModule, UnitsModule],
-  controllers: [PlaylistsController, FleetController],
+  controllers: [PlaylistsController, DeviceAlertController, FleetController],
   providers: [PlaylistCompiler, PlaylistDistributor, DeviceIngest, PresenceService, AlertsService, DeviceCommandsService, MosquittoSync],
 })
 export class DistributionModule {}

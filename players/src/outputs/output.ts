@@ -11,6 +11,8 @@ export interface PlayItem {
   until: number | null;
   /** For slides: how long each file shows. */
   displayMs?: number[];
+  /** How long the files play, when the playlist or alert says (the null output takes that long). */
+  durationMs?: number;
 }
 
 export interface Playback {

@@ -55,6 +55,7 @@ export class DatabaseNotifications implements OnApplicationShutdown {
   }
 
   private async connect(): Promise<Client | null> {
+    if (this.closing) return null;
     const client = new Client({ connectionString: (this.db.options as { url?: string }).url });
     client.on('notification', (n) => {
       for (const h of this.handlers.get(n.channel) ?? []) h(n.payload ?? '');
@@ -76,6 +77,10 @@ export class DatabaseNotifications implements OnApplicationShutdown {
     client.on('end', () => drop());
     try {
       await client.connect();
+      if (this.closing) {
+        await client.end().catch(() => undefined);
+        return null;
+      }
       for (const channel of this.handlers.keys()) await client.query(`LISTEN ${channel}`);
       this.live = true;
       this.connects++;
@@ -98,8 +103,9 @@ export class DatabaseNotifications implements OnApplicationShutdown {
     this.attempts++;
     this.retry = setTimeout(() => {
       this.retry = null;
-      this.client = this.connect();
+      if (!this.closing) this.client = this.connect();
     }, delay);
+    this.retry.unref();
   }
 
   private tellLost(): void {

@@ -25,8 +25,12 @@ export class MqttConnection {
     return this.client.connected;
   }
 
+  /** Lets in-flight messages finish for a moment, then closes; a broker that is down cannot hold shutdown. */
   async close(): Promise<void> {
-    await this.client.endAsync();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.client.endAsync().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 3000)))]);
+    clearTimeout(timer);
+    await this.client.endAsync(true).catch(() => undefined);
   }
 }
 
