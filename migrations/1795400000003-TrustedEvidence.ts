@@ -63,9 +63,21 @@ export class TrustedEvidence1795400000003 implements MigrationInterface {
     // the deployment's persistent MQTT ingest sessions, each held by one live instance at a time
     await q.query(`CREATE TABLE ingest_leases (session text PRIMARY KEY, holder text, expires_at timestamptz NOT NULL DEFAULT now())`);
     await q.query(`CREATE TABLE ingest_members (holder text PRIMARY KEY, seen_at timestamptz NOT NULL)`);
+
+    // devices whose broker account (Mosquitto dynamic security) must be brought in line with the registry;
+    // a new token waits here encrypted until the broker has it
+    await q.query(`
+      CREATE TABLE broker_sync (
+        device_id uuid PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+        sealed_token text,
+        queued_at timestamptz NOT NULL DEFAULT now(),
+        attempts int NOT NULL DEFAULT 0,
+        last_error text
+      )`);
   }
 
   public async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE broker_sync`);
     await q.query(`DROP TABLE ingest_members`);
     await q.query(`DROP TABLE ingest_leases`);
     await q.query(`DROP TABLE job_ticks`);

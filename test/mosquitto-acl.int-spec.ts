@@ -1,71 +1,84 @@
 import { ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { MqttClient } from 'mqtt';
+import { connectAsync, MqttClient } from 'mqtt';
+import { DataSource } from 'typeorm';
+import { ingestSessionIds } from '../src/distribution/ingest-sessions';
+import { DeviceIngest } from '../src/distribution/device-ingest';
 import { freePort } from './support/free-port';
-import { connectDevice } from './support/mqtt-device';
+import { connectDevice, eventually } from './support/mqtt-device';
 import { ADMIN, startTestApp, TestApp } from './support/test-app';
+import { createTestDatabase } from './support/test-database';
 
 const ROOT = join(__dirname, '..');
+const DEBIAN_PLUGIN = '/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so';
 
 /**
- * The device ACL on Mosquitto itself: the project's docker/mosquitto/mosquitto.conf (paths and port
- * moved to a temporary directory), with the password and ACL files written by
- * `npm run mosquitto:export` from the device registry.
+ * Mosquitto itself, as shipped: docker/mosquitto/mosquitto.conf (paths and ports moved to a temporary
+ * directory) with its dynamic security plugin, the plugin's first file written by
+ * `npm run mosquitto:export`, and the service driving it (MOSQUITTO_DYNSEC=true) on its own listener.
  */
 // Mosquitto is installed on the CI machine; a machine with only Node.js skips this file (and says so).
 const hasMosquitto = !spawnSync('mosquitto', ['-h']).error;
 if (!hasMosquitto) console.warn('mosquitto is not installed: skipping the Mosquitto ACL test');
 
-(hasMosquitto ? describe : describe.skip)('device ACL on Mosquitto with the exported password and ACL files', () => {
+(hasMosquitto ? describe : describe.skip)('devices on Mosquitto with the dynamic security plugin, driven by the service', () => {
   let t: TestApp;
+  let db: { url: string; drop(): Promise<void> };
   let mosquitto: ChildProcess;
   let url: string;
   let prefix: string;
   let dir: string;
   let log = '';
+  let admin: string;
+  const as = () => ({ Authorization: `Bearer ${admin}` });
   const server = { username: 'bcast-server', password: randomBytes(12).toString('hex') };
   const ids: Record<string, string> = {};
   const tokens: Record<string, string> = {};
   const clients: MqttClient[] = [];
-  const connect = async (username: string, password: string) => {
-    const d = await connectDevice(url, { username, password });
+  const connect = async (username: string, password: string, extra = {}) => {
+    const d = await connectDevice(url, { username, password }, { clientId: username, ...extra });
     clients.push(d.client);
     return d;
   };
+  const exportFiles = async (servicePort: number) => {
+    const env = { PATH: process.env.PATH!, DATABASE_URL: db.url, MQTT_URL: `mqtt://${server.username}:${server.password}@127.0.0.1:${servicePort}`, MQTT_TOPIC_PREFIX: prefix, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') };
+    return (await promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src/distribution/mosquitto-export.ts'), join(dir, 'generated')], { cwd: ROOT, env })).stdout;
+  };
+  const register = async (name: string, channel: string) => {
+    const res = await t.http.post(`/api/v1/channels/${ids[channel]}/devices`).set(as()).send({ name, kind: 'speaker' });
+    expect(res.status).toBe(201);
+    ids[name] = res.body.device.id;
+    tokens[name] = res.body.token;
+  };
+  /** The device's broker account is in place once it can log in. */
+  const canLogIn = (name: string, token = tokens[name]) =>
+    eventually(async () => {
+      const c = await connectAsync(url, { username: ids[name], password: token, clientId: ids[name], reconnectPeriod: 0, protocolVersion: 4 }).catch(() => null);
+      await c?.endAsync(true);
+      return !!c;
+    }, 10_000, `${name} can log in`);
 
   beforeAll(async () => {
-    t = await startTestApp();
-    prefix = t.config.MQTT_TOPIC_PREFIX;
-    const admin = await t.login(ADMIN.username, ADMIN.password);
-    const as = { Authorization: `Bearer ${admin}` };
-    await t.http.post('/api/v1/units/import').set(as).set('Content-Type', 'text/csv').send('code,name,kind,parent_code\n38,Tỉnh,province,\n1,Xã A,commune,38\n2,Xã B,commune,38\n').expect(200);
-    for (const u of (await t.http.get('/api/v1/units').set(as)).body.items) ids[u.code] = u.id;
-    for (const code of ['1', '2']) ids[`ch${code}`] = (await t.http.post('/api/v1/channels').set(as).send({ unitId: ids[code], name: `Đài ${code}`, kind: 'audio', windows: [] })).body.id;
-    for (const [name, channel] of [['a', 'ch1'], ['b', 'ch2'], ['revoked', 'ch1']]) {
-      const res = await t.http.post(`/api/v1/channels/${ids[channel]}/devices`).set(as).send({ name, kind: 'speaker' });
-      ids[name] = res.body.device.id;
-      tokens[name] = res.body.token;
-    }
-    await t.http.post(`/api/v1/devices/${ids.revoked}/revoke`).set(as).expect(200);
-
+    db = await createTestDatabase();
+    prefix = `t${randomBytes(4).toString('hex')}/v1`;
     dir = mkdtempSync(join(tmpdir(), 'bcast-mosquitto-'));
-    chmodSync(dir, 0o777); // Mosquitto started as root drops to its own user
-    const port = await freePort();
-    url = `mqtt://127.0.0.1:${port}`;
-    const env = { PATH: process.env.PATH!, DATABASE_URL: t.databaseUrl, MQTT_URL: `mqtt://${server.username}:${server.password}@127.0.0.1:${port}`, MQTT_TOPIC_PREFIX: prefix, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') };
-    const { stdout } = await promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src/distribution/mosquitto-export.ts'), join(dir, 'generated')], { cwd: ROOT, env });
-    expect(stdout).toContain('2 devices and the service account bcast-server');
-
+    chmodSync(dir, 0o777); // Mosquitto started as root drops to its own user, which rewrites the plugin's file
+    const [devicePort, servicePort] = [await freePort(), await freePort()];
+    url = `mqtt://127.0.0.1:${devicePort}`;
+    expect(await exportFiles(servicePort)).toContain('dynamic-security.json');
+    chmodSync(join(dir, 'generated'), 0o777);
     mkdirSync(join(dir, 'data'), { mode: 0o777 });
     chmodSync(join(dir, 'data'), 0o777);
     const conf = readFileSync(join(ROOT, 'docker/mosquitto/mosquitto.conf'), 'utf8')
       .replaceAll('/mosquitto/config/generated/', `${dir}/generated/`)
       .replaceAll('/mosquitto/data/', `${dir}/data/`)
-      .replace(/^listener 1883$/m, `listener ${port} 127.0.0.1`);
+      .replace('/usr/lib/mosquitto_dynamic_security.so', existsSync(DEBIAN_PLUGIN) ? DEBIAN_PLUGIN : '/usr/lib/mosquitto_dynamic_security.so')
+      .replace(/^listener 1883$/m, `listener ${devicePort} 127.0.0.1`)
+      .replace(/^listener 1884$/m, `listener ${servicePort} 127.0.0.1`);
     writeFileSync(join(dir, 'mosquitto.conf'), conf);
     mosquitto = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
     mosquitto.stdout!.on('data', (d) => (log += d));
@@ -75,24 +88,26 @@ if (!hasMosquitto) console.warn('mosquitto is not installed: skipping the Mosqui
       if (Date.now() > deadline || mosquitto.exitCode !== null) throw new Error(`mosquitto did not start: ${log}`);
       await new Promise((r) => setTimeout(r, 50));
     }
-  });
+
+    t = await startTestApp({ MQTT_URL: `mqtt://${server.username}:${server.password}@127.0.0.1:${servicePort}`, MQTT_TOPIC_PREFIX: prefix, MOSQUITTO_DYNSEC: 'true', MQTT_INGEST_CONNECTIONS: '2' }, {}, { databaseUrl: db.url });
+    admin = await t.login(ADMIN.username, ADMIN.password);
+    await t.http.post('/api/v1/units/import').set(as()).set('Content-Type', 'text/csv').send('code,name,kind,parent_code\n38,Tỉnh,province,\n1,Xã A,commune,38\n2,Xã B,commune,38\n').expect(200);
+    for (const u of (await t.http.get('/api/v1/units').set(as())).body.items) ids[u.code] = u.id;
+    for (const code of ['1', '2']) ids[`ch${code}`] = (await t.http.post('/api/v1/channels').set(as()).send({ unitId: ids[code], name: `Đài ${code}`, kind: 'audio', windows: [] })).body.id;
+    for (const [name, channel] of [['a', 'ch1'], ['b', 'ch2'], ['revoked', 'ch1'], ['rotated', 'ch1'], ['victim', 'ch2']]) await register(name, channel);
+    await t.http.post(`/api/v1/devices/${ids.revoked}/revoke`).set(as()).expect(200);
+    for (const name of ['a', 'b', 'rotated', 'victim']) await canLogIn(name);
+  }, 90_000);
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
-    mosquitto?.kill();
     await t?.close();
+    mosquitto?.kill();
+    await db?.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('writes a password file Mosquitto accepts, without revoked devices or plain tokens', () => {
-    const passwd = readFileSync(join(dir, 'generated/passwd'), 'utf8');
-    expect(passwd).toMatch(new RegExp(`^${ids.a}:\\$7\\$101\\$`, 'm'));
-    expect(passwd).not.toContain(ids.revoked);
-    expect(passwd).not.toContain(tokens.a);
-    expect(readFileSync(join(dir, 'generated/acl'), 'utf8')).toContain(`user ${ids.a}\ntopic read ${prefix}/channels/${ids.ch1}/alert`);
-  });
-
-  it('lets devices in with their token only', async () => {
+  it('lets devices in with their own token only; revoked devices and strangers stay out', async () => {
     await connect(ids.a, tokens.a);
     await expect(connect(ids.a, tokens.b)).rejects.toThrow(/Not authorized|Bad username or password/);
     await expect(connect(ids.revoked, tokens.revoked)).rejects.toThrow(/Not authorized|Bad username or password/);
@@ -100,32 +115,79 @@ if (!hasMosquitto) console.warn('mosquitto is not installed: skipping the Mosqui
   });
 
   it('a device reads its own playlist and its channel’s alert, never another device’s playlist or channel', async () => {
-    const svc = await connect(server.username, server.password);
-    await svc.client.publishAsync(`${prefix}/devices/${ids.a}/playlist`, '{"for":"a"}', { qos: 1, retain: true });
-    await svc.client.publishAsync(`${prefix}/devices/${ids.b}/playlist`, '{"for":"b"}', { qos: 1, retain: true });
-    await svc.client.publishAsync(`${prefix}/channels/${ids.ch1}/alert`, '{"alert":1}', { qos: 1, retain: true });
-    await svc.client.publishAsync(`${prefix}/channels/${ids.ch2}/alert`, '{"alert":2}', { qos: 1, retain: true });
+    const svc = await connectAsync(url.replace(/:\d+$/, `:${new URL(t.config.MQTT_URL!).port}`), { ...server, clientId: `bcast-test-${randomBytes(3).toString('hex')}`, protocolVersion: 4 });
+    clients.push(svc);
+    await svc.publishAsync(`${prefix}/devices/${ids.a}/playlist`, '{"for":"a"}', { qos: 1, retain: true });
+    await svc.publishAsync(`${prefix}/devices/${ids.b}/playlist`, '{"for":"b"}', { qos: 1, retain: true });
+    await svc.publishAsync(`${prefix}/channels/${ids.ch1}/alert`, '{"alert":1}', { qos: 1, retain: true });
+    await svc.publishAsync(`${prefix}/channels/${ids.ch2}/alert`, '{"alert":2}', { qos: 1, retain: true });
     const a = await connect(ids.a, tokens.a);
     for (const topic of [`${prefix}/devices/${ids.a}/playlist`, `${prefix}/channels/${ids.ch1}/alert`, `${prefix}/devices/${ids.b}/playlist`, `${prefix}/channels/${ids.ch2}/alert`, `${prefix}/#`]) {
       await a.client.subscribeAsync(topic, { qos: 1 }).catch(() => undefined);
     }
     await a.inbox.waitFor(() => a.inbox.messages.length >= 2, 5000, 'own retained messages');
     await new Promise((r) => setTimeout(r, 500));
-    // the wildcard brings its own messages again (Mosquitto filters each message by the ACL), nothing else
     expect([...new Set(a.inbox.messages.map((m) => m.text))].sort()).toEqual(['{"alert":1}', '{"for":"a"}']);
   });
 
-  it('a device publishes only its own events and status; publishing as another device goes nowhere', async () => {
-    const svc = await connect(server.username, server.password);
-    await svc.client.subscribeAsync(`$share/bcast/${prefix}/devices/+/events`, { qos: 1 });
-    await svc.client.subscribeAsync(`${prefix}/devices/+/status`, { qos: 1 });
+  it('stores a device’s own events through the service’s shared ingest sessions; events published under another device go nowhere', async () => {
     const a = await connect(ids.a, tokens.a);
-    await a.client.publishAsync(`${prefix}/devices/${ids.b}/events`, '[{"forged":true}]', { qos: 1 });
-    await a.client.publishAsync(`${prefix}/devices/${ids.b}/status`, '{"online":false}', { qos: 1 });
-    await a.client.publishAsync(`${prefix}/devices/${ids.b}/playlist`, '{"for":"nobody"}', { qos: 1, retain: true });
-    await a.client.publishAsync(`${prefix}/devices/${ids.a}/events`, '[{"own":true}]', { qos: 1 });
-    await svc.inbox.waitFor(() => svc.inbox.messages.find((m) => m.text.includes('own')), 5000, 'own event through the shared subscription');
+    const own = { eventId: 'own-1', deviceId: ids.a, type: 'playlist.applied', at: new Date().toISOString() };
+    await a.client.publishAsync(`${prefix}/devices/${ids.b}/events`, JSON.stringify([{ ...own, eventId: 'forged', deviceId: ids.b }]), { qos: 1 });
+    await a.client.publishAsync(`${prefix}/devices/${ids.a}/events`, JSON.stringify([own]), { qos: 1 });
+    const db = t.app.get(DataSource);
+    await eventually(async () => (await db.query(`SELECT 1 FROM play_events WHERE event_id = 'own-1'`)).length === 1, 10_000, 'own event stored');
     await new Promise((r) => setTimeout(r, 500));
-    expect(svc.inbox.messages.map((m) => [m.topic, m.text])).toEqual([[`${prefix}/devices/${ids.a}/events`, '[{"own":true}]']]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM play_events WHERE event_id = 'forged'`)).toEqual([{ n: 0 }]);
+  });
+
+  it('a device cannot take over another device’s session or the service’s: its session is its username', async () => {
+    const victim = await connect(ids.victim, tokens.victim);
+    const ingest = t.app.get(DeviceIngest).sessions;
+    expect(ingest).toEqual(expect.arrayContaining([ingestSessionIds(t.config.MQTT_SHARED_GROUP, prefix, 2)[0]]));
+    await connect(ids.a, tokens.a, { clientId: ids.victim });
+    await connect(ids.a, tokens.a, { clientId: ingest[0] });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(victim.client.connected).toBe(true);
+    // the service's ingest still takes events in
+    const a = await connect(ids.b, tokens.b);
+    await a.client.publishAsync(`${prefix}/devices/${ids.b}/events`, JSON.stringify([{ eventId: 'after-takeover', deviceId: ids.b, type: 'playlist.applied', at: new Date().toISOString() }]), { qos: 1 });
+    const db = t.app.get(DataSource);
+    await eventually(async () => (await db.query(`SELECT 1 FROM play_events WHERE event_id = 'after-takeover'`)).length === 1, 10_000, 'event stored after the attempted takeover');
+  });
+
+  it('closes the connection of a device that sends a packet over 256 KB', async () => {
+    const { client } = await connect(ids.b, tokens.b, { reconnectPeriod: 0 });
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    client.publish(`${prefix}/devices/${ids.b}/events`, 'x'.repeat(300 * 1024), { qos: 1 });
+    await closed;
+  });
+
+  it('revoking or rotating ends the live session within 5 s; the old token is refused; reinstating brings it back', async () => {
+    const a = await connect(ids.a, tokens.a, { reconnectPeriod: 0 });
+    const r = await connect(ids.rotated, tokens.rotated, { reconnectPeriod: 0 });
+    const gone = (c: MqttClient) => new Promise<number>((resolve) => c.once('close', () => resolve(Date.now())));
+    const [ga, gr] = [gone(a.client), gone(r.client)];
+    let at = Date.now();
+    await t.http.post(`/api/v1/devices/${ids.a}/revoke`).set(as()).expect(200);
+    expect((await ga) - at).toBeLessThan(5000);
+    await expect(connect(ids.a, tokens.a)).rejects.toThrow(/Not authorized|Bad username or password/);
+    at = Date.now();
+    const rotated = await t.http.post(`/api/v1/devices/${ids.rotated}/token`).set(as()).expect(200);
+    expect((await gr) - at).toBeLessThan(5000);
+    await canLogIn('rotated', rotated.body.token);
+    await expect(connect(ids.rotated, tokens.rotated)).rejects.toThrow(/Not authorized|Bad username or password/);
+    const back = await t.http.post(`/api/v1/devices/${ids.a}/reinstate`).set(as()).expect(200);
+    await canLogIn('a', back.body.token);
+    await eventually(async () => (await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM broker_sync`))[0].n === 0, 5000, 'every account change applied');
+  });
+
+  it('the export also writes password and ACL files for a Mosquitto run with static files', async () => {
+    await exportFiles(1884);
+    const passwd = readFileSync(join(dir, 'generated/passwd'), 'utf8');
+    expect(passwd).toMatch(new RegExp(`^${ids.b}:\\$7\\$101\\$`, 'm'));
+    expect(passwd).not.toContain(ids.revoked);
+    expect(passwd).not.toContain(tokens.b);
+    expect(readFileSync(join(dir, 'generated/acl'), 'utf8')).toContain(`user ${ids.b}\ntopic read ${prefix}/channels/${ids.ch2}/alert`);
   });
 });

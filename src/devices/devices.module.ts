@@ -9,11 +9,12 @@ import { RUNTIME } from '../infrastructure/runtime.module';
 import { DeviceAccessPolicy } from './device-access.policy';
 import { DeviceEventsController } from './device-events.controller';
 import { DevicesController } from './devices.controller';
+import { BrokerSync } from './broker-sync';
 import { DeviceSessions } from './device-sessions';
 import { DevicesService } from './devices.service';
 import { RejectedEventsController } from './rejected-events.controller';
 
-@Module({ imports: [ChannelsModule], controllers: [DevicesController, DeviceEventsController, RejectedEventsController], providers: [DevicesService, DeviceSessions], exports: [DevicesService] })
+@Module({ imports: [ChannelsModule], controllers: [DevicesController, DeviceEventsController, RejectedEventsController], providers: [DevicesService, DeviceSessions, BrokerSync], exports: [DevicesService] })
 export class DevicesModule implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly db: DataSource,

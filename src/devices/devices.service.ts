@@ -8,6 +8,7 @@ import { ChannelsService } from '../channels/channels.service';
 import { AppError } from '../infrastructure/http/app-error';
 import { MqttConnection } from '../infrastructure/mqtt/mqtt-connection';
 import { Topics } from '../infrastructure/mqtt/topics';
+import { BrokerSync } from './broker-sync';
 import { DeviceSessions } from './device-sessions';
 import { Device } from './device.entity';
 import { mosquittoPasswordHash, newDeviceToken } from './device-token';
@@ -33,6 +34,7 @@ export class DevicesService {
     private readonly topics: Topics,
     private readonly tokenCache: DeviceTokenCache,
     private readonly sessions: DeviceSessions,
+    private readonly brokerSync: BrokerSync,
   ) {}
 
   async register(actor: Actor, channelId: string, dto: RegisterDevice): Promise<{ device: Device; token: string }> {
@@ -43,9 +45,11 @@ export class DevicesService {
       const { tokenHash: _, mosquittoHash: __, ...plain } = saved;
       // its playlist is published as soon as the distributor sees the channel marked
       await tx.query(`SELECT mark_playlists_changed(ARRAY[$1]::uuid[])`, [channel.id]);
+      await this.brokerSync.queue(tx, saved.id, token);
       await this.audit.record(tx, actor, { action: 'device.register', entityType: 'device', entityId: saved.id, unitPath: channel.unitPath, changes: { after: plain } });
       return tx.findOneByOrFail(Device, { id: saved.id });
     });
+    this.brokerSync.kick();
     return { device, token };
   }
 
@@ -88,11 +92,13 @@ export class DevicesService {
       if ((locked[0]?.revoked_at !== null) !== (action === 'device.reinstate')) throw new AppError(action === 'device.rotate' ? 'DEVICE_REVOKED' : 'DEVICE_NOT_REVOKED');
       await tx.update(Device, { id }, { tokenHash: hash, mosquittoHash: mosquittoPasswordHash(token), revokedAt: null, publishedVersion: null });
       await tx.query(`SELECT mark_playlists_changed(ARRAY[$1]::uuid[])`, [device.channelId]);
+      await this.brokerSync.queue(tx, id, token);
       await tx.query(`SELECT pg_notify($1, $2)`, [DEVICE_CHANGES_CHANNEL, id]); // every instance forgets the old token, ends its session
       await this.audit.record(tx, actor, { action, entityType: 'device', entityId: id, unitPath: device.unitPath, changes: action === 'device.rotate' ? { tokenRotated: true } : { reinstated: true, tokenRotated: true } });
     });
     this.tokenCache.evict(id);
     this.sessions.end(id);
+    this.brokerSync.kick();
     return { device: await this.db.getRepository(Device).findOneByOrFail({ id }), token };
   }
 
@@ -100,11 +106,13 @@ export class DevicesService {
     const device = await this.get(actor, id);
     await this.db.transaction(async (tx) => {
       await tx.update(Device, { id }, { revokedAt: new Date(), publishedVersion: null });
+      await this.brokerSync.queue(tx, id, null);
       await tx.query(`SELECT pg_notify($1, $2)`, [DEVICE_CHANGES_CHANNEL, id]);
       await this.audit.record(tx, actor, { action: 'device.revoke', entityType: 'device', entityId: id, unitPath: device.unitPath, changes: { revoked: true } });
     });
     this.tokenCache.evict(id);
     this.sessions.end(id);
+    this.brokerSync.kick();
     // Its retained playlist goes too: a revoked device has nothing left to read.
     await this.mqtt.client.publishAsync(this.topics.playlist(id), '', { qos: 1, retain: true }).catch(() => undefined);
     return this.db.getRepository(Device).findOneByOrFail({ id });

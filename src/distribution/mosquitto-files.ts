@@ -1,6 +1,7 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mosquittoPasswordHash } from '../devices/device-token';
+import { dynsecConfig } from './mosquitto-dynsec';
 
 export interface MosquittoDevice {
   id: string;
@@ -55,6 +56,32 @@ export async function writeMosquittoFiles(
     renameSync(tmp, join(dir, name));
   }
   return { devices: rows.length - files.skipped.length, skipped: files.skipped };
+}
+
+/**
+ * The dynamic security plugin's file for the broker's first start (docker/mosquitto/mosquitto.conf):
+ * written only where none exists, since the broker owns it once it runs (the service then changes it
+ * through the plugin's topic, MOSQUITTO_DYNSEC=true). Returns whether it was written.
+ */
+export async function writeDynsecFile(
+  db: { query(sql: string): Promise<Array<{ id: string; channel_id: string; mosquitto_hash: string | null }>> },
+  dir: string,
+  prefix: string,
+  server: { username: string; password: string },
+  overwrite = false,
+): Promise<boolean> {
+  const file = join(dir, 'dynamic-security.json');
+  if (existsSync(file) && !overwrite) return false;
+  const rows = await db.query(`SELECT id, channel_id, mosquitto_hash FROM devices WHERE revoked_at IS NULL ORDER BY id`).catch((err: { code?: string }) => {
+    if (err.code === '42P01') return [];
+    throw err;
+  });
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, '.dynamic-security.json.tmp');
+  // the broker's own user rewrites it when the service changes accounts
+  writeFileSync(tmp, JSON.stringify(dynsecConfig(prefix, server, rows.map((r) => ({ id: r.id, channelId: r.channel_id, mosquittoHash: r.mosquitto_hash }))), null, 2), { mode: 0o666 });
+  renameSync(tmp, file);
+  return true;
 }
 
 /** The service account in an mqtt://user:password@host URL, if any. */

@@ -223,6 +223,11 @@ export class AppConfig {
   @Transform(emptyToUndefined)
   MOSQUITTO_EXPORT_DIR?: string;
 
+  /** The external broker is Mosquitto with its dynamic security plugin (docker/mosquitto): the service keeps every device's broker account there, and revoking or rotating ends the device's session at once. */
+  @Transform(({ value }) => (value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value))
+  @IsBoolean({ message: 'must be true or false' })
+  MOSQUITTO_DYNSEC = false;
+
   /** Shared-subscription group of the service instances on an external broker. */
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'must be letters, digits, _ or -' })
   MQTT_SHARED_GROUP = 'bcast';
