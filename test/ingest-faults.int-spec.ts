@@ -5,7 +5,7 @@ import { EventBurst } from './support/event-burst';
 import { freePort } from './support/free-port';
 import { eventually } from './support/mqtt-device';
 import { spawnTs } from './support/service-process';
-import { baseEnv, Service, storedIds } from './support/service-instance';
+import { baseEnv, brokerEnv, deviceBrokerUrl, Service, storedIds } from './support/service-instance';
 import { createTestDatabase } from './support/test-database';
 
 const DEVICES = 50;
@@ -29,9 +29,7 @@ describe.each([
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = mkdtempSync(join(tmpdir(), 'bcast-fault-'));
-    const broker: Record<string, string> = embedded
-      ? { EMBEDDED_MQTT_PORT: String(await freePort()) }
-      : { MQTT_URL: process.env.MQTT_URL!, ...(process.env.BCAST_TEST_BROKER_SHARED === 'false' ? { MQTT_SHARED_SUBSCRIPTIONS: 'false' } : {}) };
+    const broker = await brokerEnv(embedded, freePort);
     service = new Service(baseEnv(db.url, { PORT: String(await freePort()), DATA_DIR: dataDir, ...broker }));
     await service.start();
   }, 150_000);
@@ -44,7 +42,7 @@ describe.each([
 
   it('stores every acknowledged event exactly once', async () => {
     const devices = await service.registerDevices(DEVICES);
-    const brokerUrl = embedded ? `mqtt://127.0.0.1:${service.env.EMBEDDED_MQTT_PORT}` : process.env.MQTT_URL!;
+    const brokerUrl = deviceBrokerUrl(service, embedded);
     burst = new EventBurst({ brokerUrl, prefix: service.env.MQTT_TOPIC_PREFIX, devices, eventsPerDevice: EVENTS_PER_DEVICE, perMessage: 50, intervalMs: 150, authenticate: embedded });
     const running = burst.run(150_000);
     await eventually(async () => burst!.acknowledged.size >= 4000, 60_000, '4,000 events acknowledged');
@@ -112,9 +110,7 @@ describe.each([
     chmodSync(pgDir, 0o755); // the embedded server runs as 'postgres' when we are root
     pgPort = await freePort();
     pg = await startPostgresProcess(pgDir, pgPort);
-    const broker: Record<string, string> = embedded
-      ? { EMBEDDED_MQTT_PORT: String(await freePort()) }
-      : { MQTT_URL: process.env.MQTT_URL!, ...(process.env.BCAST_TEST_BROKER_SHARED === 'false' ? { MQTT_SHARED_SUBSCRIPTIONS: 'false' } : {}) };
+    const broker = await brokerEnv(embedded, freePort);
     service = new Service(baseEnv(pg.url, { PORT: String(await freePort()), DATA_DIR: join(pgDir, 'data'), ...broker }));
     await service.start();
   }, 180_000);
@@ -127,7 +123,7 @@ describe.each([
 
   it('keeps every acknowledged event, and stores the rest once it is back', async () => {
     const devices = await service.registerDevices(DEVICES);
-    const brokerUrl = embedded ? `mqtt://127.0.0.1:${service.env.EMBEDDED_MQTT_PORT}` : process.env.MQTT_URL!;
+    const brokerUrl = deviceBrokerUrl(service, embedded);
     burst = new EventBurst({ brokerUrl, prefix: service.env.MQTT_TOPIC_PREFIX, devices, eventsPerDevice: EVENTS_PER_DEVICE, perMessage: 50, intervalMs: 150, authenticate: embedded });
     const running = burst.run(150_000);
     await eventually(async () => burst!.acknowledged.size >= 4000, 60_000, '4,000 events acknowledged');

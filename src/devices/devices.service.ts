@@ -62,6 +62,18 @@ export class DevicesService {
     return Object.assign(device, { unitPath: channel.unitPath });
   }
 
+  /**
+   * The channel whose data a device route serves: the calling device's own (only for its own id), or,
+   * for a person of the device's subtree, the device's channel.
+   */
+  async channelForRoute(device: { id: string; channelId: string } | undefined, actor: Actor | undefined, id: string): Promise<string> {
+    if (device) {
+      if (device.id !== id) throw new AppError('NOT_YOUR_DEVICE');
+      return device.channelId;
+    }
+    return (await this.get(actor!, id)).channelId;
+  }
+
   async list(actor: Actor, channelId: string): Promise<Device[]> {
     const channel = await this.channels.get(actor, channelId);
     return this.db.getRepository(Device).find({ where: { channelId: channel.id }, order: { name: 'ASC' } });

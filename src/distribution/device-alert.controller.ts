@@ -4,7 +4,6 @@ import type { Response } from 'express';
 import type { Actor } from '../auth/actor';
 import { CurrentActor, CurrentDevice, DeviceAccess, DevicePrincipal } from '../auth/decorators';
 import { DevicesService } from '../devices/devices.service';
-import { AppError } from '../infrastructure/http/app-error';
 import { ParseId } from '../infrastructure/http/uuid.pipe';
 import { AlertsService } from './alerts.service';
 import { etagMatches } from './playlists.controller';
@@ -24,13 +23,7 @@ export class DeviceAlertController {
   @DeviceAccess()
   @ApiOperation({ operationId: 'getDeviceAlert', summary: 'Cảnh báo khẩn cấp đang phát trên kênh của thiết bị (204 nếu không có); ETag là mã cảnh báo' })
   async get(@CurrentDevice() device: DevicePrincipal | undefined, @CurrentActor() actor: Actor | undefined, @Param('id', ParseId) id: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() res: Response): Promise<void> {
-    let channelId: string;
-    if (device) {
-      if (device.id !== id) throw new AppError('NOT_YOUR_DEVICE');
-      channelId = device.channelId;
-    } else {
-      channelId = (await this.devices.get(actor!, id)).channelId;
-    }
+    const channelId = await this.devices.channelForRoute(device, actor, id);
     const alert = await this.alerts.activeFor(channelId);
     const etag = `"${alert?.id ?? 'none'}"`;
     res.setHeader('ETag', etag);

@@ -29,13 +29,7 @@ export class PlaylistsController {
   @DeviceAccess()
   @ApiOperation({ operationId: 'getDevicePlaylist', summary: 'Danh sách phát của thiết bị; ETag là phiên bản, If-None-Match cho 304' })
   async get(@CurrentDevice() device: DevicePrincipal | undefined, @CurrentActor() actor: Actor | undefined, @Param('id', ParseId) id: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res() res: Response): Promise<void> {
-    let channelId: string;
-    if (device) {
-      if (device.id !== id) throw new AppError('NOT_YOUR_DEVICE');
-      channelId = device.channelId;
-    } else {
-      channelId = (await this.devices.get(actor!, id)).channelId; // a person of the device's subtree
-    }
+    const channelId = await this.devices.channelForRoute(device, actor, id);
     const version = await this.compiler.version(channelId);
     if (version !== null && etagMatches(ifNoneMatch, `"${version}"`)) {
       res.setHeader('ETag', `"${version}"`);

@@ -68,3 +68,15 @@ export function baseEnv(databaseUrl: string, extra: Record<string, string>): Rec
   };
 }
 
+
+/** The broker part of a service's environment: its own embedded broker, or the run's broker. */
+export async function brokerEnv(embedded: boolean, freePort: () => Promise<number>): Promise<Record<string, string>> {
+  return embedded
+    ? { EMBEDDED_MQTT_PORT: String(await freePort()) }
+    : { MQTT_URL: process.env.MQTT_URL!, ...(process.env.BCAST_TEST_BROKER_SHARED === 'false' ? { MQTT_SHARED_SUBSCRIPTIONS: 'false' } : {}) };
+}
+
+/** Where the devices of a service's deployment connect. */
+export function deviceBrokerUrl(service: Service, embedded: boolean): string {
+  return embedded ? `mqtt://127.0.0.1:${service.env.EMBEDDED_MQTT_PORT}` : process.env.MQTT_URL!;
+}
