@@ -83,9 +83,19 @@ describe('schedules and rebroadcast rules', () => {
   afterAll(() => t?.close());
 
   it('plans next month for every commune of the province, and explains the one it cannot serve', async () => {
+    // a dry run tells what a real run creates, and writes nothing; booleans are read strictly
+    const dry = await t.http.post('/api/v1/schedule/plan').set(as('editor.a')).send({ unitId: ids['38'], from: NEXT.first, to: NEXT.last, dryRun: true });
+    expect(dry.body).toMatchObject({ dryRun: true, created: 10 });
+    expect(dry.body.airings).toHaveLength(10);
+    for (const bad of ['yes', 1, 'TRUE']) {
+      const r = await t.http.post('/api/v1/schedule/plan').set(as('editor.a')).send({ unitId: ids['38'], from: NEXT.first, to: NEXT.last, dryRun: bad });
+      expect([r.status, r.body.fields?.[0]?.field]).toEqual([400, 'dryRun']);
+    }
     const res = await t.http.post('/api/v1/schedule/plan').set(as('editor.a')).send({ unitId: ids['38'], from: NEXT.first, to: NEXT.last });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ dryRun: false, channels: 3, rules: 1, created: 10 });
+    expect(res.body.airings).toBeUndefined();
+    expect(res.body.created).toBe(dry.body.created); // the dry run told the truth
     expect(res.body.shortfalls).toEqual([
       expect.objectContaining({
         channelId: ids.ch15945, period: NEXT.key, code: 'NOT_ENOUGH_TIME', required: 4, planned: 2,

@@ -62,6 +62,9 @@ describe('importing units from CSV', () => {
     const res = await upload('code,name,kind,parent_code\nP3,Tỉnh Ba,province,\nC3,Xã Ba,commune,P3\n', '?dryRun=true');
     expect(res.body).toMatchObject({ dryRun: true, created: 2 });
     expect(await codes()).toEqual(before);
+    const vague = await upload('code,name,kind,parent_code\nP3,Tỉnh Ba,province,\n', '?dryRun=yes');
+    expect([vague.status, vague.body.fields?.[0]?.field]).toEqual([400, 'dryRun']);
+    expect(await codes()).toEqual(before);
   });
 
   it('an unreadable file is a 400, a missing file a 400, an oversized one a 413, and nothing is written', async () => {

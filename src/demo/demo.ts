@@ -93,7 +93,9 @@ async function main(): Promise<void> {
   if (!series) {
     series = await api('POST', '/api/v1/series', { unitId: ids['38'], name: 'Chuyên mục chuyển đổi số' }, editor);
     // R1: "mỗi tháng 01 chương trình và phát lại ít nhất 03 lần/tháng"
-    await api('POST', '/api/v1/rules', { name: 'Mỗi tháng 01 chương trình, phát lại ít nhất 03 lần', seriesId: series!.id, definition: { match: {}, period: 'month', minPrograms: 1, minAiringsPerProgram: 3, maxAiringsPerDay: 1 } }, editor);
+    // R1 (Quan Sơn 2022): "mỗi tháng 01 chương trình và phát lại ít nhất 03 lần/tháng" — one airing
+    // plus three replays: at least 4 airings of the month's program
+    await api('POST', '/api/v1/rules', { name: 'Mỗi tháng 01 chương trình, phát lại ít nhất 03 lần', seriesId: series!.id, definition: { match: {}, period: 'month', minPrograms: 1, minAiringsPerProgram: 4, maxAiringsPerDay: 1 } }, editor);
   }
 
   const month = localDay().slice(0, 7);

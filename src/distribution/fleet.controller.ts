@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsUUID } from 'class-validator';
+import { StrictBoolean } from '../infrastructure/http/strict-boolean';
 import type { Actor } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
 import { ChannelsService } from '../channels/channels.service';
@@ -19,12 +19,12 @@ export class DeviceListQuery {
   channelId?: string;
 
   /** Only devices flagged offline or on an old playlist. */
-  @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean()
+  @IsOptional() @StrictBoolean() @IsBoolean()
   flagged?: boolean;
 }
 
 export class AlertListQuery {
-  @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean()
+  @IsOptional() @StrictBoolean() @IsBoolean()
   active?: boolean;
 }
 

@@ -7,14 +7,17 @@ import { AppError } from '../infrastructure/http/app-error';
 import { UnitsService } from '../units/units.service';
 import { checkDateRange } from './date-range';
 import { addDays, zonedInstant } from './planner/local-time';
-import { MissedAiring, plan, PlanChannel, PlanProgram, PlanRule, Shortfall } from './planner/planner';
+import { MissedAiring, plan, PlanChannel, PlannedAiring, PlanProgram, PlanRule, Shortfall } from './planner/planner';
 import type { RuleDefinition } from './planner/rule-definition';
 
 export interface PlanReport {
   dryRun: boolean;
   channels: number;
   rules: number;
+  /** Airings created — or, with dryRun, that would be created. */
   created: number;
+  /** With dryRun: the airings a real run would create. */
+  airings?: PlannedAiring[];
   shortfalls: Shortfall[];
 }
 
@@ -114,6 +117,6 @@ export class PlanningService {
         await this.audit.record(tx, actor, { action: 'schedule.plan', entityType: 'schedule', entityId: null, unitPath: unit.path, changes: { from, to, created: result.airings.length, shortfalls: result.shortfalls.length } });
       });
     }
-    return { dryRun, channels: channels.length, rules: rules.length, created: dryRun ? 0 : result.airings.length, shortfalls: result.shortfalls };
+    return { dryRun, channels: channels.length, rules: rules.length, created: result.airings.length, ...(dryRun ? { airings: result.airings } : {}), shortfalls: result.shortfalls };
   }
 }

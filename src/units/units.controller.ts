@@ -75,6 +75,7 @@ export class UnitsController {
   ) {
     const text = file ? file.buffer.toString('utf8') : typeof req.body === 'string' ? req.body : undefined;
     if (text === undefined) throw new AppError('FILE_REQUIRED', { field: 'file' });
+    if (dryRun !== undefined && !['true', 'false', '1', '0'].includes(dryRun)) throw AppError.field('dryRun', 'isBoolean', 'phải là true hoặc false', 'must be true or false');
     return this.importer.import(actor, text, dryRun === 'true' || dryRun === '1');
   }
 }

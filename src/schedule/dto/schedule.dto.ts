@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, IsUUID, Matches, MaxLength } from 'class-validator';
+import { StrictBoolean } from '../../infrastructure/http/strict-boolean';
 import type { RuleDefinition } from '../planner/rule-definition';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -100,7 +100,7 @@ export class PlanDto {
   to: string;
 
   /** Report what would be planned without writing it. */
-  @IsOptional() @IsBoolean() @Type(() => Boolean)
+  @IsOptional() @StrictBoolean() @IsBoolean()
   dryRun?: boolean;
 }
 

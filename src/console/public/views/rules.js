@@ -15,7 +15,7 @@ export default async function viewRules({ render }) {
       <div class="row"><label>${t('series')}<select name="seriesId">${(series.items ?? series).map((x) => `<option value="${x.id}">${esc(x.name)}</option>`).join('')}</select></label>
       <label>${t('period')}<select name="definition.period"><option value="month">${t('month')}</option><option value="week">${t('week')}</option><option value="quarter">${t('quarter')}</option></select></label>
       <label>${t('minPrograms')}<input name="definition.minPrograms" type="number" value="1"></label>
-      <label>${t('minAirings')}<input name="definition.minAiringsPerProgram" type="number" value="3"></label>
+      <label>${t('minAirings')}<input name="definition.minAiringsPerProgram" type="number" value="4"><small>${t('minAiringsHint')}</small></label>
       <label>${t('maxPerDay')}<input name="definition.maxAiringsPerDay" type="number" value="1"></label>
       <label>${t('spacing')}<input name="definition.minSpacingHours" type="number" value=""></label></div>
       <button class="primary">${t('save')}</button></form>
