@@ -169,7 +169,21 @@ describe('players against the real service', () => {
     const at = { startsAt: new Date(Date.now() + 86_400_000).toISOString(), endsAt: new Date(Date.now() + 86_460_000).toISOString() };
     const post = (channel: string, body: Record<string, unknown>) => t.http.post(`/api/v1/channels/${channel}/entries`).set(as(editorA)).send({ ...at, ...body });
     const wrongKind = await post(ids.channel, { kind: 'announcement', mediaAssetId: ids.slide });
-    expect([wrongKind.status, wrongKind.body.fields?.[0]?.message]).toEqual([400, 'mediaAssetId: phải là tệp âm thanh']);
+    expect([wrongKind.status, wrongKind.body.code, wrongKind.body.fields?.[0]?.message]).toEqual([422, 'WRONG_KIND', 'mediaAssetId: phải là tệp âm thanh']);
+    // every kind on its own kind of channel
+    for (const [channel, body, field] of [
+      [ids.board, { kind: 'airing', programId: ids.program }, 'kind'],
+      [ids.board, { kind: 'relay', streamUrl: 'http://vov.vn/vov1.mp3' }, 'kind'],
+      [ids.board, { kind: 'announcement', title: 'Thông báo' }, 'kind'],
+      [ids.channel, { kind: 'slides', mediaAssetId: ids.slide }, 'kind'],
+    ] as const) {
+      const r = await post(channel, body);
+      expect([r.status, r.body.code, r.body.fields?.[0]?.field]).toEqual([422, 'WRONG_KIND', field]);
+      expect(r.body.message).toMatch(/^Không dùng được ở đây: kind: /);
+    }
+    // a slide is no program's audio
+    const slideProgram = await t.http.post('/api/v1/programs').set(as(editorA)).send({ title: 'Ảnh làm chương trình', audioAssetId: ids.slide });
+    expect([slideProgram.status, slideProgram.body.fields?.[0]?.field]).toEqual([422, 'audioAssetId']);
     expect((await post(ids.board, { kind: 'slides' })).body.fields[0].field).toBe('mediaAssetId');
     expect((await post(ids.board, { kind: 'slides', mediaAssetId: '00000000-0000-4000-8000-000000000000' })).status).toBe(404);
   });

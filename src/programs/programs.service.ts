@@ -57,7 +57,7 @@ export class ProgramsService {
   }
 
   async create(actor: Actor, dto: CreateProgramDto): Promise<Program> {
-    const asset = await this.media.get(actor, dto.audioAssetId);
+    const asset = await this.audioAsset(actor, dto.audioAssetId);
     const unit = await this.units.get(actor, dto.unitId ?? asset.unitId);
     this.checkPeriod(dto.periodStart, dto.periodEnd);
     return this.db.transaction(async (tx) => {
@@ -82,10 +82,17 @@ export class ProgramsService {
 
   async update(actor: Actor, id: string, dto: UpdateProgramDto): Promise<Program> {
     return this.transition(actor, id, 'edit', ['draft'], async (tx, before) => {
-      if (dto.audioAssetId) await this.media.get(actor, dto.audioAssetId);
+      if (dto.audioAssetId) await this.audioAsset(actor, dto.audioAssetId);
       this.checkPeriod(dto.periodStart ?? before.periodStart ?? undefined, dto.periodEnd ?? before.periodEnd ?? undefined);
       await tx.update(Program, { id }, { ...dto, ...(dto.tags ? { tags: [...new Set(dto.tags)] } : {}) });
     });
+  }
+
+  /** A program is heard on loudspeakers: its audio must be an audio asset, not a slide or an image. */
+  private async audioAsset(actor: Actor, id: string) {
+    const asset = await this.media.get(actor, id);
+    if (asset.kind !== 'audio') throw AppError.wrongKind('audioAssetId', 'phải là tệp âm thanh, không phải ảnh, đoạn phim hay trang chữ cho bảng LED', 'must be an audio file, not an image, clip or LED slide');
+    return asset;
   }
 
   submit(actor: Actor, id: string): Promise<Program> {

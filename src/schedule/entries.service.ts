@@ -34,6 +34,9 @@ export class EntriesService {
     const endsAt = new Date(dto.endsAt);
     if (endsAt <= startsAt) throw AppError.field('endsAt', 'schedule', 'phải sau startsAt', 'must be after startsAt');
     if (endsAt.getTime() - startsAt.getTime() > MAX_ENTRY_MS) throw AppError.field('endsAt', 'schedule', 'một mục lịch phát dài tối đa 24 giờ', 'an entry lasts at most 24 hours');
+    // loudspeakers play sound, LED boards show pictures: each entry kind belongs on one kind of channel
+    if (dto.kind === 'slides' && channel.kind !== 'display') throw AppError.wrongKind('kind', 'trang chiếu chỉ xếp trên kênh bảng LED', 'slides go on LED board channels only');
+    if (dto.kind !== 'slides' && channel.kind === 'display') throw AppError.wrongKind('kind', 'kênh bảng LED chỉ nhận trang chiếu (slides)', 'an LED board channel takes slides only');
     if (dto.kind === 'airing' && !dto.programId) throw AppError.field('programId', 'schedule', 'là bắt buộc với lượt phát chương trình', 'is required for an airing');
     if (dto.kind === 'relay' && !dto.streamUrl) throw AppError.field('streamUrl', 'schedule', 'là bắt buộc với tiếp âm', 'is required for a relay');
     if (dto.programId && !(await this.programs.isSchedulable(dto.programId))) throw new AppError('PROGRAM_NOT_SCHEDULABLE');
@@ -43,7 +46,7 @@ export class EntriesService {
     if (dto.mediaAssetId) {
       const asset = await this.media.get(actor, dto.mediaAssetId); // 404 outside the actor's readable units
       const fits = dto.kind === 'slides' ? ['image', 'clip', 'slide'].includes(asset.kind) : asset.kind === 'audio';
-      if (!fits) throw AppError.field('mediaAssetId', 'schedule', dto.kind === 'slides' ? 'phải là ảnh, đoạn phim hoặc trang chữ cho bảng LED' : 'phải là tệp âm thanh', dto.kind === 'slides' ? 'must be an image, clip or slide' : 'must be an audio file');
+      if (!fits) throw AppError.wrongKind('mediaAssetId', dto.kind === 'slides' ? 'phải là ảnh, đoạn phim hoặc trang chữ cho bảng LED' : 'phải là tệp âm thanh', dto.kind === 'slides' ? 'must be an image, clip or slide' : 'must be an audio file');
       if (asset.status !== 'ready') throw new AppError('MEDIA_NOT_READY');
     }
     return this.db.transaction(async (tx) => {

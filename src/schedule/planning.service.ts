@@ -53,7 +53,7 @@ export class PlanningService {
     const tags = [...new Set(ruleRows.map((r) => r.definition.match.tag).filter(Boolean))];
     const programRows: Array<{ id: string; title: string; duration_ms: number; series_id: string | null; tags: string[]; period_start: string | null; period_end: string | null; path: string; priority: string }> = await this.db.query(
       `SELECT p.id, p.title, p.priority, m.duration_ms, p.series_id, p.tags, to_char(p.period_start, 'YYYY-MM-DD') AS period_start, to_char(p.period_end, 'YYYY-MM-DD') AS period_end, u.path
-         FROM programs p JOIN media_assets m ON m.id = p.audio_asset_id AND m.status = 'ready' JOIN units u ON u.id = p.unit_id
+         FROM programs p JOIN media_assets m ON m.id = p.audio_asset_id AND m.status = 'ready' AND m.kind = 'audio' JOIN units u ON u.id = p.unit_id
         WHERE p.status = 'approved' AND (p.series_id = ANY($1::uuid[]) OR p.tags && $2::text[])
           AND ($3 LIKE u.path || '%' OR u.path LIKE $3 || '%')`,
       [seriesIds, tags, unit.path],

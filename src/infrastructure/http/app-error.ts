@@ -26,6 +26,11 @@ export class AppError extends Error {
     return new AppError('VALIDATION_FAILED', {}, [{ field, codes: [code], message: `${field}: ${vi}`, messageEn: `${field}: ${en}` }]);
   }
 
+  /** A 422: the thing named by `field` exists but is of the wrong kind for this use (e.g. an image as a program's audio). */
+  static wrongKind(field: string, vi: string, en: string): AppError {
+    return new AppError('WRONG_KIND', { reason: `${field}: ${vi}`, reasonEn: `${field}: ${en}` }, [{ field, codes: ['kind'], message: `${field}: ${vi}`, messageEn: `${field}: ${en}` }]);
+  }
+
   static notFound(what: { vi: string; en: string }): AppError {
     return new AppError('NOT_FOUND', { what });
   }
