@@ -337,9 +337,14 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await page.click('#rule button.primary');
     await page.waitForSelector('#rule [name="definition.minAiringsPerProgram"] + .error');
     expect(await page.textContent('#rule [name="definition.minAiringsPerProgram"] + .error')).toMatch(/^definition\.minAiringsPerProgram: /);
+    // a new rule takes effect today unless told otherwise; the editor moves the date
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+    expect(await page.inputValue('#rule [name="definition.from"]')).toBe(today);
     await page.fill('#rule [name="definition.minAiringsPerProgram"]', '2');
+    await page.fill('#rule [name="definition.from"]', '2026-12-07');
     await page.click('#rule button.primary');
     await page.waitForSelector('#rules tr[data-id] td:text("1 × 2")');
+    expect(await page.locator('#rules tr[data-id]', { hasText: 'Mỗi tuần 01 tin' }).textContent()).toContain('2026-12-07 –');
     await page.locator('#rules tr[data-id]', { hasText: 'Mỗi tuần 01 tin' }).locator('[data-act=toggle]').click();
     await page.waitForSelector('#rules tr.inactive td:has-text("Mỗi tuần 01 tin (ngừng áp dụng)")');
     expect(await page.locator('#rules tr[data-id]').count()).toBe(2); // edited in place, not added

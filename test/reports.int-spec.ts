@@ -22,7 +22,7 @@ describe('reports', () => {
     for (const u of (await t.http.get('/api/v1/units').set(as())).body.items) ids[u.code] = u.id;
     for (const code of ['1', '2']) await t.http.post('/api/v1/channels').set(as()).send({ unitId: ids[code], name: `Đài xã ${code}`, kind: 'audio', windows: [] }).expect(201);
     const series = await t.http.post('/api/v1/series').set(as()).send({ unitId: ids['38'], name: 'Chuyên mục chuyển đổi số' });
-    await t.http.post('/api/v1/rules').set(as()).send({ name: 'Mỗi tháng 01 chương trình, phát lại ít nhất 03 lần', seriesId: series.body.id, definition: { match: {}, period: 'month', minPrograms: 1, minAiringsPerProgram: 3 } }).expect(201);
+    await t.http.post('/api/v1/rules').set(as()).send({ name: 'Mỗi tháng 01 chương trình, phát lại ít nhất 03 lần', seriesId: series.body.id, definition: { match: {}, period: 'month', from: '2026-01-01', minPrograms: 1, minAiringsPerProgram: 3 } }).expect(201);
     await t.http.post('/api/v1/users').set(as()).send({ username: 'vanhanh.b', displayName: 'B', password: 'mat-khau-dai-du', role: 'operator', unitId: ids['2'] }).expect(201);
   });
   afterAll(() => t?.close());

@@ -61,7 +61,8 @@ describe('schedules and rebroadcast rules', () => {
     const rule = await t.http.post('/api/v1/rules').set(as('editor.a')).send({
       name: 'Mỗi tháng 01 chương trình, phát lại ít nhất 03 lần',
       seriesId: ids.series,
-      definition: { match: {}, period: 'month', minPrograms: 1, minAiringsPerProgram: 4, maxAiringsPerDay: 1 },
+      // in effect since last month, which the tests below judge
+      definition: { match: {}, period: 'month', from: PREV.first, minPrograms: 1, minAiringsPerProgram: 4, maxAiringsPerDay: 1 },
     });
     expect(rule.status).toBe(201);
     expect(rule.body).toMatchObject({ unitId: ids['38'], targetUnitId: ids['38'], definition: { match: { seriesId: ids.series } } });
@@ -240,5 +241,20 @@ describe('schedules and rebroadcast rules', () => {
     expect(tight).toHaveLength(12);
     const explained = (plan.body.shortfalls as Array<{ channelId: string; period: string }>).filter((s) => s.channelId === ids.ch15945).map((s) => s.period);
     expect(tight.filter((r) => r.planShort).map((r) => r.period)).toEqual(explained);
+  });
+
+  it('a rule made today judges nothing before today (it takes effect the day it is made, in its unit’s time zone)', async () => {
+    const made = await t.http.post('/api/v1/rules').set(as('editor.a')).send({ name: 'Quy định mới', seriesId: ids.series, definition: { match: {}, period: 'month', minPrograms: 1, minAiringsPerProgram: 4 } });
+    expect(made.status).toBe(201);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+    expect(made.body.definition.from).toBe(today);
+    const past = await t.http.get(`/api/v1/compliance?unitId=${ids['38']}&from=${PREV.first}&to=${PREV.last}`).set(as('editor.a'));
+    expect(past.body.rows.filter((r: { ruleId: string }) => r.ruleId === made.body.id)).toEqual([]);
+    const now = await t.http.get(`/api/v1/compliance?unitId=${ids['38']}&from=${today}&to=${today}`).set(as('editor.a'));
+    expect(now.body.rows.filter((r: { ruleId: string }) => r.ruleId === made.body.id).length).toBeGreaterThan(0);
+    // editing the definition keeps the date unless a new one is given
+    const edited = await t.http.patch(`/api/v1/rules/${made.body.id}`).set(as('editor.a')).send({ definition: { match: { seriesId: ids.series }, period: 'month', minPrograms: 1, minAiringsPerProgram: 3 } });
+    expect([edited.status, edited.body.definition?.from, edited.body.fields]).toEqual([200, today, undefined]);
+    await t.http.patch(`/api/v1/rules/${made.body.id}`).set(as('editor.a')).send({ active: false }).expect(200);
   });
 });

@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { AppError } from '../infrastructure/http/app-error';
 import { UnitsService } from '../units/units.service';
 import type { CreateRuleDto, CreateSeriesDto, UpdateRuleDto } from './dto/schedule.dto';
+import { localDate } from './planner/local-time';
 import { RuleDefinition, validateRuleDefinition } from './planner/rule-definition';
 import { Rule } from './rule.entity';
 import { Series } from './series.entity';
@@ -32,7 +33,7 @@ export class RulesService {
     return this.db.getRepository(Series).createQueryBuilder('s').innerJoin('units', 'u', 'u.id = s.unitId').where(r.sql, r.params).orderBy('s.name').getMany();
   }
 
-  async createRule(actor: Actor, dto: CreateRuleDto): Promise<Rule> {
+  async createRule(actor: Actor, dto: CreateRuleDto, now = new Date()): Promise<Rule> {
     let ownerId = dto.unitId;
     if (dto.seriesId) {
       const series = await this.db.getRepository(Series).findOneBy({ id: dto.seriesId });
@@ -48,6 +49,12 @@ export class RulesService {
     const owner = await this.units.get(actor, ownerId);
     const target = await this.units.get(actor, dto.targetUnitId ?? owner.id);
     if (!target.path.startsWith(owner.path)) throw new AppError('OUT_OF_SCOPE');
+    // A rule takes effect from a date (definition.from): by default the day it is made, in its unit's
+    // time zone, so it never judges months before it existed. Set `from` to judge earlier periods.
+    if (!dto.definition.from) {
+      dto.definition = { ...dto.definition, from: localDate(now, owner.timezone) };
+      this.check(dto.definition);
+    }
     return this.db.transaction(async (tx) => {
       const saved = await tx.save(Rule, tx.create(Rule, { name: dto.name.trim(), seriesId: dto.seriesId ?? null, unitId: owner.id, targetUnitId: target.id, definition: dto.definition, createdBy: actor.id }));
       await this.audit.record(tx, actor, { action: 'rule.create', entityType: 'rule', entityId: saved.id, unitPath: owner.path, changes: { after: saved } });
@@ -56,10 +63,12 @@ export class RulesService {
   }
 
   async updateRule(actor: Actor, id: string, dto: UpdateRuleDto): Promise<Rule> {
-    if (dto.definition) this.check(dto.definition);
     return this.db.transaction(async (tx) => {
       const before = await tx.findOneBy(Rule, { id });
       if (!before) throw AppError.notFound(RULE_NOT_FOUND);
+      // a new definition without `from` keeps the date the rule took effect
+      if (dto.definition && dto.definition.from === undefined && before.definition.from) dto.definition = { ...dto.definition, from: before.definition.from };
+      if (dto.definition) this.check(dto.definition);
       const owner = await this.units.get(actor, before.unitId, tx).catch(() => {
         throw AppError.notFound(RULE_NOT_FOUND);
       });

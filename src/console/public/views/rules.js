@@ -18,9 +18,11 @@ export default async function viewRules({ render }) {
       <label>${t('minAirings')}<input name="definition.minAiringsPerProgram" type="number" value="4"><small>${t('minAiringsHint')}</small></label>
       <label>${t('maxPerDay')}<input name="definition.maxAiringsPerDay" type="number" value="1"></label>
       <label>${t('spacing')}<input name="definition.minSpacingHours" type="number" value=""></label></div>
+      <div class="row"><label>${t('effectiveFrom')}<input name="definition.from" type="date"><small>${t('effectiveFromHint')}</small></label>
+      <label>${t('effectiveTo')}<input name="definition.to" type="date"></label></div>
       <button class="primary">${t('save')}</button></form>
-    <table id="rules"><tr><th>${t('rule')}</th><th>${t('period')}</th><th>${t('required_')}</th><th></th></tr>
-      ${list.map((r) => `<tr data-id="${r.id}" class="${r.active ? '' : 'inactive'}"><td>${esc(r.name)}${r.active ? '' : ` <em>(${t('inactive')})</em>`}</td><td>${t(r.definition.period)}</td><td>${r.definition.minPrograms} × ${r.definition.minAiringsPerProgram}</td>
+    <table id="rules"><tr><th>${t('rule')}</th><th>${t('period')}</th><th>${t('required_')}</th><th>${t('effective')}</th><th></th></tr>
+      ${list.map((r) => `<tr data-id="${r.id}" class="${r.active ? '' : 'inactive'}"><td>${esc(r.name)}${r.active ? '' : ` <em>(${t('inactive')})</em>`}</td><td>${t(r.definition.period)}</td><td>${r.definition.minPrograms} × ${r.definition.minAiringsPerProgram}</td><td>${esc(r.definition.from ?? '')} – ${esc(r.definition.to ?? '')}</td>
         <td class="actions"><button type="button" data-act="edit">${t('edit')}</button> <button type="button" class="warn" data-act="toggle">${t(r.active ? 'deactivate' : 'activate')}</button></td></tr>`).join('')}</table>`;
   const seriesForm = $('#series');
   seriesForm.onsubmit = guarded(seriesForm, async () => {
@@ -32,7 +34,8 @@ export default async function viewRules({ render }) {
   form.onsubmit = guarded(form, async () => {
     if (!requireFields(form, ['name', 'seriesId'])) return;
     const num = (n) => (form[n].value === '' ? undefined : Number(form[n].value));
-    const definition = { match: {}, period: form['definition.period'].value, minPrograms: num('definition.minPrograms'), minAiringsPerProgram: num('definition.minAiringsPerProgram'), maxAiringsPerDay: num('definition.maxAiringsPerDay'), minSpacingHours: num('definition.minSpacingHours') };
+    const date = (n) => form[n].value || undefined;
+    const definition = { match: {}, period: form['definition.period'].value, minPrograms: num('definition.minPrograms'), minAiringsPerProgram: num('definition.minAiringsPerProgram'), maxAiringsPerDay: num('definition.maxAiringsPerDay'), minSpacingHours: num('definition.minSpacingHours'), from: date('definition.from'), to: date('definition.to') };
     // editing keeps what the form does not show (match, windows…) from the rule as it was
     const editing = list.find((r) => r.id === form.dataset.id);
     if (editing) await api(`/api/v1/rules/${editing.id}`, { method: 'PATCH', body: { name: form.name.value, definition: { ...editing.definition, ...definition, match: editing.definition.match } } });
@@ -51,7 +54,7 @@ export default async function viewRules({ render }) {
       form.name.value = rule.name;
       form.seriesId.value = rule.seriesId ?? '';
       form.seriesId.disabled = true;
-      for (const k of ['period', 'minPrograms', 'minAiringsPerProgram', 'maxAiringsPerDay', 'minSpacingHours']) form[`definition.${k}`].value = rule.definition[k] ?? '';
+      for (const k of ['period', 'minPrograms', 'minAiringsPerProgram', 'maxAiringsPerDay', 'minSpacingHours', 'from', 'to']) form[`definition.${k}`].value = rule.definition[k] ?? '';
       form.scrollIntoView({ block: 'nearest' });
     });
   });
