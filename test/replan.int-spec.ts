@@ -140,4 +140,33 @@ describe('re-planning', () => {
     expect(audit).toContain('schedule.missed.reported');
     expect(audit).toContain('schedule.missed.withdrawn');
   });
+
+  it('"01 bài/tuần": each week a new item; approving item 2 schedules it in the weeks after, and compliance counts items per week', async () => {
+    const db = t.app.get(DataSource);
+    await replansDone();
+    const series = (await t.http.post('/api/v1/series').set(as('editor.a')).send({ unitId: ids['38'], name: 'Bài tuần' })).body.id as string;
+    // Thái Nguyên 2024: "mỗi tuần 01 bài" — a new item each week, aired twice
+    const rule = await t.http.post('/api/v1/rules').set(as('editor.a')).send({ name: '01 bài/tuần', seriesId: series, definition: { match: {}, period: 'week', from: M.first, minPrograms: 1, minAiringsPerProgram: 2, maxAiringsPerDay: 1, freshEachPeriod: true } });
+    expect(rule.status).toBe(201);
+    const item = async (title: string) => {
+      const p = await t.http.post('/api/v1/programs').set(as('editor.a')).send({ title, audioAssetId: ids.audio, seriesId: series });
+      await t.http.post(`/api/v1/programs/${p.body.id}/submit`).set(as('editor.a')).expect(200);
+      await t.http.post(`/api/v1/programs/${p.body.id}/approve`).set(as('editor.b')).expect(200);
+      return p.body.id as string;
+    };
+    const item1 = await item('Bài 1');
+    const first = await t.http.post('/api/v1/schedule/plan').set(as('editor.a')).send({ unitId: ids['38'], from: M.first, to: M.last });
+    const weeks = (programId: string) => db.query(`SELECT DISTINCT period FROM schedule_entries WHERE program_id = $1 AND status = 'scheduled' ORDER BY 1`, [programId]).then((r: Array<{ period: string }>) => r.map((x) => x.period));
+    const w1 = await weeks(item1);
+    expect(w1).toHaveLength(1); // one week only, not every week
+    expect(first.body.shortfalls.some((f: { message: string }) => f.message.includes('không còn chương trình mới nào đã duyệt'))).toBe(true);
+    const item2 = await item('Bài 2'); // approval re-plans where a plan exists
+    await replansDone();
+    const w2 = await weeks(item2);
+    expect(w2).toHaveLength(1);
+    expect(w2[0] > w1[0]).toBe(true); // the week after item 1's
+    const compliance = (await t.http.get(`/api/v1/compliance?unitId=${ids['38']}&from=${M.first}&to=${M.last}`).set(as('editor.a'))).body.rows.filter((r: { ruleId: string }) => r.ruleId === rule.body.id);
+    const plannedWeeks = compliance.filter((r: { planned: { programs: number } }) => r.planned.programs === 1).map((r: { period: string }) => r.period);
+    expect(plannedWeeks).toEqual([w1[0], w2[0]]);
+  });
 });

@@ -108,6 +108,14 @@ export class ProgramsService {
       const asset = await this.media.get(actor, before.audioAssetId);
       if (asset.status !== 'ready') throw new AppError('MEDIA_NOT_READY');
       await tx.update(Program, { id }, { status: 'approved', approvedBy: actor.id, approvedAt: new Date() });
+      // where the schedule is already planned, plan again: a rule that wants a new item each period
+      // takes the new program (requests coalesce per unit; nothing is planned where nobody planned yet)
+      const [planned] = await tx.query(
+        `SELECT 1 FROM schedule_entries e JOIN channels c ON c.id = e.channel_id JOIN units u ON u.id = c.unit_id JOIN units pu ON pu.id = $1
+          WHERE e.source = 'planner' AND e.status = 'scheduled' AND e.starts_at > now() AND u.path LIKE pu.path || '%' LIMIT 1`,
+        [before.unitId],
+      );
+      if (planned) await this.replan.request(tx, before.unitId, 'program approved');
     });
   }
 

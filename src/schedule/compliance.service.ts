@@ -36,6 +36,7 @@ export class ComplianceService {
          SELECT r.id, t.path AS target, r.definition->>'period' AS period,
                 (r.definition->'match'->>'seriesId')::uuid AS series_id, r.definition->'match'->>'tag' AS tag,
                 (r.definition->>'minAiringsPerProgram')::int AS need,
+                COALESCE((r.definition->>'freshEachPeriod')::boolean, false) AS fresh,
                 (r.definition->>'from')::date AS valid_from, (r.definition->>'to')::date AS valid_to,
                 (r.definition->>'from') || '..' || (r.definition->>'to') AS range_key
            FROM rules r JOIN units t ON t.id = r.target_unit_id
@@ -55,13 +56,18 @@ export class ComplianceService {
                   WHEN 'quarter' THEN to_char(e.local, 'YYYY-"Q"Q')
                   ELSE r.range_key
                 END AS period,
-                r.need, count(*) AS planned, count(*) FILTER (WHERE e.evidenced) AS evidenced
+                r.need, r.fresh, count(*) AS planned, count(*) FILTER (WHERE e.evidenced) AS evidenced
            FROM e
            JOIN programs p ON p.id = e.program_id
            JOIN r ON (r.series_id IS NULL OR p.series_id = r.series_id) AND (r.tag IS NULL OR r.tag = ANY (p.tags))
                  AND e.path LIKE r.target || '%'
                  AND (r.valid_from IS NULL OR e.local::date >= r.valid_from) AND (r.valid_to IS NULL OR e.local::date <= r.valid_to)
-          GROUP BY 1, 2, 3, 4, 5
+          GROUP BY 1, 2, 3, 4, 5, 6
+       ), counted AS (
+         -- a new item each period: a program counts in the first period it aired in only
+         SELECT * FROM (
+           SELECT pp.*, min(period) OVER (PARTITION BY rule_id, channel_id, program_id) AS first_period FROM per_program pp
+         ) x WHERE NOT fresh OR period = first_period
        )
        SELECT rule_id, channel_id, period,
               count(*) FILTER (WHERE planned >= need)::int AS planned_programs,
@@ -69,7 +75,7 @@ export class ComplianceService {
               count(*) FILTER (WHERE evidenced >= need)::int AS evidenced_programs,
               sum(evidenced)::int AS evidenced_airings,
               count(*)::int AS distinct_programs
-         FROM per_program GROUP BY 1, 2, 3`;
+         FROM counted GROUP BY 1, 2, 3`;
       const rows: Array<{ rule_id: string; channel_id: string; period: string; planned_programs: number; planned_airings: number; evidenced_programs: number; evidenced_airings: number; distinct_programs: number }> = await tx.query(sql, [
         channels.map((c) => c.id),
         unit.path,

@@ -16,8 +16,11 @@ export interface PlanReport {
   rules: number;
   /** Airings created — or, with dryRun, that would be created. */
   created: number;
-  /** With dryRun: the airings a real run would create. */
+  /** Airings cancelled (or, with dryRun, that would be): earlier items giving way to new ones. */
+  cancelled: number;
+  /** With dryRun: the airings a real run would create, and the entries it would cancel. */
   airings?: PlannedAiring[];
+  cancelledIds?: string[];
   shortfalls: Shortfall[];
 }
 
@@ -62,17 +65,20 @@ export class PlanningService {
 
     // Booked time, generously around the dates: periods (weeks, quarters) reach beyond them.
     const tz = channelRows[0]?.timezone ?? 'Asia/Ho_Chi_Minh';
-    const bookedRows: Array<{ channel_id: string; starts_at: Date; ends_at: Date; program_id: string | null }> = channelRows.length
+    // the planner may take back only its own airings that are still to come and not reported
+    const bookedRows: Array<{ id: string; channel_id: string; starts_at: Date; ends_at: Date; program_id: string | null; replaceable: boolean }> = channelRows.length
       ? await this.db.query(
-          `SELECT channel_id, starts_at, ends_at, program_id FROM schedule_entries
+          `SELECT id, channel_id, starts_at, ends_at, program_id,
+                  (source = 'planner' AND status = 'scheduled' AND evidenced_at IS NULL AND starts_at > $4) AS replaceable
+             FROM schedule_entries
             WHERE channel_id = ANY($1::uuid[]) AND status IN ('scheduled', 'aired') AND starts_at < $3 AND ends_at > $2`,
-          [channelRows.map((c) => c.id), zonedInstant(addDays(from, -100), '00:00', tz), zonedInstant(addDays(to, 100), '00:00', tz)],
+          [channelRows.map((c) => c.id), zonedInstant(addDays(from, -100), '00:00', tz), zonedInstant(addDays(to, 100), '00:00', tz), now],
         )
       : [];
     const booked = new Map<string, PlanChannel['booked']>();
     for (const b of bookedRows) {
       const list = booked.get(b.channel_id) ?? [];
-      list.push({ startsAt: new Date(b.starts_at), endsAt: new Date(b.ends_at), programId: b.program_id });
+      list.push({ id: b.id, startsAt: new Date(b.starts_at), endsAt: new Date(b.ends_at), programId: b.program_id, replaceable: b.replaceable });
       booked.set(b.channel_id, list);
     }
     // airings that did not air and have no live make-up yet: what new airings make up for
@@ -95,8 +101,12 @@ export class PlanningService {
     const result = plan({ now, from, to, channels, programs, rules });
     const createdBy = actor.id === SYSTEM_ACTOR.id ? null : actor.id;
     const priorityOf = new Map(programRows.map((p) => [p.id, p.priority]));
-    if (!dryRun && result.airings.length) {
+    if (!dryRun && (result.airings.length || result.cancelled.length)) {
       await this.db.transaction(async (tx) => {
+        // first free the time of the airings that give way (a new item each period), then place
+        if (result.cancelled.length) {
+          await tx.query(`UPDATE schedule_entries SET status = 'cancelled', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'scheduled' AND starts_at > $2`, [result.cancelled, now]);
+        }
         const chunk = 1000;
         for (let i = 0; i < result.airings.length; i += chunk) {
           const part = result.airings.slice(i, i + chunk);
@@ -114,9 +124,9 @@ export class PlanningService {
             throw err;
           });
         }
-        await this.audit.record(tx, actor, { action: 'schedule.plan', entityType: 'schedule', entityId: null, unitPath: unit.path, changes: { from, to, created: result.airings.length, shortfalls: result.shortfalls.length } });
+        await this.audit.record(tx, actor, { action: 'schedule.plan', entityType: 'schedule', entityId: null, unitPath: unit.path, changes: { from, to, created: result.airings.length, cancelled: result.cancelled, shortfalls: result.shortfalls.length } });
       });
     }
-    return { dryRun, channels: channels.length, rules: rules.length, created: result.airings.length, ...(dryRun ? { airings: result.airings } : {}), shortfalls: result.shortfalls };
+    return { dryRun, channels: channels.length, rules: rules.length, created: result.airings.length, cancelled: result.cancelled.length, ...(dryRun ? { airings: result.airings, cancelledIds: result.cancelled } : {}), shortfalls: result.shortfalls };
   }
 }

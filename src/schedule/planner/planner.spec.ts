@@ -187,4 +187,40 @@ describe('planner', () => {
       expect(result.shortfalls[0].message).toContain('bù cho 1 lượt không phát được (05/12: thiết bị báo lỗi: media-missing)');
     });
   });
+
+  describe('a new item each period (Thái Nguyên 2024: "01 bài/tuần")', () => {
+    const weekly = (channelIds: string[]): PlanRule => ({
+      id: 'r4', name: '01 bài/tuần', channelIds,
+      definition: { match: { seriesId: 'cds' }, period: 'week', minPrograms: 1, minAiringsPerProgram: 2, maxAiringsPerDay: 1, freshEachPeriod: true },
+    });
+    const item = (n: number, approved: string): PlanProgram => ({ id: `bai-${n}`, title: `Bài ${n}`, durationMs: 5 * 60_000, seriesId: 'cds', tags: [], periodStart: approved });
+    const mondayDec7 = new Date('2026-12-07T00:00:00+07:00');
+
+    it('airs an item in one week only, and says when no new item is left', () => {
+      const result = plan({ now: mondayDec7, from: '2026-12-07', to: '2026-12-27', channels: [channel('a')], programs: [item(1, '2026-12-01')], rules: [weekly(['a'])] });
+      expect(result.airings.map((a) => [a.period, a.programId])).toEqual([['2026-W50', 'bai-1'], ['2026-W50', 'bai-1']]);
+      expect(result.shortfalls.map((f) => [f.period, f.code])).toEqual([['2026-W51', 'NOT_ENOUGH_PROGRAMS'], ['2026-W52', 'NOT_ENOUGH_PROGRAMS']]);
+      expect(result.shortfalls[0].message).toContain('cần 1 chương trình của chuyên mục mới (chưa phát ở kỳ trước), không còn chương trình mới nào đã duyệt');
+    });
+
+    it('a newly approved item takes the next week, replacing a rerun of the old one that is still to come', () => {
+      // week 50 aired item 1; an older plan also put item 1 into week 51 (replaceable: planned, not started)
+      const booked = [
+        { startsAt: new Date('2026-12-08T05:30:00+07:00'), endsAt: new Date('2026-12-08T05:35:00+07:00'), programId: 'bai-1' },
+        { startsAt: new Date('2026-12-09T05:30:00+07:00'), endsAt: new Date('2026-12-09T05:35:00+07:00'), programId: 'bai-1' },
+        { id: 'rerun-1', replaceable: true, startsAt: new Date('2026-12-15T05:30:00+07:00'), endsAt: new Date('2026-12-15T05:35:00+07:00'), programId: 'bai-1' },
+        { id: 'rerun-2', replaceable: true, startsAt: new Date('2026-12-16T05:30:00+07:00'), endsAt: new Date('2026-12-16T05:35:00+07:00'), programId: 'bai-1' },
+      ];
+      const now = new Date('2026-12-14T00:00:00+07:00');
+      const result = plan({ now, from: '2026-12-14', to: '2026-12-20', channels: [channel('a', { booked })], programs: [item(1, '2026-12-01'), item(2, '2026-12-10')], rules: [weekly(['a'])] });
+      expect(result.cancelled.sort()).toEqual(['rerun-1', 'rerun-2']);
+      expect(result.airings.map((a) => [a.period, a.programId])).toEqual([['2026-W51', 'bai-2'], ['2026-W51', 'bai-2']]);
+      expect(result.shortfalls).toEqual([]);
+    });
+
+    it('takes the newest item first', () => {
+      const result = plan({ now: mondayDec7, from: '2026-12-07', to: '2026-12-13', channels: [channel('a')], programs: [item(1, '2026-11-01'), item(3, '2026-12-05'), item(2, '2026-11-20')], rules: [weekly(['a'])] });
+      expect(new Set(result.airings.map((a) => a.programId))).toEqual(new Set(['bai-3']));
+    });
+  });
 });

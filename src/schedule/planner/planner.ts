@@ -19,6 +19,9 @@ export interface BookedEntry {
   startsAt: Date;
   endsAt: Date;
   programId?: string | null;
+  /** Set for entries the planner may take back (its own, still to come, not reported). */
+  id?: string;
+  replaceable?: boolean;
 }
 
 export interface PlanChannel {
@@ -102,6 +105,8 @@ export interface Shortfall {
 
 export interface PlanResult {
   airings: PlannedAiring[];
+  /** Booked entries to cancel: a program aired in an earlier period, where a rule wants a new item. */
+  cancelled: string[];
   shortfalls: Shortfall[];
 }
 
@@ -109,6 +114,8 @@ interface Busy {
   start: number;
   end: number;
   programId: string | null;
+  id?: string;
+  replaceable?: boolean;
 }
 
 interface ProgramAiring {
@@ -135,6 +142,7 @@ export function plan(input: PlanInput): PlanResult {
   const programs = [...input.programs].sort((a, b) => cmp(a.id, b.id));
   const channels = new Map(input.channels.map((c) => [c.id, new ChannelState(c)]));
   const airings: PlannedAiring[] = [];
+  const cancelled: string[] = [];
   const shortfalls: Shortfall[] = [];
 
   for (const rule of [...input.rules].sort((a, b) => cmp(a.id, b.id))) {
@@ -142,13 +150,19 @@ export function plan(input: PlanInput): PlanResult {
     for (const channelId of [...new Set(rule.channelIds)].sort(cmp)) {
       const ch = channels.get(channelId);
       if (!ch) continue;
-      // "01 bài/tuần" wants a new item each period: programs used in earlier periods come last.
+      // "01 bài/tuần" wants a new item each period: programs used in earlier periods come last
+      // (with freshEachPeriod they do not count at all), including periods before the ones planned.
       const used = new Set<string>();
-      for (const period of periods) placePeriod(rule, ch, period, programs, now, airings, shortfalls, used);
+      if (periods.length) {
+        const first = zonedInstant(periods[0].start, '00:00', ch.tz).getTime();
+        const matching = new Set(programs.filter((p) => matches(rule.definition, p)).map((p) => p.id));
+        for (const b of ch.c.booked) if (b.programId && matching.has(b.programId) && b.startsAt.getTime() < first) used.add(b.programId);
+      }
+      for (const period of periods) placePeriod(rule, ch, period, programs, now, airings, shortfalls, used, cancelled);
     }
   }
   airings.sort((a, b) => cmp(a.channelId, b.channelId) || a.startsAt.getTime() - b.startsAt.getTime());
-  return { airings, shortfalls };
+  return { airings, cancelled, shortfalls };
 }
 
 function placePeriod(
@@ -160,23 +174,32 @@ function placePeriod(
   airings: PlannedAiring[],
   shortfalls: Shortfall[],
   used: Set<string>,
+  cancelled: string[],
 ): void {
   const d = rule.definition;
   const start = zonedInstant(period.start, '00:00', ch.tz).getTime();
   const end = zonedInstant(period.end, '00:00', ch.tz).getTime();
-  const candidates = programs
+  const matching = programs
     .filter((p) => matches(d, p) && overlapsPeriod(p, period) && reaches(p, ch.c))
-    .map((p) => ({ p, existing: ch.airingsOf(p.id, start, end).length }))
+    .map((p) => ({ p, existing: ch.airingsOf(p.id, start, end).length }));
+  const fresh = d.freshEachPeriod === true;
+  const candidates = matching
+    .filter(({ p }) => !fresh || !used.has(p.id))
     .sort(
       (a, b) =>
         b.existing - a.existing ||
         Number(used.has(a.p.id)) - Number(used.has(b.p.id)) ||
-        cmp(a.p.periodStart ?? '9999', b.p.periodStart ?? '9999') ||
+        // a new item each period: the newest first; otherwise the one meant for the earliest dates
+        (fresh ? cmp(b.p.periodStart ?? '0000', a.p.periodStart ?? '0000') : cmp(a.p.periodStart ?? '9999', b.p.periodStart ?? '9999')) ||
         cmp(a.p.title, b.p.title) ||
         cmp(a.p.id, b.p.id),
     );
   const wanted = Math.min(d.minPrograms, d.maxPrograms ?? Infinity);
   const chosen = candidates.slice(0, wanted);
+  if (fresh && chosen.length) {
+    // airings still to come of items already aired in earlier periods give way to the new ones
+    for (const { p } of matching.filter(({ p }) => used.has(p.id))) cancelled.push(...ch.releaseReplaceable(p.id, Math.max(start, now), end));
+  }
   for (const { p } of chosen) used.add(p.id);
   const where = `Kênh ${ch.c.name}, ${period.label}`;
   const whereEn = `Channel ${ch.c.name}, ${period.labelEn}`;
@@ -185,8 +208,12 @@ function placePeriod(
     const what = d.match.seriesId ? 'chương trình của chuyên mục' : `chương trình có nhãn «${d.match.tag}»`;
     shortfalls.push({
       channelId: ch.c.id, ruleId: rule.id, period: period.key, code: 'NOT_ENOUGH_PROGRAMS', required: wanted, planned: chosen.length,
-      message: `${where}: quy định «${rule.name}» cần ${wanted} ${what} đã duyệt, ${chosen.length === 0 ? 'chưa có chương trình nào' : `chỉ có ${chosen.length}`}`,
-      messageEn: `${whereEn}: rule "${rule.name}" needs ${wanted} approved programs, ${chosen.length === 0 ? 'there are none' : `only ${chosen.length} exist`}`,
+      message: fresh
+        ? `${where}: quy định «${rule.name}» cần ${wanted} ${what} mới (chưa phát ở kỳ trước), ${chosen.length === 0 ? 'không còn chương trình mới nào đã duyệt' : `chỉ còn ${chosen.length}`}`
+        : `${where}: quy định «${rule.name}» cần ${wanted} ${what} đã duyệt, ${chosen.length === 0 ? 'chưa có chương trình nào' : `chỉ có ${chosen.length}`}`,
+      messageEn: fresh
+        ? `${whereEn}: rule "${rule.name}" needs ${wanted} new approved programs (not aired in earlier periods), ${chosen.length === 0 ? 'none is left' : `only ${chosen.length} left`}`
+        : `${whereEn}: rule "${rule.name}" needs ${wanted} approved programs, ${chosen.length === 0 ? 'there are none' : `only ${chosen.length} exist`}`,
     });
   }
 
@@ -245,7 +272,7 @@ function overlapsPeriod(p: PlanProgram, period: PeriodInstance): boolean {
 /** One channel's busy time while planning: what was booked plus what the planner adds. */
 class ChannelState {
   readonly tz: string;
-  private readonly busy: Busy[];
+  private busy: Busy[];
   private readonly daysOff: Set<string>;
   /** Airings per program on this channel, for counts, per-day limits and spacing. */
   private readonly byProgram = new Map<string, ProgramAiring[]>();
@@ -254,7 +281,7 @@ class ChannelState {
     this.tz = c.timezone;
     this.daysOff = new Set(c.daysOff ?? []);
     this.busy = c.booked
-      .map((b) => ({ start: b.startsAt.getTime(), end: Math.min(b.endsAt.getTime(), b.startsAt.getTime() + MAX_ENTRY_MS), programId: b.programId ?? null }))
+      .map((b) => ({ start: b.startsAt.getTime(), end: Math.min(b.endsAt.getTime(), b.startsAt.getTime() + MAX_ENTRY_MS), programId: b.programId ?? null, id: b.id, replaceable: b.replaceable }))
       .sort((a, b) => a.start - b.start);
     for (const b of this.busy) this.index(b);
   }
@@ -276,6 +303,16 @@ class ChannelState {
       else hi = mid;
     }
     this.busy.splice(lo, 0, b);
+  }
+
+  /** Takes back the replaceable bookings of a program in [from, to): their time is free again. Returns their ids. */
+  releaseReplaceable(programId: string, from: number, to: number): string[] {
+    const gone = this.busy.filter((b) => b.programId === programId && b.replaceable && b.id && b.start >= from && b.start < to);
+    if (!gone.length) return [];
+    const ids = new Set(gone.map((b) => b.start));
+    this.busy = this.busy.filter((b) => !gone.includes(b));
+    this.byProgram.set(programId, (this.byProgram.get(programId) ?? []).filter((a) => !ids.has(a.start)));
+    return gone.map((b) => b.id!);
   }
 
   airingsOf(programId: string, from: number, to: number): ProgramAiring[] {

@@ -27,6 +27,12 @@ export interface RuleDefinition {
   minSpacingHours?: number;
   /** Local times airings may be placed in; default: any of the channel's windows. */
   allowedWindows?: Array<{ start: string; end: string }>;
+  /**
+   * A new item each period ("01 bài/tuần", a monthly program a new one each month): a program
+   * counts in the first period it airs in only; the planner takes, per period, approved programs
+   * not aired in earlier periods, newest first.
+   */
+  freshEachPeriod?: boolean;
 }
 
 export type RulePeriod = 'week' | 'month' | 'quarter' | 'range';
@@ -56,6 +62,7 @@ export function validateRuleDefinition(d: RuleDefinition): RuleProblem[] {
   if (!int(d.minAiringsPerProgram, 1, 200)) add('minAiringsPerProgram', 'phải là số nguyên từ 1 đến 200', 'must be an integer 1–200');
   if (d.maxAiringsPerDay !== undefined && !int(d.maxAiringsPerDay, 1, 48)) add('maxAiringsPerDay', 'phải là số nguyên từ 1 đến 48', 'must be an integer 1–48');
   if (d.minSpacingHours !== undefined && !(typeof d.minSpacingHours === 'number' && d.minSpacingHours >= 0 && d.minSpacingHours <= 24 * 31)) add('minSpacingHours', 'phải từ 0 đến 744 giờ', 'must be 0–744 hours');
+  if (d.freshEachPeriod !== undefined && typeof d.freshEachPeriod !== 'boolean') add('freshEachPeriod', 'phải là true hoặc false', 'must be true or false');
   if (d.allowedWindows !== undefined) {
     if (!Array.isArray(d.allowedWindows) || d.allowedWindows.length === 0) add('allowedWindows', 'phải là danh sách khung giờ', 'must be a list of windows');
     else d.allowedWindows.forEach((w, i) => {
