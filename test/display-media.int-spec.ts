@@ -89,6 +89,42 @@ describe('LED board content: images, clips and text slides', () => {
     expect(near(380, 100, [0, 0, 0])).toBe(true); // background
   });
 
+  it('fits the text to every board: no glyph touches the edges, at 128×64, 384×192 and 1280×720', async () => {
+    const heading = 'NGÀY CHUYỂN ĐỔI SỐ QUỐC GIA 10/10';
+    const long = 'Hưởng ứng Ngày Chuyển đổi số quốc gia 10/10, mỗi người dân hãy cài đặt và kích hoạt tài khoản định danh điện tử VNeID mức độ 2, sử dụng dịch vụ công trực tuyến và thanh toán không dùng tiền mặt.';
+    const colours = { background: '#000000', titleBackground: '#c00000', titleColor: '#ffff00', textColor: '#ffffff' };
+    for (const [width, height, body] of [[128, 64, 'Cài VNeID ngay'], [384, 192, long], [1280, 720, long]] as Array<[number, number, string]>) {
+      const res = await slide({ unitId: await unitId(), heading, body, ticker: 'Mỗi người dân có một danh tính số', width, height, ...colours });
+      expect(res.status).toBe(202);
+      const a = await done(res.body.id);
+      expect(a.status).toBe('ready');
+      const px = execFileSync(ffmpeg, ['-v', 'error', '-i', stored(a.sha256), '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 16 * 1024 * 1024 });
+      const at = (x: number, y: number) => [...px.subarray((y * width + x) * 3, (y * width + x) * 3 + 3)];
+      const isText = (x: number, y: number) => {
+        const [r, g, b] = at(x, y);
+        return (g > 96 && r > 96) || b > 96; // yellow title text or white body text; bands are red or black
+      };
+      // the band's height: the rows whose first pixel is red
+      let band = 0;
+      while (band < height && at(0, band)[0] > 150 && at(0, band)[1] < 60) band++;
+      // no text pixel on the left or right edge, over the whole height
+      const touching = [];
+      for (let y = 0; y < height; y++) for (const x of [0, 1, width - 2, width - 1]) if (isText(x, y)) touching.push([x, y]);
+      expect({ size: `${width}×${height}`, touching }).toEqual({ size: `${width}×${height}`, touching: [] });
+      // the heading is whole and centred: its text spans nearly equal margins left and right
+      let left = width;
+      let right = -1;
+      for (let y = 0; y < band; y++) for (let x = 0; x < width; x++) if (isText(x, y)) (left = Math.min(left, x)), (right = Math.max(right, x));
+      expect(right).toBeGreaterThan(left);
+      expect(Math.abs(left - (width - 1 - right))).toBeLessThanOrEqual(Math.max(3, width * 0.02));
+      if (width === 384) writeFileSync(join(__dirname, '..', 'test-output', 'slide-10-10.png'), (await t.http.get(`/api/v1/media/${a.sha256}`).set(auth())).body as Buffer);
+    }
+    // what cannot fit at the smallest legible size is refused, naming the field
+    const tooLong = await slide({ unitId: await unitId(), heading, body: long, width: 128, height: 64 });
+    expect([tooLong.status, tooLong.body.code, tooLong.body.fields?.[0]?.field]).toEqual([422, 'SLIDE_TEXT_TOO_LONG', 'body']);
+    expect(tooLong.body.message).toContain('128×64');
+  });
+
   it('renders Vietnamese diacritics as glyphs: ệ is three marks (circumflex, e, dot), e is one', async () => {
     const components = async (text: string) => {
       const a = await done((await slide({ unitId: await unitId(), heading: '', body: text, width: 64, height: 64 })).body.id);

@@ -35,6 +35,7 @@ export const ERROR_CATALOG = {
   MEDIA_TRUNCATED: { status: 422, vi: 'Tệp âm thanh bị cắt cụt: chỉ có {actual} giây trong {declared} giây khai báo', en: 'The audio is truncated: {actual} s of a declared {declared} s' },
   MEDIA_NOT_VISUAL: { status: 422, vi: 'Tệp không phải ảnh (PNG, JPEG, WebP) hay video đọc được', en: 'The file is not a readable image or video' },
   SPEECH_FAILED: { status: 422, vi: 'Không chuyển được văn bản thành giọng nói: {reason}', en: 'Text-to-speech failed: {reason}' },
+  SLIDE_TEXT_TOO_LONG: { status: 422, vi: 'Chữ {what} quá dài cho bảng {size}: rút gọn hoặc chọn bảng lớn hơn', en: 'The {whatEn} is too long for a {size} board: shorten it or choose a larger board' },
   WRONG_KIND: { status: 422, vi: 'Không dùng được ở đây: {reason}', en: 'Cannot be used here: {reasonEn}' },
   MEDIA_NOT_READY: { status: 409, vi: 'Tệp âm thanh chưa xử lý xong hoặc đã bị từ chối', en: 'The audio is not processed or was rejected' },
   PROGRAM_STATE: { status: 409, vi: 'Không thể {action} chương trình đang ở trạng thái {status}', en: 'Cannot {action} a program in state {status}' },

@@ -12,7 +12,8 @@ import { MediaStore } from '../../infrastructure/storage/media-store';
 import { UnitsService } from '../../units/units.service';
 import { MediaAsset, MediaKind } from '../media-asset.entity';
 import { MediaService, UploadedAudio } from '../media.service';
-import type { SlideSpec } from './slide-layout';
+import { slideFontMetrics } from './font-metrics';
+import { layoutSlide, MIN_FONT_PX, SlideSpec, SlideTooLong } from './slide-layout';
 
 export const DISPLAY_QUEUE = 'media.render-display';
 
@@ -65,6 +66,16 @@ export class DisplayMediaService {
 
   async createSlide(actor: Actor, spec: SlideSpec, board: BoardSize, opts: { unitId?: string; title?: string }): Promise<MediaAsset> {
     const unit = await this.units.get(actor, this.unitOf(actor, opts.unitId));
+    // refused now, with the field named, rather than drawn cut off later
+    try {
+      layoutSlide(spec, slideFontMetrics);
+    } catch (err) {
+      if (!(err instanceof SlideTooLong)) throw err;
+      const [vi, en] = err.field === 'heading' ? ['tiêu đề', 'heading'] : ['nội dung', 'body'];
+      throw new AppError('SLIDE_TEXT_TOO_LONG', { what: vi, whatEn: en, size: err.boardSize }, [
+        { field: err.field, codes: ['fits'], message: `${err.field}: quá dài cho bảng ${err.boardSize}, kể cả ở cỡ chữ nhỏ nhất còn đọc được (${MIN_FONT_PX} px)`, messageEn: `${err.field}: too long for a ${err.boardSize} board, even at the smallest legible size (${MIN_FONT_PX} px)` },
+      ]);
+    }
     const json = JSON.stringify(spec);
     return this.record(actor, unit, 'slide', board, {
       title: opts.title ?? (spec.title || spec.body).slice(0, 80),

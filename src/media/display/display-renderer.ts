@@ -12,13 +12,11 @@ import { MediaStore } from '../../infrastructure/storage/media-store';
 import { assetProgressReporter } from '../asset-progress';
 import { MediaService } from '../media.service';
 import { DISPLAY_QUEUE } from './display-media.service';
+import { SLIDE_FONTS, slideFontMetrics } from './font-metrics';
 import { layoutSlide, SlideSpec } from './slide-layout';
 
 /** DejaVu Sans (npm dejavu-fonts-ttf): full Vietnamese coverage, and no system fonts needed. */
-export const SLIDE_FONTS = {
-  regular: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
-  bold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
-};
+export { SLIDE_FONTS } from './font-metrics';
 
 /** The job that renders board content to the board's size and stores it by content address. */
 @Injectable()
@@ -91,19 +89,19 @@ export class DisplayRenderer implements OnApplicationBootstrap {
 
   /** Turns the slide's layout into boxes and texts; each text goes through a file. */
   private async drawing(spec: SlideSpec, assetId: string, textFiles: string[]): Promise<SlideDrawing> {
-    const layout = layoutSlide(spec);
+    const layout = layoutSlide(spec, slideFontMetrics);
     const text = async (content: string) => {
       const file = this.store.tmpPath('.txt', `${assetId}-${textFiles.length}`);
       await writeFile(file, content, 'utf8');
       textFiles.push(file);
       return file;
     };
-    const pad = Math.max(2, Math.round(spec.width * 0.02));
+    const pad = layout.pad;
     const drawing: SlideDrawing = { width: spec.width, height: spec.height, background: spec.background, boxes: [], texts: [] };
     if (layout.titleBand.height) {
       drawing.boxes.push({ x: 0, y: 0, w: spec.width, h: layout.titleBand.height, color: spec.titleBackground });
-      for (const line of layout.titleBand.lines) {
-        drawing.texts.push({ file: await text(line), font: SLIDE_FONTS.bold, size: layout.titleBand.fontSize, color: spec.titleColor, x: 'center', y: 0, bandHeight: layout.titleBand.height });
+      for (const [i, line] of layout.titleBand.lines.entries()) {
+        drawing.texts.push({ file: await text(line), font: SLIDE_FONTS.bold, size: layout.titleBand.fontSize, color: spec.titleColor, x: 'center', y: layout.titleBand.top + i * layout.titleBand.lineHeight });
       }
     }
     for (const [i, line] of layout.body.lines.entries()) {
