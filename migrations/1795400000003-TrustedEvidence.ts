@@ -27,6 +27,13 @@ export class TrustedEvidence1795400000003 implements MigrationInterface {
     await q.query(`CREATE INDEX device_event_rejects_device_idx ON device_event_rejects (device_id, received_at DESC)`);
     await q.query(`CREATE INDEX device_event_rejects_time_idx ON device_event_rejects (received_at DESC)`);
 
+    // Each device event is stored once per (device, eventId) — the protocol's idempotency key — for as
+    // long as it could be accepted again (35 days by its time); play_events' own key includes the time
+    // (its partitions need it)
+    await q.query(`CREATE TABLE device_event_ids (device_id uuid NOT NULL, event_id text NOT NULL, at timestamptz NOT NULL, PRIMARY KEY (device_id, event_id))`);
+    await q.query(`CREATE INDEX device_event_ids_at_idx ON device_event_ids (at)`);
+    await q.query(`INSERT INTO device_event_ids (device_id, event_id, at) SELECT device_id, event_id, min(at) FROM play_events WHERE at > now() - interval '36 days' GROUP BY 1, 2`);
+
     // From 2 minutes before the start to 10 minutes after the end (docs/protocol.md, "Evidence").
     await q.query(`
       CREATE FUNCTION is_evidence_time(at timestamptz, starts_at timestamptz, ends_at timestamptz) RETURNS boolean
@@ -96,5 +103,6 @@ export class TrustedEvidence1795400000003 implements MigrationInterface {
     await q.query(`ALTER TABLE schedule_entries ADD CONSTRAINT schedule_entries_status_check CHECK (status IN ('scheduled','aired','missed','cancelled'))`);
     await q.query(`DROP FUNCTION is_evidence_time(timestamptz, timestamptz, timestamptz)`);
     await q.query(`DROP TABLE device_event_rejects`);
+    await q.query(`DROP TABLE device_event_ids`);
   }
 }

@@ -134,6 +134,10 @@ describe('devices over HTTP', () => {
     expect(first.status).toBe(200);
     expect(first.body).toEqual({ accepted: 2, duplicates: 0, refused: 0 });
     expect((await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).send(batch)).body).toEqual({ accepted: 0, duplicates: 2, refused: 0 });
+    // the eventId is the key (PROTOCOL.md): the same id with another time is the same event
+    expect((await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).send([event(1, { at: START })])).body).toEqual({ accepted: 0, duplicates: 1, refused: 0 });
+    // and twice in one batch, once
+    expect((await t.http.post(`/api/v1/devices/${ids.dev1}/events`).set(dev('1')).send([event(30), event(30, { at: START })])).body).toEqual({ accepted: 1, duplicates: 1, refused: 0 });
     const { DataSource } = await import('typeorm');
     const [entry] = await t.app.get(DataSource).query(`SELECT evidenced_at FROM schedule_entries WHERE id = $1`, [ids.entry1]);
     expect(entry.evidenced_at).not.toBeNull();

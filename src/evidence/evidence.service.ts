@@ -28,6 +28,8 @@ export class EvidenceService implements OnApplicationBootstrap {
     return this.periodic.run('evidence.partitions', 86_400_000, async () => {
       await this.ensurePartitions();
       await pruneTicks(this.db);
+      // an event older than the 35 days accepted can never come again: its id need not be kept
+      await this.db.query(`DELETE FROM device_event_ids WHERE at < now() - interval '36 days'`);
     }, now);
   }
 
@@ -85,11 +87,21 @@ export class EvidenceService implements OnApplicationBootstrap {
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::uuid[], $6::uuid[], $7::int[], $8::jsonb[])
                     AS x(device_id, event_id, at, type, channel_id, entry_id, playlist_version, detail)
-       ), ins AS (
-         INSERT INTO play_events (device_id, event_id, at, type, channel_id, entry_id, playlist_version, detail)
-         SELECT i.device_id, i.event_id, i.at, i.type, COALESCE(i.channel_id, d.channel_id), i.entry_id, i.playlist_version, i.detail
+       ), known AS (
+         -- events of registered devices, once per (device, eventId) within the batch
+         SELECT DISTINCT ON (i.device_id, i.event_id) i.*, COALESCE(i.channel_id, d.channel_id) AS channel
            FROM input i LEFT JOIN devices d ON d.id = i.device_id
           WHERE COALESCE(i.channel_id, d.channel_id) IS NOT NULL
+          ORDER BY i.device_id, i.event_id, i.at
+       ), fresh AS (
+         -- the idempotency key is the device's eventId (PROTOCOL.md), whatever time comes with it
+         INSERT INTO device_event_ids (device_id, event_id, at) SELECT device_id, event_id, at FROM known
+         ON CONFLICT DO NOTHING
+         RETURNING device_id, event_id
+       ), ins AS (
+         INSERT INTO play_events (device_id, event_id, at, type, channel_id, entry_id, playlist_version, detail)
+         SELECT k.device_id, k.event_id, k.at, k.type, k.channel, k.entry_id, k.playlist_version, k.detail
+           FROM known k JOIN fresh f ON f.device_id = k.device_id AND f.event_id = k.event_id
          ON CONFLICT DO NOTHING
          RETURNING entry_id, channel_id, type, at
        ), evidenced AS (
