@@ -256,6 +256,21 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await page.close();
   }, 60_000);
 
+  it('shows administrators the device events that were refused, and why', async () => {
+    const admin = await t.login(ADMIN.username, ADMIN.password);
+    const reg = await t.http.post(`/api/v1/channels/${ids.channel}/devices`).set({ Authorization: `Bearer ${admin}` }).send({ name: 'Cụm loa gửi sai', kind: 'speaker' });
+    const bad = { eventId: 'bad-1', deviceId: reg.body.device.id, type: 'play.completed', at: new Date(Date.now() + 86_400_000).toISOString() };
+    await t.http.post(`/api/v1/devices/${reg.body.device.id}/events`).set({ Authorization: `Bearer ${reg.body.token}` }).send([bad]).expect(200);
+    const page = await login(ADMIN.username, ADMIN.password);
+    await page.click('a[href="#/devices"]');
+    await page.waitForSelector('#rejected tr td');
+    expect(await page.textContent('#rejected')).toContain('Cụm loa gửi sai');
+    expect(await page.textContent('#rejected')).toContain('0.at: ở tương lai');
+    expect(await page.locator('#devices tr[data-id]', { hasText: 'Cụm loa gửi sai' }).textContent()).toContain('sự kiện bị từ chối: 1');
+    await shot(page, 'devices-refused');
+    await page.close();
+  }, 60_000);
+
   it('registers a device and shows its token once', async () => {
     const page = await login('vanhanh.sd', 'mat-khau-dai-du', { width: 390, height: 844 });
     await page.click('a[href="#/devices"]');

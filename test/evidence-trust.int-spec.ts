@@ -115,7 +115,7 @@ describe.each([
       const list = (await t.http.get(`/api/v1/devices?channelId=${channelId}&flagged=true`).set(as())).body.items;
       return list.find((x: { id: string }) => x.id === d.id);
     }, 5000, 'device flagged');
-    expect(me).toMatchObject({ eventsRefused: 1000, eventsRefusedReason: expect.stringContaining('rate'), flags: expect.arrayContaining(['eventsRefused']) }); // (offline too: it sent no status)
+    expect(me).toMatchObject({ eventsRefused: 1000, eventsRefusedReason: expect.stringContaining('tốc độ'), flags: expect.arrayContaining(['eventsRefused']) }); // (offline too: it sent no status)
     expect(await storedOf(second.map((e) => e.eventId))).toBe(0);
   });
 

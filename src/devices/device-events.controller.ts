@@ -30,7 +30,7 @@ export class DeviceEventsController {
     // Each bad event is refused on its own (kept with its reason), so one cannot block a device's queue.
     if (invalid.size) {
       await this.evidence.reject(
-        [...invalid].map((i) => ({ deviceId: device.id, reason: problems.filter((p) => p.field.startsWith(`${i}.`)).map((p) => p.messageEn ?? p.message).join('; '), payload: items[i] })),
+        [...invalid].map((i) => ({ deviceId: device.id, reason: problems.filter((p) => p.field.startsWith(`${i}.`)).map((p) => p.message).join('; '), payload: items[i] })),
         'http',
         'validation',
       );

@@ -194,13 +194,13 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
     try {
       body = JSON.parse(text);
     } catch {
-      return this.refuse(parsed.deviceId, text, 'events are not JSON', 1);
+      return this.refuse(parsed.deviceId, text, 'nội dung không phải JSON', 1);
     }
     const items = Array.isArray(body) ? body : [body];
-    if (items.length > MAX_EVENTS_PER_REQUEST) return this.refuse(parsed.deviceId, text, `${items.length} events in one message, over the limit of ${MAX_EVENTS_PER_REQUEST}`, items.length);
+    if (items.length > MAX_EVENTS_PER_REQUEST) return this.refuse(parsed.deviceId, text, `${items.length} sự kiện trong một tin, quá giới hạn ${MAX_EVENTS_PER_REQUEST}`, items.length);
     if (!this.rate.take(parsed.deviceId, items.length)) {
       this.stats.rateLimited += items.length;
-      await this.presence.noteRefused(parsed.deviceId, items.length, `over the event rate (${this.config.DEVICE_EVENT_RATE}/s)`);
+      await this.presence.noteRefused(parsed.deviceId, items.length, `vượt tốc độ gửi cho phép (${this.config.DEVICE_EVENT_RATE} sự kiện/giây)`);
       return;
     }
     const { events, problems, invalid } = parseDeviceEvents(items, parsed.deviceId);
@@ -209,7 +209,7 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
       this.stats.refused += invalid.size;
       const reasons = [...invalid].map((i) => ({
         deviceId: parsed.deviceId,
-        reason: problems.filter((p) => p.field.startsWith(`${i}.`)).map((p) => p.messageEn ?? p.message).join('; '),
+        reason: problems.filter((p) => p.field.startsWith(`${i}.`)).map((p) => p.message).join('; '),
         payload: items[i],
       }));
       await this.evidence.reject(reasons, 'mqtt', 'validation').catch((err) => this.logger.warn({ msg: 'refused events not kept', error: String(err) }));

@@ -6,14 +6,18 @@ export default async function viewDevices({ render }) {
   const devices = (await api('/api/v1/devices')).items;
   const channels = await api('/api/v1/channels');
   const canRegister = role() !== 'viewer';
+  // nothing a device sends disappears silently: administrators see what was refused, and why
+  const rejected = role() === 'admin' ? await api('/api/v1/device-events/rejected?limit=20') : null;
   view().innerHTML = `<h1>${t('devices')}</h1>
     ${canRegister ? `<form class="card" id="register"><div class="row"><label>${t('channel')}<select name="channelId">${channels.map((c) => `<option value="${c.id}">${esc(c.name)}</option>`).join('')}</select></label>
       <label>${t('name')}<input name="name"></label><label>${t('kind')}<select name="kind"><option value="speaker">${t('speaker')}</option><option value="led">${t('led')}</option></select></label></div>
       <button class="primary">${t('register')}</button><div id="token"></div></form>` : ''}
     <table id="devices"><tr><th>${t('name')}</th><th>${t('status')}</th><th>${t('lastSeen')}</th><th>${t('version')}</th><th>${t('volume')}</th>${canRegister ? '<th></th>' : ''}</tr>
-    ${devices.map((d) => `<tr data-id="${d.id}"><td>${esc(d.name)}</td><td class="${d.online ? 'status-ok' : 'status-violated'}">${t(d.online ? 'online' : 'offline')}${d.flags.includes('oldPlaylist') ? ` ⚠ ${t('oldPlaylist')}` : ''}</td><td>${d.lastSeenAt ? time(d.lastSeenAt) : '—'}</td><td>${d.playlistVersion ?? '—'} / ${d.currentVersion ?? '—'}</td><td>${d.volume ?? '—'}</td>
+    ${devices.map((d) => `<tr data-id="${d.id}"><td>${esc(d.name)}</td><td class="${d.online ? 'status-ok' : 'status-violated'}">${t(d.online ? 'online' : 'offline')}${d.flags.includes('oldPlaylist') ? ` ⚠ ${t('oldPlaylist')}` : ''}${d.flags.includes('eventsRefused') ? ` <span class="refused" title="${esc(d.eventsRefusedReason ?? '')}">⚠ ${t('eventsRefused')}: ${d.eventsRefused}</span>` : ''}</td><td>${d.lastSeenAt ? time(d.lastSeenAt) : '—'}</td><td>${d.playlistVersion ?? '—'} / ${d.currentVersion ?? '—'}</td><td>${d.volume ?? '—'}</td>
       ${canRegister ? `<td><form class="command" novalidate><button type="button" name="sync">${t('sync')}</button> <input name="volume" type="number" min="0" max="100" class="tiny" value="${d.volume ?? ''}" aria-label="${t('volume')}"><button name="setVolume">${t('setVolume')}</button><span class="sent"></span>
-        <button type="button" name="rotate">${t('rotateToken')}</button> <button type="button" class="warn" name="revoke">${t('revoke')}</button></form></td>` : ''}</tr>`).join('')}</table>`;
+        <button type="button" name="rotate">${t('rotateToken')}</button> <button type="button" class="warn" name="revoke">${t('revoke')}</button></form></td>` : ''}</tr>`).join('')}</table>
+    ${rejected ? `<h2>${t('rejectedEvents')} (${rejected.total})</h2><table id="rejected"><tr><th>${t('receivedAt')}</th><th>${t('name')}</th><th>${t('reason')}</th></tr>
+      ${rejected.items.map((r) => `<tr><td>${time(r.receivedAt)}</td><td>${esc(r.deviceName)}</td><td>${esc(r.reason)}</td></tr>`).join('')}</table>` : ''}`;
   // commands reach a device that is online now (not queued for later), so the page says "sent", not "done"
   view().querySelectorAll('form.command').forEach((cmd) => {
     const id = cmd.closest('tr').dataset.id;
