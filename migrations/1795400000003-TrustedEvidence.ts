@@ -54,6 +54,7 @@ export class TrustedEvidence1795400000003 implements MigrationInterface {
     await q.query(`CREATE INDEX schedule_entries_makes_up_idx ON schedule_entries (makes_up_entry_id) WHERE makes_up_entry_id IS NOT NULL`);
     // airings the system found not broadcast, for the sweep
     await q.query(`CREATE INDEX schedule_entries_unreported_idx ON schedule_entries (ends_at) WHERE status = 'scheduled' AND evidenced_at IS NULL AND kind = 'airing'`);
+    await q.query(`CREATE INDEX schedule_entries_auto_missed_idx ON schedule_entries (id) WHERE status = 'missed' AND confirmed_by IS NULL`);
 
     // a device over its event rate (or sending what cannot be stored) is flagged in presence
     await q.query(`ALTER TABLE devices ADD COLUMN events_refused bigint NOT NULL DEFAULT 0, ADD COLUMN events_refused_at timestamptz, ADD COLUMN events_refused_reason text`);
@@ -91,6 +92,7 @@ export class TrustedEvidence1795400000003 implements MigrationInterface {
     await q.query(`ALTER TABLE devices DROP COLUMN events_refused, DROP COLUMN events_refused_at, DROP COLUMN events_refused_reason`);
     await q.query(`UPDATE schedule_entries SET status = status_before_void WHERE status = 'voided'`);
     await q.query(`DROP INDEX schedule_entries_unreported_idx`);
+    await q.query(`DROP INDEX schedule_entries_auto_missed_idx`);
     await q.query(`ALTER TABLE schedule_entries DROP COLUMN makes_up_entry_id`);
     await q.query(`ALTER TABLE schedule_entries DROP CONSTRAINT schedule_entries_no_overlap`);
     await q.query(`

@@ -200,7 +200,7 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
     if (items.length > MAX_EVENTS_PER_REQUEST) return this.refuse(parsed.deviceId, text, `${items.length} sự kiện trong một tin, quá giới hạn ${MAX_EVENTS_PER_REQUEST}`, items.length);
     if (!this.rate.take(parsed.deviceId, items.length)) {
       this.stats.rateLimited += items.length;
-      await this.presence.noteRefused(parsed.deviceId, items.length, `vượt tốc độ gửi cho phép (${this.config.DEVICE_EVENT_RATE} sự kiện/giây)`);
+      await this.evidence.noteRefused(parsed.deviceId, items.length, `vượt tốc độ gửi cho phép (${this.config.DEVICE_EVENT_RATE} sự kiện/giây)`).catch((err) => this.logger.warn({ msg: 'refusal not noted', error: String(err) }));
       return;
     }
     const { events, problems, invalid } = parseDeviceEvents(items, parsed.deviceId);
@@ -213,7 +213,6 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
         payload: items[i],
       }));
       await this.evidence.reject(reasons, 'mqtt', 'validation').catch((err) => this.logger.warn({ msg: 'refused events not kept', error: String(err) }));
-      await this.presence.noteRefused(parsed.deviceId, invalid.size, reasons[0].reason);
     }
     if (!events.length) return;
     await this.enqueue(events.map((e) => ({ eventId: e.eventId, deviceId: parsed.deviceId, type: e.type, entryId: e.entryId ?? null, playlistVersion: e.playlistVersion ?? null, at: new Date(e.at), detail: e.detail ?? null })));
@@ -223,7 +222,6 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
     this.stats.refused += count;
     this.logger.warn({ msg: 'events refused', deviceId, reason });
     await this.evidence.reject([{ deviceId, reason, payload: text.slice(0, 8192) }], 'mqtt', 'validation').catch(() => undefined);
-    await this.presence.noteRefused(deviceId, count, reason);
   }
 
   private enqueue(events: PlayEvent[]): Promise<void> {

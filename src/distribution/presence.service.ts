@@ -87,13 +87,6 @@ export class PresenceService implements OnApplicationShutdown {
     await this.flush();
   }
 
-  /** Counts events of a device that were refused, with why; flags it `eventsRefused` for an hour. */
-  async noteRefused(deviceId: string, count: number, reason: string): Promise<void> {
-    await this.db
-      .query(`UPDATE devices SET events_refused = events_refused + $2, events_refused_at = now(), events_refused_reason = $3 WHERE id = $1`, [deviceId, count, reason.slice(0, 500)])
-      .catch((err) => this.logger.warn({ msg: 'refusal not noted', deviceId, error: String(err) }));
-  }
-
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

@@ -72,14 +72,28 @@ export class EvidenceService implements OnApplicationBootstrap {
     }
   }
 
-  /** Keeps refused events with their reason (what administrators read at GET /api/v1/device-events/rejected). */
+  /**
+   * Keeps refused events with their reason (what administrators read at GET /api/v1/device-events/rejected)
+   * and counts them on their device (the `eventsRefused` flag of presence).
+   */
   async reject(items: Array<{ deviceId: string; reason: string; payload: unknown }>, source: RejectSource, stage: 'validation' | 'database'): Promise<void> {
     if (!items.length) return;
     await this.db.query(
-      `INSERT INTO device_event_rejects (device_id, source, stage, reason, payload)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])`,
+      `WITH kept AS (
+         INSERT INTO device_event_rejects (device_id, source, stage, reason, payload)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
+         RETURNING device_id, reason
+       )
+       UPDATE devices d SET events_refused = d.events_refused + k.n, events_refused_at = now(), events_refused_reason = k.reason
+         FROM (SELECT device_id, count(*)::int AS n, (array_agg(reason))[1] AS reason FROM kept GROUP BY 1) k
+        WHERE d.id = k.device_id`,
       [items.map((i) => i.deviceId), items.map(() => source), items.map(() => stage), items.map((i) => clip(i.reason, 1000)), items.map((i) => clip(safeJson(i.payload), 8192))],
     );
+  }
+
+  /** Counts events of a device refused without being kept (over its rate), with why. */
+  async noteRefused(deviceId: string, count: number, reason: string): Promise<void> {
+    await this.db.query(`UPDATE devices SET events_refused = events_refused + $2, events_refused_at = now(), events_refused_reason = $3 WHERE id = $1`, [deviceId, count, clip(reason, 500)]);
   }
 
   private async insert(events: PlayEvent[]): Promise<number> {

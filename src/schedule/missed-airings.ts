@@ -53,8 +53,9 @@ export class MissedAirings {
                     AND is_evidence_time(pe.at, e.starts_at, e.ends_at)
                   ORDER BY pe.at LIMIT 1) f ON true
               WHERE e.status = 'scheduled' AND e.kind = 'airing' AND e.evidenced_at IS NULL AND e.confirmed_at IS NULL
-                AND e.ends_at > $1::timestamptz - interval '3 days'
-                AND (e.ends_at <= $1::timestamptz - make_interval(secs => $2) OR (e.ends_at <= $1 AND f.reason IS NOT NULL))
+                -- airings that ended in the last three days only (the index's range: never the future)
+                AND e.ends_at > $1::timestamptz - interval '3 days' AND e.ends_at <= $1
+                AND (e.ends_at <= $1::timestamptz - make_interval(secs => $2) OR f.reason IS NOT NULL)
                 AND EXISTS (SELECT 1 FROM devices d WHERE d.channel_id = e.channel_id AND d.revoked_at IS NULL)
               FOR UPDATE OF e SKIP LOCKED
            )
