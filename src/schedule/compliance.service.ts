@@ -8,6 +8,9 @@ import { ComplianceRow, complianceStatus } from './compliance';
 import { addDays, zonedInstant } from './planner/local-time';
 import { periodInstances, RuleDefinition } from './planner/rule-definition';
 
+/** Up to this many channels, their entries are read channel by channel through the index. */
+const PER_CHANNEL_LOOKUP_MAX = 1000;
+
 /**
  * Compliance per rule × channel × period for a unit subtree and a date range (6-month and yearly
  * views are just ranges). The counting is one SQL aggregate over indexed schedule entries, with
@@ -25,10 +28,18 @@ export class ComplianceService {
       `SELECT c.id, c.name, c.unit_id, u.path, u.timezone FROM channels c JOIN units u ON u.id = c.unit_id WHERE c.active AND c.kind = 'audio' AND u.path LIKE $1 ORDER BY u.path, c.name`,
       [`${unit.path}%`],
     );
-    // Entries are read once (index on channel, time) with their local time computed once; rule
-    // fields are pulled out of the JSON once per rule, not per row.
+    const rules: Array<{ id: string; name: string; definition: RuleDefinition; target: string }> = await this.db.query(
+      `SELECT r.id, r.name, r.definition, t.path AS target FROM rules r JOIN units t ON t.id = r.target_unit_id
+        WHERE r.active AND ($1 LIKE t.path || '%' OR t.path LIKE $1 || '%') ORDER BY r.name`,
+      [unit.path],
+    );
+    // a new item each period needs the programs' first periods: a window over the counts, only if a rule asks for it
+    const anyFresh = rules.some((r) => r.definition.freshEachPeriod === true);
+    // Entries are read once with their local time computed once; rule fields are pulled out of the
+    // JSON once per rule, not per row.
     const counts = await this.db.transaction(async (tx) => {
       await tx.query(`SET LOCAL work_mem = '64MB'`);
+      const perChannel = channels.length <= PER_CHANNEL_LOOKUP_MAX;
       const sql = `
       WITH ch AS (
          SELECT * FROM unnest($1::uuid[], $5::text[], $6::text[]) AS ch(id, path, timezone)
@@ -42,12 +53,19 @@ export class ComplianceService {
            FROM rules r JOIN units t ON t.id = r.target_unit_id
           WHERE r.active AND ($2 LIKE t.path || '%' OR t.path LIKE $2 || '%')
        ), e AS MATERIALIZED (
-         -- materialised: otherwise PostgreSQL nests programs × channels and reads each channel's entries once per program
+         -- materialised: otherwise PostgreSQL nests programs × channels and reads each channel's entries once per program.
+         -- A few hundred channels (a province, a district): each channel's entries through the (channel, time)
+         -- index (LATERAL, OFFSET 0 so that it is not flattened), whatever the statistics say — right after a
+         -- month is planned they are stale, and the plain join then scanned the period's entries once per
+         -- channel. The whole country: one scan of the period and a join.
          SELECT e.channel_id, e.program_id, ch.path, e.starts_at AT TIME ZONE ch.timezone AS local,
                 -- evidence: an operator's confirmation, or a device's play.completed
                 (e.status = 'aired' OR e.evidenced_at IS NOT NULL) AS evidenced
-           FROM ch JOIN schedule_entries e ON e.channel_id = ch.id
-          WHERE e.status IN ('scheduled', 'aired') AND e.program_id IS NOT NULL AND e.starts_at >= $3 AND e.starts_at < $4
+           FROM ch ${perChannel ? 'JOIN LATERAL' : 'JOIN'} (
+                  SELECT s.channel_id, s.program_id, s.starts_at, s.status, s.evidenced_at FROM schedule_entries s
+                   WHERE s.status IN ('scheduled', 'aired') AND s.program_id IS NOT NULL AND s.starts_at >= $3 AND s.starts_at < $4
+                     ${perChannel ? 'AND s.channel_id = ch.id OFFSET 0' : ''}
+                ) e${perChannel ? ' ON true' : ' ON e.channel_id = ch.id'}
        ), per_program AS (
          SELECT r.id AS rule_id, e.channel_id, e.program_id,
                 CASE r.period
@@ -64,10 +82,10 @@ export class ComplianceService {
                  AND (r.valid_from IS NULL OR e.local::date >= r.valid_from) AND (r.valid_to IS NULL OR e.local::date <= r.valid_to)
           GROUP BY 1, 2, 3, 4, 5, 6
        ), counted AS (
-         -- a new item each period: a program counts in the first period it aired in only
+         ${anyFresh ? `-- a new item each period: a program counts in the first period it aired in only
          SELECT * FROM (
            SELECT pp.*, min(period) OVER (PARTITION BY rule_id, channel_id, program_id) AS first_period FROM per_program pp
-         ) x WHERE NOT fresh OR period = first_period
+         ) x WHERE NOT fresh OR period = first_period` : 'SELECT * FROM per_program'}
        )
        SELECT rule_id, channel_id, period,
               count(*) FILTER (WHERE planned >= need)::int AS planned_programs,
@@ -88,11 +106,6 @@ export class ComplianceService {
     });
     const byKey = new Map(counts.map((c) => [`${c.rule_id}|${c.channel_id}|${c.period}`, c]));
 
-    const rules: Array<{ id: string; name: string; definition: RuleDefinition; target: string }> = await this.db.query(
-      `SELECT r.id, r.name, r.definition, t.path AS target FROM rules r JOIN units t ON t.id = r.target_unit_id
-        WHERE r.active AND ($1 LIKE t.path || '%' OR t.path LIKE $1 || '%') ORDER BY r.name`,
-      [unit.path],
-    );
 
     const rows: ComplianceRow[] = [];
     for (const rule of rules) {
