@@ -103,6 +103,11 @@ export class PlanningService {
     const priorityOf = new Map(programRows.map((p) => [p.id, p.priority]));
     if (!dryRun && (result.airings.length || result.cancelled.length)) {
       await this.db.transaction(async (tx) => {
+        // Programs were read before this transaction: one retired meanwhile gets no new airing. FOR SHARE
+        // orders this with a concurrent retire, which cancels the airings of its program after this commits.
+        const planned = [...new Set(result.airings.map((a) => a.programId))];
+        const live = new Set<string>((await tx.query(`SELECT id FROM programs WHERE id = ANY($1::uuid[]) AND status = 'approved' FOR SHARE`, [planned])).map((r: { id: string }) => r.id));
+        if (live.size < planned.length) result.airings = result.airings.filter((a) => live.has(a.programId));
         // first free the time of the airings that give way (a new item each period), then place
         if (result.cancelled.length) {
           await tx.query(`UPDATE schedule_entries SET status = 'cancelled', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'scheduled' AND starts_at > $2`, [result.cancelled, now]);
