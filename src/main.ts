@@ -46,6 +46,11 @@ async function main(): Promise<void> {
   // app.close() runs every module's shutdown hook, then the embedded parts stop.
   const shutdown = async (signal: string) => {
     logger.log({ msg: 'shutting down', signal }, 'main');
+    // a connection closing under our feet (the broker or PostgreSQL going first) must not turn a clean
+    // stop into a crash: log it and finish the shutdown
+    const late = (err: unknown) => logger.warn({ msg: 'error while shutting down', error: err instanceof Error ? err.stack ?? err.message : String(err) }, 'main');
+    process.on('unhandledRejection', late);
+    process.on('uncaughtException', late);
     await app.close().catch(() => undefined);
     await runtime.stop();
     process.exit(0);

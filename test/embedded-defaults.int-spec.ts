@@ -60,7 +60,8 @@ describe('the service on its embedded defaults', () => {
 
       await expect(connectAsync(`mqtt://127.0.0.1:${env.EMBEDDED_MQTT_PORT}`, { reconnectPeriod: 0, connectTimeout: 5000 })).rejects.toThrow(/Bad username or password|Not authorized/i);
     } finally {
-      expect(await first.stop()).toBe(0);
+      const code = await first.stop();
+      expect({ code, output: code === 0 ? '' : (first.stdout() + first.stderr()).slice(-3000) }).toEqual({ code: 0, output: '' });
     }
 
     const second = startServiceProcess(env);
