@@ -90,7 +90,11 @@ function storableProblems(dto: DeviceEventDto, i: number, now: Date): FieldProbl
  * Validates Events of the protocol sent by `deviceId` at `now`; returns the valid ones and, for the
  * others, what is wrong with them, by position ("3.at"). A valid event is one the database stores.
  */
-export function parseDeviceEvents(items: unknown[], deviceId: string, now = new Date()): { events: DeviceEventDto[]; problems: FieldProblem[]; invalid: Set<number> } {
+export function parseDeviceEvents(
+  items: unknown[],
+  deviceId: string,
+  now = new Date(),
+): { events: DeviceEventDto[]; problems: FieldProblem[]; invalid: Set<number>; refused: Array<{ deviceId: string; reason: string; payload: unknown }> } {
   const problems: FieldProblem[] = [];
   const invalid = new Set<number>();
   const events: DeviceEventDto[] = [];
@@ -107,5 +111,7 @@ export function parseDeviceEvents(items: unknown[], deviceId: string, now = new 
       invalid.add(i);
     } else events.push(dto);
   });
-  return { events, problems, invalid };
+  // each refused event with its reasons (Vietnamese, as people read them), as it is kept
+  const refused = [...invalid].map((i) => ({ deviceId, reason: problems.filter((p) => p.field.startsWith(`${i}.`)).map((p) => p.message).join('; '), payload: items[i] }));
+  return { events, problems, invalid, refused };
 }

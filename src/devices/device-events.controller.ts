@@ -26,15 +26,9 @@ export class DeviceEventsController {
     if (!body || typeof body !== 'object') throw AppError.field('body', 'isArray', 'phải là một Event hoặc mảng Event', 'must be an Event or an array of Events');
     const items = Array.isArray(body) ? body : [body];
     if (items.length > MAX_EVENTS_PER_REQUEST) throw new AppError('TOO_MANY_EVENTS', { limit: MAX_EVENTS_PER_REQUEST });
-    const { events, problems, invalid } = parseDeviceEvents(items, device.id);
+    const { events, problems, invalid, refused } = parseDeviceEvents(items, device.id);
     // Each bad event is refused on its own (kept with its reason), so one cannot block a device's queue.
-    if (invalid.size) {
-      await this.evidence.reject(
-        [...invalid].map((i) => ({ deviceId: device.id, reason: problems.filter((p) => p.field.startsWith(`${i}.`)).map((p) => p.message).join('; '), payload: items[i] })),
-        'http',
-        'validation',
-      );
-    }
+    await this.evidence.reject(refused, 'http', 'validation');
     const stored = await this.evidence.record(
       events.map((e) => ({ ...e, channelId: device.channelId, at: new Date(e.at), entryId: e.entryId ?? null, playlistVersion: e.playlistVersion ?? null, detail: e.detail ?? null })),
       'http',

@@ -84,24 +84,22 @@ export class DevicesService {
    * is ended. A revoked device stays revoked: bringing it back is `reinstate`, its own audited action.
    */
   async rotate(actor: Actor, id: string): Promise<{ device: Device; token: string }> {
-    const device = await this.get(actor, id);
-    if (device.revokedAt) throw new AppError('DEVICE_REVOKED');
-    return this.newToken(actor, device, 'device.rotate');
+    return this.newToken(actor, await this.get(actor, id), 'device.rotate');
   }
 
   /** Brings a revoked device back, with a new token (the old one never works again). */
   async reinstate(actor: Actor, id: string): Promise<{ device: Device; token: string }> {
-    const device = await this.get(actor, id);
-    if (!device.revokedAt) throw new AppError('DEVICE_NOT_REVOKED');
-    return this.newToken(actor, device, 'device.reinstate');
+    return this.newToken(actor, await this.get(actor, id), 'device.reinstate');
   }
 
   private async newToken(actor: Actor, device: Device & { unitPath: string }, action: 'device.rotate' | 'device.reinstate'): Promise<{ device: Device; token: string }> {
     const id = device.id;
     const { token, hash } = newDeviceToken();
     await this.db.transaction(async (tx) => {
-      const locked = await tx.query(`SELECT revoked_at FROM devices WHERE id = $1 FOR UPDATE`, [id]);
-      if ((locked[0]?.revoked_at !== null) !== (action === 'device.reinstate')) throw new AppError(action === 'device.rotate' ? 'DEVICE_REVOKED' : 'DEVICE_NOT_REVOKED');
+      // checked under the row lock: a concurrent revoke cannot slip between the check and the new token
+      const [{ revoked_at: revokedAt }] = await tx.query(`SELECT revoked_at FROM devices WHERE id = $1 FOR UPDATE`, [id]);
+      if (action === 'device.rotate' && revokedAt) throw new AppError('DEVICE_REVOKED');
+      if (action === 'device.reinstate' && !revokedAt) throw new AppError('DEVICE_NOT_REVOKED');
       await tx.update(Device, { id }, { tokenHash: hash, mosquittoHash: mosquittoPasswordHash(token), revokedAt: null, publishedVersion: null });
       await tx.query(`SELECT mark_playlists_changed(ARRAY[$1]::uuid[])`, [device.channelId]);
       await this.brokerSync.queue(tx, id, token);

@@ -9,6 +9,7 @@ import { AdvisoryLock } from '../infrastructure/database/advisory-locks';
 import { returnedRows } from '../infrastructure/database/returned-rows';
 import { AppError } from '../infrastructure/http/app-error';
 import { PeriodicJobs } from '../infrastructure/jobs/periodic-jobs';
+import { settledWithin } from '../infrastructure/settle-within';
 import { MqttConnection } from '../infrastructure/mqtt/mqtt-connection';
 import { MediaService } from '../media/media.service';
 import { ProgramsService } from '../programs/programs.service';
@@ -206,11 +207,10 @@ export class AlertsService implements OnApplicationBootstrap {
    * polling HTTP (GET /api/v1/devices/{id}/alert) see it at once.
    */
   private async bounded(what: string, send: () => Promise<void>): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 3000)));
-    const outcome = await Promise.race([send().then(() => 'sent' as const, (err: unknown) => err), late]);
-    clearTimeout(timer);
-    if (outcome !== 'sent') this.logger.warn({ msg: what, error: String(outcome) });
+    const sending = send();
+    const settled = await settledWithin(sending, 3000);
+    const error = settled ? await sending.then(() => null, (err: unknown) => err) : 'no answer from the broker within 3 s';
+    if (error) this.logger.warn({ msg: what, error: String(error) });
   }
 
   private async publish(channelIds: string[], message: AlertMessage): Promise<void> {

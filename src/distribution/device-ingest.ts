@@ -203,16 +203,11 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
       await this.evidence.noteRefused(parsed.deviceId, items.length, `vượt tốc độ gửi cho phép (${this.config.DEVICE_EVENT_RATE} sự kiện/giây)`).catch((err) => this.logger.warn({ msg: 'refusal not noted', error: String(err) }));
       return;
     }
-    const { events, problems, invalid } = parseDeviceEvents(items, parsed.deviceId);
+    const { events, invalid, refused } = parseDeviceEvents(items, parsed.deviceId);
     this.stats.events += items.length;
-    if (problems.length) {
+    if (invalid.size) {
       this.stats.refused += invalid.size;
-      const reasons = [...invalid].map((i) => ({
-        deviceId: parsed.deviceId,
-        reason: problems.filter((p) => p.field.startsWith(`${i}.`)).map((p) => p.message).join('; '),
-        payload: items[i],
-      }));
-      await this.evidence.reject(reasons, 'mqtt', 'validation').catch((err) => this.logger.warn({ msg: 'refused events not kept', error: String(err) }));
+      await this.evidence.reject(refused, 'mqtt', 'validation').catch((err) => this.logger.warn({ msg: 'refused events not kept', error: String(err) }));
     }
     if (!events.length) return;
     await this.enqueue(events.map((e) => ({ eventId: e.eventId, deviceId: parsed.deviceId, type: e.type, entryId: e.entryId ?? null, playlistVersion: e.playlistVersion ?? null, at: new Date(e.at), detail: e.detail ?? null })));

@@ -1,5 +1,6 @@
 import { createServer, Server } from 'node:net';
 import Aedes from 'aedes';
+import { settledWithin } from '../settle-within';
 import { BrokerAccessPolicy, BrokerPrincipal } from './broker-access-policy';
 
 export interface EmbeddedBrokerHandle {
@@ -55,7 +56,7 @@ export async function startEmbeddedBroker(
   const decide = async (username: string | undefined, password: string | undefined): Promise<BrokerPrincipal | null> => {
     const principal = await current.authenticate(username, password);
     if (principal || policySet) return principal;
-    await Promise.race([registry, new Promise((r) => setTimeout(r, 60_000).unref())]);
+    await settledWithin(registry, 60_000);
     return current.authenticate(username, password);
   };
   let ingest: Parameters<EmbeddedBrokerHandle['setIngest']>[0] | null = null;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { connectAsync, IClientOptions, MqttClient } from 'mqtt';
+import { settledWithin } from '../settle-within';
 
 /** The service's one MQTT client. Only the distribution module publishes through it. */
 export class MqttConnection {
@@ -27,9 +28,7 @@ export class MqttConnection {
 
   /** Lets in-flight messages finish for a moment, then closes; a broker that is down cannot hold shutdown. */
   async close(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.client.endAsync().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 3000)))]);
-    clearTimeout(timer);
+    await settledWithin(this.client.endAsync(), 3000);
     await this.client.endAsync(true).catch(() => undefined);
   }
 }
