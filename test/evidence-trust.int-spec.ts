@@ -169,6 +169,8 @@ describe.each([
     expect([again.status, again.body.code]).toEqual([409, 'DEVICE_REVOKED']);
     const reinstated = await t.http.post(`/api/v1/devices/${r1.id}/reinstate`).set(as());
     expect(reinstated.status).toBe(200);
+    const twice = await t.http.post(`/api/v1/devices/${r1.id}/reinstate`).set(as());
+    expect([twice.status, twice.body.code]).toEqual([409, 'DEVICE_NOT_REVOKED']); // nothing to reinstate: the token just issued stays
     await expect(connectAsync(broker!.url, { username: r1.id, password: r1.token, clientId: r1.id, reconnectPeriod: 0, protocolVersion: 4 })).rejects.toThrow(/Bad username or password/);
     clients.push(await connectAsync(broker!.url, { username: r1.id, password: reinstated.body.token, clientId: r1.id, reconnectPeriod: 0, protocolVersion: 4 }));
     const audit = (await t.http.get(`/api/v1/audit?entityId=${r1.id}`).set(as())).body;

@@ -154,6 +154,9 @@ describe('media library: audio upload and loudness normalisation', () => {
     const part = await t.http.get(`/api/v1/media/${done.sha256}`).set(auth()).set('Range', 'bytes=100-199');
     expect(part.status).toBe(206);
     expect(part.headers['content-range']).toBe(`bytes 100-199/${done.bytes}`);
+    // a player resuming a download it already has whole: 416 with the size, not a 500
+    const past = await t.http.get(`/api/v1/media/${done.sha256}`).set(auth()).set('Range', `bytes=${done.bytes}-`);
+    expect([past.status, past.body.code, past.headers['content-range']]).toEqual([416, 'RANGE_NOT_SATISFIABLE', `bytes */${done.bytes}`]);
     const cached = await t.http.get(`/api/v1/media/${done.sha256}`).set(auth()).set('If-None-Match', `"${done.sha256}"`);
     expect(cached.status).toBe(304);
     expect((await t.http.get(`/api/v1/media/${'0'.repeat(64)}`).set(auth())).status).toBe(404);

