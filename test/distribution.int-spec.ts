@@ -233,7 +233,8 @@ describe.each([
       const r = await db.query(`SELECT stage, reason FROM device_event_rejects WHERE device_id = $1 ORDER BY id`, [ids.a1]);
       return r.length >= 2 && r;
     }, 5000, 'refused events kept');
-    expect(rejects.map((r: { reason: string }) => r.reason)).toEqual([expect.stringMatching(/^0\.at: /), 'nội dung không phải JSON']);
+    // two messages may reach two ingest sessions (shared subscription): their order is not part of the contract
+    expect(rejects.map((r: { reason: string }) => r.reason).sort()).toEqual([expect.stringMatching(/^0\.at: /), 'nội dung không phải JSON']);
     // the same events over HTTP (the fallback) are duplicates too
     const res = await t.http.post(`/api/v1/devices/${ids.a1}/events`).set({ Authorization: `Bearer ${tokens.a1}` }).send(events);
     expect(res.body).toEqual({ accepted: 0, duplicates: 2, refused: 0 });
