@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CampaignsModule } from './campaigns/campaigns.module';
 import { DevicesModule } from './devices/devices.module';
 import { DistributionModule } from './distribution/distribution.module';
 import { ReportsModule } from './reports/reports.module';
@@ -46,6 +47,7 @@ export class AppModule {
         ProgramsModule,
         ChannelsModule,
         BroadcastScheduleModule,
+        CampaignsModule,
         DevicesModule,
         DistributionModule,
         ReportsModule,

@@ -559,4 +559,45 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await shot(page, 'calendar-board');
     await page.close();
   }, 60_000);
+
+  it('an editor plans a campaign on loudspeakers and LED boards in one form, reads the plan per unit with its explanations, and sees the slides on the board’s calendar', async () => {
+    const tomorrow = new Date(Date.now() + 7 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
+    const after = new Date(Date.parse(`${tomorrow}T00:00:00Z`) + 2 * 86_400_000).toISOString().slice(0, 10);
+    const page = await login('bientap.a');
+    await page.click('a[href="#/campaigns"]');
+    await page.waitForSelector('#campaign');
+    await page.click('#campaign button.primary');
+    expect(await page.textContent('#campaign [name=name] + .error')).toBe('Không được để trống');
+    await page.fill('#campaign [name=name]', 'Ngày Chuyển đổi số quốc gia 10/10');
+    await page.fill('#campaign [name=startsOn]', tomorrow);
+    await page.fill('#campaign [name=endsOn]', after);
+    await page.check('#campaign input[name="audio.programIds"] >> nth=0');
+    // nothing for the boards yet, and a window ending before it starts: the server's message lands next to the windows
+    await page.check('#campaign input[name="display.mediaAssetIds"] >> nth=0');
+    await page.fill('#campaign [name=windowStart]', '22:00');
+    await page.fill('#campaign [name=windowEnd]', '06:00');
+    await page.click('#campaign button.primary');
+    await page.waitForSelector('#campaign [data-field="display.dailyWindows"] + .error');
+    expect(await page.textContent('#campaign [data-field="display.dailyWindows"] + .error')).toMatch(/giờ bắt đầu < giờ kết thúc/);
+    await page.fill('#campaign [name=windowStart]', '06:00');
+    await page.fill('#campaign [name=windowEnd]', '22:00');
+    await page.click('#campaign button.primary');
+    await page.waitForSelector('#campaign-units tr[data-unit]');
+    const row = page.locator(`#campaign-units tr[data-unit="${ids['15943']}"]`);
+    // the board: three days of 06:00–22:00; the ten minutes put there by hand show the same slide, so they count too
+    expect(await row.locator('td').nth(2).textContent()).toBe('2880 / 0 / 2880');
+    expect(await row.locator('td').nth(3).textContent()).toMatch(/^Có nguy cơ/);
+    // the loudspeaker has no broadcast windows: the planner says so, and the board's ten minutes are explained
+    const why = await row.locator('.why').allTextContents();
+    expect(why.some((w) => /Kênh Bảng LED chợ Sơn Điện, .*10 phút đã có nội dung khác/.test(w))).toBe(true);
+    expect(why.some((w) => /Kênh Đài xã Sơn Điện.*phút trống/.test(w))).toBe(true);
+    await shot(page, 'campaign');
+    // the board's calendar shows the planned slides around what was there
+    const board = (await t.http.get('/api/v1/channels').set({ Authorization: `Bearer ${await t.login('bientap.a', 'mat-khau-dai-du')}` })).body.find((c: { kind: string }) => c.kind === 'display');
+    await page.goto(`${base}/#/calendar?channel=${board.id}&view=week&date=${tomorrow}`);
+    await page.waitForSelector(`#cal [data-day="${tomorrow}"] .chip >> text=06:00–08:00 Ngày Chuyển đổi số quốc gia 10/10 (bảng LED)`);
+    await page.waitForSelector(`#cal [data-day="${tomorrow}"] .chip >> text=08:10–22:00 Ngày Chuyển đổi số quốc gia 10/10 (bảng LED)`);
+    await shot(page, 'calendar-board-campaign');
+    await page.close();
+  }, 60_000);
 });

@@ -71,7 +71,10 @@ export class PlaylistCompiler implements OnApplicationBootstrap {
     const until = new Date(Math.max(...windows.map((w) => w.valid_until.getTime())));
     const rows: Array<Record<string, unknown>> = await manager.query(
       `SELECT e.channel_id, e.id, e.kind, e.priority, COALESCE(e.title, p.title) AS title, e.stream_url, e.starts_at, e.ends_at,
-              a.sha256, a.bytes, a.mime, a.duration_ms, a.display_ms
+              a.sha256, a.bytes, a.mime, a.duration_ms, a.display_ms,
+              -- a planned slides entry rotates several slides (only those ready, in order)
+              (SELECT json_agg(json_build_object('sha256', s.sha256, 'bytes', s.bytes, 'mime', s.mime, 'durationMs', s.duration_ms, 'displayMs', s.display_ms) ORDER BY x.ord)
+                 FROM unnest(e.media_asset_ids) WITH ORDINALITY AS x(id, ord) JOIN media_assets s ON s.id = x.id AND s.status = 'ready' AND s.sha256 IS NOT NULL) AS slides
          FROM schedule_entries e
          LEFT JOIN programs p ON p.id = e.program_id
          LEFT JOIN media_assets a ON a.id = COALESCE(e.media_asset_id, p.audio_asset_id) AND a.status = 'ready' AND a.sha256 IS NOT NULL
@@ -91,6 +94,7 @@ export class PlaylistCompiler implements OnApplicationBootstrap {
         startsAt: r.starts_at as Date,
         endsAt: r.ends_at as Date,
         media: r.sha256 ? { sha256: r.sha256 as string, bytes: Number(r.bytes), mime: r.mime as string, durationMs: r.duration_ms as number | null, displayMs: r.display_ms as number | null } : null,
+        ...(r.slides ? { slides: (r.slides as NonNullable<EntryRow['slides']>).map((m) => ({ ...m, bytes: Number(m.bytes) })) } : {}),
       });
       byChannel.set(r.channel_id as string, list);
     }

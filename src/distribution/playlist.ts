@@ -36,8 +36,12 @@ export interface EntryRow {
   streamUrl: string | null;
   startsAt: Date;
   endsAt: Date;
-  media: { sha256: string; bytes: number; mime: string; durationMs: number | null; displayMs: number | null } | null;
+  media: EntryMedia | null;
+  /** A planned slides entry shows several slides in rotation: these, in order (then `media` is the first). */
+  slides?: EntryMedia[];
 }
+
+type EntryMedia = { sha256: string; bytes: number; mime: string; durationMs: number | null; displayMs: number | null };
 
 /** A channel's compiled playlist; a device's Playlist is this with its own id. */
 export interface ChannelPlaylist {
@@ -61,7 +65,7 @@ const KIND: Record<EntryKind, PlaylistEntry['kind']> = { airing: 'audio', announ
 export function compileEntries(rows: EntryRow[], validFrom: Date, validUntil: Date): PlaylistEntry[] {
   const candidates = rows
     .filter((r) => r.endsAt > validFrom && r.startsAt < validUntil && r.endsAt > r.startsAt)
-    .filter((r) => (KIND[r.kind] === 'relay' ? !!r.streamUrl : !!r.media))
+    .filter((r) => (KIND[r.kind] === 'relay' ? !!r.streamUrl : !!r.media || !!r.slides?.length))
     .sort((a, b) => PRIORITY_VALUE[b.priority] - PRIORITY_VALUE[a.priority] || a.startsAt.getTime() - b.startsAt.getTime() || (a.id < b.id ? -1 : 1));
   const kept: EntryRow[] = [];
   for (const c of candidates) {
@@ -77,14 +81,14 @@ export function compileEntries(rows: EntryRow[], validFrom: Date, validUntil: Da
       endsAt: r.endsAt.toISOString(),
       priority: PRIORITY_VALUE[r.priority],
       title: r.title ?? '',
-      media: r.media && kind !== 'relay' ? [toMedia(r.media, kind)] : [],
+      media: kind === 'relay' ? [] : r.slides?.length ? r.slides.map((m) => toMedia(m, kind)) : r.media ? [toMedia(r.media, kind)] : [],
     };
     if (r.streamUrl && kind === 'relay') entry.streamUrl = r.streamUrl;
     return entry;
   });
 }
 
-function toMedia(m: NonNullable<EntryRow['media']>, kind: PlaylistEntry['kind']): PlaylistMedia {
+function toMedia(m: EntryMedia, kind: PlaylistEntry['kind']): PlaylistMedia {
   const media: PlaylistMedia = { sha256: m.sha256, url: `/api/v1/media/${m.sha256}`, bytes: m.bytes, mime: m.mime, durationMs: m.durationMs };
   if (kind === 'slides' && m.displayMs) media.displayMs = m.displayMs;
   return media;

@@ -30,7 +30,7 @@ export class ComplianceService {
     );
     const rules: Array<{ id: string; name: string; definition: RuleDefinition; target: string }> = await this.db.query(
       `SELECT r.id, r.name, r.definition, t.path AS target FROM rules r JOIN units t ON t.id = r.target_unit_id
-        WHERE r.active AND ($1 LIKE t.path || '%' OR t.path LIKE $1 || '%') ORDER BY r.name`,
+        WHERE r.active AND ($1 LIKE t.path || '%' OR t.path LIKE $1 || '%') AND COALESCE(r.definition->>'medium', 'audio') = 'audio' ORDER BY r.name`,
       [unit.path],
     );
     // a new item each period needs the programs' first periods: a window over the counts, only if a rule asks for it
@@ -46,12 +46,13 @@ export class ComplianceService {
        ), r AS MATERIALIZED (
          SELECT r.id, t.path AS target, r.definition->>'period' AS period,
                 (r.definition->'match'->>'seriesId')::uuid AS series_id, r.definition->'match'->>'tag' AS tag,
+                CASE WHEN r.definition->'match' ? 'programIds' THEN ARRAY(SELECT jsonb_array_elements_text(r.definition->'match'->'programIds'))::uuid[] END AS program_ids,
                 (r.definition->>'minAiringsPerProgram')::int AS need,
                 COALESCE((r.definition->>'freshEachPeriod')::boolean, false) AS fresh,
                 (r.definition->>'from')::date AS valid_from, (r.definition->>'to')::date AS valid_to,
                 (r.definition->>'from') || '..' || (r.definition->>'to') AS range_key
            FROM rules r JOIN units t ON t.id = r.target_unit_id
-          WHERE r.active AND ($2 LIKE t.path || '%' OR t.path LIKE $2 || '%')
+          WHERE r.active AND ($2 LIKE t.path || '%' OR t.path LIKE $2 || '%') AND COALESCE(r.definition->>'medium', 'audio') = 'audio'
        ), e AS MATERIALIZED (
          -- materialised: otherwise PostgreSQL nests programs × channels and reads each channel's entries once per program.
          -- A few hundred channels (a province, a district): each channel's entries through the (channel, time)
@@ -77,7 +78,7 @@ export class ComplianceService {
                 r.need, r.fresh, count(*) AS planned, count(*) FILTER (WHERE e.evidenced) AS evidenced
            FROM e
            JOIN programs p ON p.id = e.program_id
-           JOIN r ON (r.series_id IS NULL OR p.series_id = r.series_id) AND (r.tag IS NULL OR r.tag = ANY (p.tags))
+           JOIN r ON (r.series_id IS NULL OR p.series_id = r.series_id) AND (r.tag IS NULL OR r.tag = ANY (p.tags)) AND (r.program_ids IS NULL OR p.id = ANY (r.program_ids))
                  AND e.path LIKE r.target || '%'
                  AND (r.valid_from IS NULL OR e.local::date >= r.valid_from) AND (r.valid_to IS NULL OR e.local::date <= r.valid_to)
           GROUP BY 1, 2, 3, 4, 5, 6

@@ -33,7 +33,7 @@ export class EntriesService {
     const startsAt = new Date(dto.startsAt);
     const endsAt = new Date(dto.endsAt);
     if (endsAt <= startsAt) throw AppError.field('endsAt', 'schedule', 'phải sau startsAt', 'must be after startsAt');
-    if (endsAt.getTime() - startsAt.getTime() > MAX_ENTRY_MS) throw AppError.field('endsAt', 'schedule', 'một mục lịch phát dài tối đa 24 giờ', 'an entry lasts at most 24 hours');
+    checkLength(dto.kind, startsAt, endsAt);
     // loudspeakers play sound, LED boards show pictures: each entry kind belongs on one kind of channel
     if (dto.kind === 'slides' && channel.kind !== 'display') throw AppError.wrongKind('kind', 'trang chiếu chỉ xếp trên kênh bảng LED', 'slides go on LED board channels only');
     if (dto.kind !== 'slides' && channel.kind === 'display') throw AppError.wrongKind('kind', 'kênh bảng LED chỉ nhận trang chiếu (slides)', 'an LED board channel takes slides only');
@@ -131,11 +131,11 @@ export class EntriesService {
     const startsAt = new Date(dto.startsAt);
     const endsAt = new Date(dto.endsAt);
     if (endsAt <= startsAt) throw AppError.field('endsAt', 'schedule', 'phải sau startsAt', 'must be after startsAt');
-    if (endsAt.getTime() - startsAt.getTime() > MAX_ENTRY_MS) throw AppError.field('endsAt', 'schedule', 'một mục lịch phát dài tối đa 24 giờ', 'an entry lasts at most 24 hours');
     if (startsAt < now) throw AppError.field('startsAt', 'schedule', 'không được ở trong quá khứ', 'must not be in the past');
     return this.db.transaction(async (tx) => {
       const { entry, channel } = await this.lockForChange(tx, actor, id);
       if (entry.status === 'cancelled') throw new AppError('ENTRY_STATE', { status: 'đã hủy' });
+      checkLength(entry.kind, startsAt, endsAt);
       assertNotHistory(entry, now);
       await tx.update(ScheduleEntry, { id }, { startsAt, endsAt }).catch((err: { code?: string }) => {
         if (err.code === '23P01') throw new AppError('SCHEDULE_CONFLICT');
@@ -187,6 +187,16 @@ export class EntriesService {
       throw AppError.notFound(ENTRY_NOT_FOUND);
     });
     return { entry, channel };
+  }
+}
+
+/** Slides on an LED board may run for days (a campaign's board); what plays on loudspeakers lasts at most a day. */
+const MAX_SLIDES_MS = 92 * 86_400_000;
+
+function checkLength(kind: ScheduleEntry['kind'], startsAt: Date, endsAt: Date): void {
+  const ms = endsAt.getTime() - startsAt.getTime();
+  if (kind === 'slides' ? ms > MAX_SLIDES_MS : ms > MAX_ENTRY_MS) {
+    throw AppError.field('endsAt', 'schedule', kind === 'slides' ? 'trang chiếu dài tối đa 92 ngày' : 'một mục lịch phát dài tối đa 24 giờ', kind === 'slides' ? 'slides last at most 92 days' : 'an entry lasts at most 24 hours');
   }
 }
 

@@ -1,25 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Actor, SYSTEM_ACTOR } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { AppError } from '../infrastructure/http/app-error';
 import { UnitsService } from '../units/units.service';
 import { checkDateRange } from './date-range';
 import { addDays, zonedInstant } from './planner/local-time';
+import { DisplayChannel, planDisplay, PlannedShowing } from './planner/display-planner';
 import { MissedAiring, plan, PlanChannel, PlannedAiring, PlanProgram, PlanRule, Shortfall } from './planner/planner';
-import type { RuleDefinition } from './planner/rule-definition';
+import { isDisplayRule, RuleDefinition } from './planner/rule-definition';
 
 export interface PlanReport {
   dryRun: boolean;
   channels: number;
   rules: number;
-  /** Airings created — or, with dryRun, that would be created. */
+  /** Airings and slide showings created — or, with dryRun, that would be created. */
   created: number;
+  /** Of which slides entries on LED boards. */
+  showings: number;
   /** Airings cancelled (or, with dryRun, that would be): earlier items giving way to new ones. */
   cancelled: number;
-  /** With dryRun: the airings a real run would create, and the entries it would cancel. */
+  /** With dryRun: the airings and showings a real run would create, and the entries it would cancel. */
   airings?: PlannedAiring[];
+  slides?: PlannedShowing[];
   cancelledIds?: string[];
   shortfalls: Shortfall[];
 }
@@ -33,7 +37,7 @@ export interface PlanReport {
 export class PlanningService {
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly units: UnitsService, private readonly audit: AuditService) {}
 
-  async plan(actor: Actor, unitId: string, from: string, to: string, dryRun: boolean, now = new Date()): Promise<PlanReport> {
+  async plan(actor: Actor, unitId: string, from: string, to: string, dryRun: boolean, now = new Date(), only?: { ruleIds: string[] }): Promise<PlanReport> {
     checkDateRange(from, to, 400);
     const unit = await this.units.get(actor, unitId);
 
@@ -43,23 +47,34 @@ export class PlanningService {
         WHERE c.active AND c.kind = 'audio' AND u.path LIKE $1 ORDER BY c.id`,
       [`${unit.path}%`],
     );
+    const displayRows: Array<{ id: string; name: string; days_off: string[]; path: string; timezone: string }> = await this.db.query(
+      `SELECT c.id, c.name, to_json(c.days_off) AS days_off, u.path, u.timezone
+         FROM channels c JOIN units u ON u.id = c.unit_id
+        WHERE c.active AND c.kind = 'display' AND u.path LIKE $1 ORDER BY c.id`,
+      [`${unit.path}%`],
+    );
     // Rules whose target is this unit, above it, or below it.
-    const ruleRows: Array<{ id: string; name: string; definition: RuleDefinition; target_path: string }> = await this.db.query(
+    // (a campaign plans its own rules only: `only`)
+    const allRuleRows: Array<{ id: string; name: string; definition: RuleDefinition; target_path: string }> = await this.db.query(
       `SELECT r.id, r.name, r.definition, t.path AS target_path
          FROM rules r JOIN units t ON t.id = r.target_unit_id
-        WHERE r.active AND ($1 LIKE t.path || '%' OR t.path LIKE $1 || '%')`,
-      [unit.path],
+        WHERE r.active AND ($1 LIKE t.path || '%' OR t.path LIKE $1 || '%') AND ($2::uuid[] IS NULL OR r.id = ANY($2::uuid[]))`,
+      [unit.path, only?.ruleIds ?? null],
     );
+    // loudspeakers get the audio rules, LED boards the display rules: a kind never lands on the wrong channel
+    const ruleRows = allRuleRows.filter((r) => !isDisplayRule(r.definition));
+    const displayRuleRows = allRuleRows.filter((r) => isDisplayRule(r.definition));
     const rules: PlanRule[] = ruleRows.map((r) => ({ id: r.id, name: r.name, definition: r.definition, channelIds: channelRows.filter((c) => c.path.startsWith(r.target_path)).map((c) => c.id) }));
 
     const seriesIds = [...new Set(ruleRows.map((r) => r.definition.match.seriesId).filter(Boolean))];
     const tags = [...new Set(ruleRows.map((r) => r.definition.match.tag).filter(Boolean))];
+    const programIds = [...new Set(ruleRows.flatMap((r) => r.definition.match.programIds ?? []))];
     const programRows: Array<{ id: string; title: string; duration_ms: number; series_id: string | null; tags: string[]; period_start: string | null; period_end: string | null; path: string; priority: string }> = await this.db.query(
       `SELECT p.id, p.title, p.priority, m.duration_ms, p.series_id, p.tags, to_char(p.period_start, 'YYYY-MM-DD') AS period_start, to_char(p.period_end, 'YYYY-MM-DD') AS period_end, u.path
          FROM programs p JOIN media_assets m ON m.id = p.audio_asset_id AND m.status = 'ready' AND m.kind = 'audio' JOIN units u ON u.id = p.unit_id
-        WHERE p.status = 'approved' AND (p.series_id = ANY($1::uuid[]) OR p.tags && $2::text[])
+        WHERE p.status = 'approved' AND (p.series_id = ANY($1::uuid[]) OR p.tags && $2::text[] OR p.id = ANY($4::uuid[]))
           AND ($3 LIKE u.path || '%' OR u.path LIKE $3 || '%')`,
-      [seriesIds, tags, unit.path],
+      [seriesIds, tags, unit.path, programIds],
     );
     const programs: PlanProgram[] = programRows.map((p) => ({ id: p.id, title: p.title, durationMs: p.duration_ms, seriesId: p.series_id, tags: p.tags, periodStart: p.period_start, periodEnd: p.period_end, unitPath: p.path }));
 
@@ -99,9 +114,13 @@ export class PlanningService {
     }));
 
     const result = plan({ now, from, to, channels, programs, rules });
+    const display = displayRuleRows.length && displayRows.length ? await this.planDisplay(displayRows, displayRuleRows, from, to, now) : { showings: [], cancelled: [], shortfalls: [] };
+    const shortfalls = [...result.shortfalls, ...display.shortfalls];
+    const cancelled = [...result.cancelled, ...display.cancelled];
+    const titleOf = new Map(displayRuleRows.map((r) => [r.id, r.name]));
     const createdBy = actor.id === SYSTEM_ACTOR.id ? null : actor.id;
     const priorityOf = new Map(programRows.map((p) => [p.id, p.priority]));
-    if (!dryRun && (result.airings.length || result.cancelled.length)) {
+    if (!dryRun && (result.airings.length || cancelled.length || display.showings.length)) {
       await this.db.transaction(async (tx) => {
         // Programs were read before this transaction: one retired meanwhile gets no new airing. FOR SHARE
         // orders this with a concurrent retire, which cancels the airings of its program after this commits.
@@ -109,9 +128,10 @@ export class PlanningService {
         const live = new Set<string>((await tx.query(`SELECT id FROM programs WHERE id = ANY($1::uuid[]) AND status = 'approved' FOR SHARE`, [planned])).map((r: { id: string }) => r.id));
         if (live.size < planned.length) result.airings = result.airings.filter((a) => live.has(a.programId));
         // first free the time of the airings that give way (a new item each period), then place
-        if (result.cancelled.length) {
-          await tx.query(`UPDATE schedule_entries SET status = 'cancelled', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'scheduled' AND starts_at > $2`, [result.cancelled, now]);
+        if (cancelled.length) {
+          await tx.query(`UPDATE schedule_entries SET status = 'cancelled', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'scheduled' AND starts_at > $2`, [cancelled, now]);
         }
+        await this.insertShowings(tx, display.showings, titleOf, createdBy);
         const chunk = 1000;
         for (let i = 0; i < result.airings.length; i += chunk) {
           const part = result.airings.slice(i, i + chunk);
@@ -129,9 +149,61 @@ export class PlanningService {
             throw err;
           });
         }
-        await this.audit.record(tx, actor, { action: 'schedule.plan', entityType: 'schedule', entityId: null, unitPath: unit.path, changes: { from, to, created: result.airings.length, cancelled: result.cancelled, shortfalls: result.shortfalls.length } });
+        await this.audit.record(tx, actor, { action: 'schedule.plan', entityType: 'schedule', entityId: null, unitPath: unit.path, changes: { from, to, created: result.airings.length, showings: display.showings.length, cancelled, shortfalls: shortfalls.length } });
       });
     }
-    return { dryRun, channels: channels.length, rules: rules.length, created: result.airings.length, cancelled: result.cancelled.length, ...(dryRun ? { airings: result.airings, cancelledIds: result.cancelled } : {}), shortfalls: result.shortfalls };
+    return {
+      dryRun, channels: channels.length + displayRows.length, rules: rules.length + displayRuleRows.length,
+      created: result.airings.length + display.showings.length, showings: display.showings.length, cancelled: cancelled.length,
+      ...(dryRun ? { airings: result.airings, slides: display.showings, cancelledIds: cancelled } : {}), shortfalls,
+    };
+  }
+
+  /** LED boards: what is booked on them, and the display planner's answer. */
+  private async planDisplay(
+    boards: Array<{ id: string; name: string; days_off: string[]; path: string; timezone: string }>,
+    ruleRows: Array<{ id: string; name: string; definition: RuleDefinition; target_path: string }>,
+    from: string, to: string, now: Date,
+  ) {
+    const tz = boards[0].timezone;
+    const rows: Array<{ id: string; channel_id: string; starts_at: Date; ends_at: Date; rule_id: string | null; media_asset_ids: string[] | null; replaceable: boolean }> = await this.db.query(
+      `SELECT id, channel_id, starts_at, ends_at, rule_id, media_asset_ids,
+              (source = 'planner' AND status = 'scheduled' AND evidenced_at IS NULL AND starts_at > $4) AS replaceable
+         FROM schedule_entries
+        WHERE channel_id = ANY($1::uuid[]) AND status IN ('scheduled', 'aired') AND starts_at < $3 AND ends_at > $2`,
+      [boards.map((c) => c.id), zonedInstant(addDays(from, -1), '00:00', tz), zonedInstant(addDays(to, 2), '00:00', tz), now],
+    );
+    const booked = new Map<string, DisplayChannel['booked']>();
+    for (const b of rows) {
+      const list = booked.get(b.channel_id) ?? [];
+      list.push({ id: b.id, startsAt: new Date(b.starts_at), endsAt: new Date(b.ends_at), ruleId: b.rule_id, mediaAssetIds: b.media_asset_ids, replaceable: b.replaceable });
+      booked.set(b.channel_id, list);
+    }
+    const channels: DisplayChannel[] = boards.map((c) => ({ id: c.id, name: c.name, timezone: c.timezone, daysOff: c.days_off ?? [], booked: booked.get(c.id) ?? [] }));
+    const rules = ruleRows.map((r) => ({ id: r.id, name: r.name, definition: r.definition, channelIds: boards.filter((c) => c.path.startsWith(r.target_path)).map((c) => c.id) }));
+    // only slides that are ready are shown: a display rule's slides that are not are left out of the plan
+    const slideIds = [...new Set(ruleRows.flatMap((r) => r.definition.match.mediaAssetIds ?? []))];
+    const ready = new Set<string>((await this.db.query(`SELECT id FROM media_assets WHERE id = ANY($1::uuid[]) AND status = 'ready' AND kind IN ('image', 'clip', 'slide')`, [slideIds])).map((r: { id: string }) => r.id));
+    for (const r of rules) r.definition = { ...r.definition, match: { ...r.definition.match, mediaAssetIds: (r.definition.match.mediaAssetIds ?? []).filter((id) => ready.has(id)) } };
+    return planDisplay({ now, from, to, channels, rules });
+  }
+
+  private async insertShowings(tx: EntityManager, showings: PlannedShowing[], titleOf: Map<string, string>, createdBy: string | null): Promise<void> {
+    const chunk = 1000;
+    for (let i = 0; i < showings.length; i += chunk) {
+      const part = showings.slice(i, i + chunk);
+      await tx.query(
+        `INSERT INTO schedule_entries (channel_id, kind, priority, status, source, title, media_asset_id, media_asset_ids, rule_id, period, starts_at, ends_at, created_by)
+         SELECT x.channel_id, 'slides', 'normal', 'scheduled', 'planner', x.title, (x.assets::uuid[])[1], x.assets::uuid[], x.rule_id, x.period, x.starts_at, x.ends_at, $8::uuid
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::timestamptz[], $7::timestamptz[]) AS x(channel_id, title, assets, rule_id, period, starts_at, ends_at)`,
+        [
+          part.map((s) => s.channelId), part.map((s) => titleOf.get(s.ruleId) ?? null), part.map((s) => `{${s.mediaAssetIds.join(',')}}`), part.map((s) => s.ruleId),
+          part.map((s) => s.period), part.map((s) => s.startsAt), part.map((s) => s.endsAt), createdBy,
+        ],
+      ).catch((err: { code?: string }) => {
+        if (err.code === '23P01') throw new AppError('SCHEDULE_CONFLICT');
+        throw err;
+      });
+    }
   }
 }

@@ -34,6 +34,10 @@ export class ScheduleEntry {
   @Column({ type: 'uuid', nullable: true })
   mediaAssetId: string | null;
 
+  /** Slides shown in rotation (a planned slides entry); mediaAssetId is the first of them. */
+  @Column({ type: 'uuid', array: true, nullable: true })
+  mediaAssetIds: string[] | null;
+
   @Column({ type: 'uuid', nullable: true })
   ruleId: string | null;
 

@@ -11,5 +11,5 @@ import { ReplanWorker } from './replan.worker';
 import { RulesService } from './rules.service';
 import { ScheduleController } from './schedule.controller';
 
-@Module({ imports: [UnitsModule, ChannelsModule, ProgramsModule, MediaModule], controllers: [ScheduleController], providers: [RulesService, EntriesService, PlanningService, ComplianceService, ReplanWorker, MissedAirings], exports: [ComplianceService, EntriesService] })
+@Module({ imports: [UnitsModule, ChannelsModule, ProgramsModule, MediaModule], controllers: [ScheduleController], providers: [RulesService, EntriesService, PlanningService, ComplianceService, ReplanWorker, MissedAirings], exports: [ComplianceService, EntriesService, PlanningService] })
 export class ScheduleModule {}

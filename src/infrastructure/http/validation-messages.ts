@@ -23,6 +23,9 @@ const WORDING: Record<string, [string, string]> = {
   isObject: ['phải là một đối tượng', 'must be an object'],
   isArray: ['phải là một danh sách', 'must be an array'],
   nestedValidation: ['có phần tử không hợp lệ', 'contains invalid items'],
+  arrayMinSize: ['cần ít nhất {0} phần tử', 'must have at least {0} items'],
+  arrayMaxSize: ['có tối đa {0} phần tử', 'must have at most {0} items'],
+  arrayUnique: ['các phần tử không được trùng nhau', 'items must be distinct'],
 };
 
 function word(constraint: string, args: unknown[], lang: 0 | 1): string {

@@ -205,7 +205,7 @@ function placePeriod(
   const whereEn = `Channel ${ch.c.name}, ${period.labelEn}`;
 
   if (chosen.length < wanted) {
-    const what = d.match.seriesId ? 'chương trình của chuyên mục' : `chương trình có nhãn «${d.match.tag}»`;
+    const what = d.match.seriesId ? 'chương trình của chuyên mục' : d.match.tag ? `chương trình có nhãn «${d.match.tag}»` : 'chương trình của chiến dịch';
     shortfalls.push({
       channelId: ch.c.id, ruleId: rule.id, period: period.key, code: 'NOT_ENOUGH_PROGRAMS', required: wanted, planned: chosen.length,
       message: fresh
@@ -258,7 +258,7 @@ function placePeriod(
 }
 
 function matches(d: RuleDefinition, p: PlanProgram): boolean {
-  return (!d.match.seriesId || p.seriesId === d.match.seriesId) && (!d.match.tag || p.tags.includes(d.match.tag));
+  return (!d.match.seriesId || p.seriesId === d.match.seriesId) && (!d.match.tag || p.tags.includes(d.match.tag)) && (!d.match.programIds || d.match.programIds.includes(p.id));
 }
 
 function reaches(p: PlanProgram, c: PlanChannel): boolean {

@@ -24,7 +24,7 @@ describe('rule definitions', () => {
       allowedWindows: [{ start: '18:00', end: '06:00' }],
     });
     expect(problems.map((p) => p.field)).toEqual(['match', 'period', 'from', 'minPrograms', 'maxPrograms', 'minAiringsPerProgram', 'maxAiringsPerDay', 'allowedWindows.0']);
-    expect(problems[0].message).toBe('match: cần chọn chuyên mục hoặc nhãn');
+    expect(problems[0].message).toBe('match: cần chọn chuyên mục, nhãn hoặc danh sách chương trình');
     expect(validateRuleDefinition({ ...R1, period: 'range' }).map((p) => p.field)).toEqual(['to']);
     expect(validateRuleDefinition({ ...R1, period: 'week', minAiringsPerProgram: 8, maxAiringsPerDay: 1 })[0].message).toContain('tối đa 7 lượt');
   });

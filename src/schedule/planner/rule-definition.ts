@@ -9,8 +9,16 @@ import { addDays, isoWeekday, minutesOf, pad } from './local-time';
  *  - R4 "Từ 1 đến 5 tin, bài cho từng nhiệm vụ": { match: { tag: 'nhiem-vu:3' }, period: 'range', from, to, minPrograms: 1, maxPrograms: 5, minAiringsPerProgram: 1 }
  */
 export interface RuleDefinition {
-  /** What counts: programs of a series and/or carrying a tag. */
-  match: { seriesId?: string; tag?: string };
+  /**
+   * Loudspeakers (audio, the default) or LED boards (display). A display rule asks that its slides
+   * be shown in `dailyWindows` on every day of its dates, on every LED board of its target:
+   *   { medium: 'display', match: { mediaAssetIds }, period: 'range', from, to, dailyWindows: [{ start: '06:00', end: '22:00' }] }
+   */
+  medium?: RuleMedium;
+  /** What counts: programs of a series, carrying a tag, or named (a campaign's); the slides of a display rule. */
+  match: { seriesId?: string; tag?: string; programIds?: string[]; mediaAssetIds?: string[] };
+  /** Display rules: the local windows the slides are shown in, each day. */
+  dailyWindows?: Array<{ start: string; end: string }>;
   /** The calendar period a quota applies to, in the channel's time zone. */
   period: RulePeriod;
   /** Local dates (inclusive) the rule is in force; `range` needs both. */
@@ -36,6 +44,11 @@ export interface RuleDefinition {
 }
 
 export type RulePeriod = 'week' | 'month' | 'quarter' | 'range';
+export type RuleMedium = 'audio' | 'display';
+
+export const isDisplayRule = (d: RuleDefinition): boolean => d.medium === 'display';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RuleProblem {
   field: string;
@@ -52,14 +65,24 @@ export function validateRuleDefinition(d: RuleDefinition): RuleProblem[] {
   const add = (field: string, message: string, messageEn: string) => problems.push({ field, message: `${field}: ${message}`, messageEn: `${field}: ${messageEn}` });
   const int = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 
-  if (!d.match || (!d.match.seriesId && !d.match.tag)) add('match', 'cần chọn chuyên mục hoặc nhãn', 'needs a series or a tag');
+  const ids = (v: unknown) => Array.isArray(v) && v.length >= 1 && v.length <= 50 && v.every((x) => typeof x === 'string' && UUID.test(x)) && new Set(v).size === v.length;
+  if (d.medium !== undefined && d.medium !== 'audio' && d.medium !== 'display') add('medium', 'phải là audio hoặc display', 'must be audio or display');
+  if (d.medium === 'display') {
+    validateDisplay(d, add);
+  } else {
+    if (!d.match || (!d.match.seriesId && !d.match.tag && !d.match.programIds)) add('match', 'cần chọn chuyên mục, nhãn hoặc danh sách chương trình', 'needs a series, a tag or programs');
+    if (d.match?.programIds !== undefined && !ids(d.match.programIds)) add('match.programIds', 'phải là danh sách 1–50 mã chương trình khác nhau', 'must be 1–50 distinct program ids');
+    if (d.match?.mediaAssetIds !== undefined) add('match.mediaAssetIds', 'chỉ dùng cho quy định bảng LED (medium: display)', 'is for display rules only');
+  }
   if (!['week', 'month', 'quarter', 'range'].includes(d.period)) add('period', 'phải là week, month, quarter hoặc range', 'must be week, month, quarter or range');
   for (const f of ['from', 'to'] as const) if (d[f] !== undefined && !(DATE.test(d[f]!) && validDate(d[f]!))) add(f, 'phải là ngày dạng YYYY-MM-DD', 'must be a YYYY-MM-DD date');
+  if (d.medium !== 'display') {
+    if (!int(d.minPrograms, 0, 100)) add('minPrograms', 'phải là số nguyên từ 0 đến 100', 'must be an integer 0–100');
+    if (d.maxPrograms !== undefined && (!int(d.maxPrograms, 1, 100) || d.maxPrograms < d.minPrograms)) add('maxPrograms', 'phải là số nguyên ≥ số tối thiểu', 'must be an integer ≥ minPrograms');
+    if (!int(d.minAiringsPerProgram, 1, 200)) add('minAiringsPerProgram', 'phải là số nguyên từ 1 đến 200', 'must be an integer 1–200');
+  }
   if (d.period === 'range' && (!d.from || !d.to)) add('to', 'khoảng thời gian cần cả ngày bắt đầu và ngày kết thúc', 'a range needs from and to');
   if (d.from && d.to && d.to < d.from) add('to', 'phải sau hoặc bằng ngày bắt đầu', 'must not be before from');
-  if (!int(d.minPrograms, 0, 100)) add('minPrograms', 'phải là số nguyên từ 0 đến 100', 'must be an integer 0–100');
-  if (d.maxPrograms !== undefined && (!int(d.maxPrograms, 1, 100) || d.maxPrograms < d.minPrograms)) add('maxPrograms', 'phải là số nguyên ≥ số tối thiểu', 'must be an integer ≥ minPrograms');
-  if (!int(d.minAiringsPerProgram, 1, 200)) add('minAiringsPerProgram', 'phải là số nguyên từ 1 đến 200', 'must be an integer 1–200');
   if (d.maxAiringsPerDay !== undefined && !int(d.maxAiringsPerDay, 1, 48)) add('maxAiringsPerDay', 'phải là số nguyên từ 1 đến 48', 'must be an integer 1–48');
   if (d.minSpacingHours !== undefined && !(typeof d.minSpacingHours === 'number' && d.minSpacingHours >= 0 && d.minSpacingHours <= 24 * 31)) add('minSpacingHours', 'phải từ 0 đến 744 giờ', 'must be 0–744 hours');
   if (d.freshEachPeriod !== undefined && typeof d.freshEachPeriod !== 'boolean') add('freshEachPeriod', 'phải là true hoặc false', 'must be true or false');
@@ -73,6 +96,27 @@ export function validateRuleDefinition(d: RuleDefinition): RuleProblem[] {
     add('minAiringsPerProgram', `một tuần chỉ có 7 ngày: tối đa ${7 * d.maxAiringsPerDay} lượt`, `a week has 7 days: at most ${7 * d.maxAiringsPerDay} airings`);
   }
   return problems;
+}
+
+/** A display rule: its slides, and the windows they are shown in every day. */
+function validateDisplay(d: RuleDefinition, add: (field: string, message: string, messageEn: string) => void): void {
+  const assets = d.match?.mediaAssetIds;
+  if (!Array.isArray(assets) || assets.length < 1 || assets.length > 50 || !assets.every((x) => typeof x === 'string' && UUID.test(x)) || new Set(assets).size !== assets.length) {
+    add('match.mediaAssetIds', 'cần danh sách 1–50 trang chiếu (ảnh, đoạn phim, trang chữ) khác nhau', 'needs 1–50 distinct slides (images, clips, text slides)');
+  }
+  if (d.match?.seriesId || d.match?.tag || d.match?.programIds) add('match', 'quy định bảng LED chỉ chọn trang chiếu (mediaAssetIds)', 'a display rule matches slides (mediaAssetIds) only');
+  const w = d.dailyWindows;
+  if (!Array.isArray(w) || w.length === 0 || w.length > 8) {
+    add('dailyWindows', 'cần 1–8 khung giờ trình chiếu mỗi ngày', 'needs 1–8 daily windows');
+    return;
+  }
+  w.forEach((x, i) => {
+    if (!TIME.test(x?.start) || !TIME.test(x?.end) || minutesOf(x.end) <= minutesOf(x.start)) add(`dailyWindows.${i}`, 'cần giờ bắt đầu < giờ kết thúc, dạng HH:MM', 'needs start < end as HH:MM');
+  });
+  const sorted = [...w].filter((x) => TIME.test(x?.start) && TIME.test(x?.end)).sort((a, b) => minutesOf(a.start) - minutesOf(b.start));
+  for (let i = 1; i < sorted.length; i++) {
+    if (minutesOf(sorted[i].start) < minutesOf(sorted[i - 1].end)) add('dailyWindows', 'các khung giờ không được chồng lên nhau', 'windows must not overlap');
+  }
 }
 
 function validDate(s: string): boolean {

@@ -1,0 +1,74 @@
+import { PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { StrictBoolean } from '../../infrastructure/http/strict-boolean';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+
+export class CampaignWindowDto {
+  @Matches(TIME, { message: 'start: phải là giờ dạng HH:MM' })
+  start: string;
+  @Matches(TIME, { message: 'end: phải là giờ dạng HH:MM' })
+  end: string;
+}
+
+export class CampaignAudioDto {
+  /** The campaign's programs; each is aired at least minAiringsPerProgram times on every loudspeaker of the target. */
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @ArrayUnique() @IsUUID('all', { each: true })
+  programIds: string[];
+
+  @IsInt() @Min(1) @Max(200)
+  minAiringsPerProgram: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(48)
+  maxAiringsPerDay?: number;
+
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(8) @ValidateNested({ each: true }) @Type(() => CampaignWindowDto)
+  allowedWindows?: CampaignWindowDto[];
+}
+
+export class CampaignDisplayDto {
+  /** Images, clips or text slides, shown in rotation. */
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @ArrayUnique() @IsUUID('all', { each: true })
+  mediaAssetIds: string[];
+
+  /** Local windows the slides are shown in, every day of the campaign. */
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(8) @ValidateNested({ each: true }) @Type(() => CampaignWindowDto)
+  dailyWindows: CampaignWindowDto[];
+}
+
+export class CreateCampaignDto {
+  @IsString() @IsNotEmpty() @MaxLength(200)
+  name: string;
+
+  /** The owner unit (who may change it). */
+  @IsUUID()
+  unitId: string;
+
+  /** Whose loudspeakers and LED boards it binds (a whole subtree); default: the owner. */
+  @IsOptional() @IsUUID()
+  targetUnitId?: string;
+
+  /** Local dates, inclusive (at most 366 days). */
+  @Matches(DATE, { message: 'startsOn: phải là ngày dạng YYYY-MM-DD' })
+  startsOn: string;
+
+  @Matches(DATE, { message: 'endsOn: phải là ngày dạng YYYY-MM-DD' })
+  endsOn: string;
+
+  @IsOptional() @ValidateNested() @Type(() => CampaignAudioDto)
+  audio?: CampaignAudioDto;
+
+  @IsOptional() @ValidateNested() @Type(() => CampaignDisplayDto)
+  display?: CampaignDisplayDto;
+}
+
+/** Any field may change; `audio: null` or `display: null` drops that medium. */
+export class UpdateCampaignDto extends PartialType(CreateCampaignDto) {}
+
+export class PlanCampaignDto {
+  /** Report what would be planned (and why not) without writing it. */
+  @IsOptional() @StrictBoolean() @IsBoolean()
+  dryRun?: boolean;
+}
