@@ -1,7 +1,8 @@
 /**
  * Planning one month for 3,300 communes (one audio channel each, three series with rules) through
  * the real PlanningService on real PostgreSQL, including storing every airing; then the
- * compliance report over the same data for one province and for the whole country.
+ * compliance report over the same data for one province and for the whole country; then a national
+ * campaign over the same month on every commune's loudspeaker and a new LED board each.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx ts-node --transpile-only bench/planning.ts [communes=3300]
  *   (without DATABASE_URL an embedded PostgreSQL is started)
@@ -19,6 +20,7 @@ import { startEmbeddedPostgres } from '../src/infrastructure/database/embedded-p
 import { JsonLogger } from '../src/infrastructure/logging/json-logger';
 import { ServerOnlyAccessPolicy } from '../src/infrastructure/mqtt/broker-access-policy';
 import { startEmbeddedBroker } from '../src/infrastructure/mqtt/embedded-broker';
+import { CampaignsService } from '../src/campaigns/campaigns.service';
 import { ComplianceService } from '../src/schedule/compliance.service';
 import { PlanningService } from '../src/schedule/planning.service';
 
@@ -114,6 +116,31 @@ async function main() {
   const country = await compliance.report(actor, national, month.from, month.to, now);
   const countryMs = Number(process.hrtime.bigint() - s) / 1e6;
 
+  // A national campaign for the same month: every commune gets an LED board; the campaign asks each
+  // loudspeaker for 3 airings of its program and each board for its 2 slides every day 06:00–22:00.
+  await db.query(`INSERT INTO channels (unit_id, name, kind, windows) SELECT id, 'Bảng LED ' || name, 'display', '[]'::jsonb FROM units WHERE kind = 'commune'`);
+  const slideIds: string[] = [];
+  for (const k of [1, 2]) {
+    const [{ id }] = (await db.query(
+      `INSERT INTO media_assets (unit_id, kind, status, title, original_name, original_bytes, progress, sha256, bytes, mime, display_ms, width, height, duration_ms)
+       VALUES ($1, 'slide', 'ready', $2, 'slide.png', 1, 100, repeat($3, 64), 1, 'image/png', 8000, 384, 192, 8000) RETURNING id`,
+      [national, `Trang ${k}`, String(k)],
+    )).rows;
+    slideIds.push(id);
+  }
+  const [{ id: campaignProgram }] = (await db.query(
+    `INSERT INTO programs (unit_id, title, audio_asset_id, status, created_by, approved_by, approved_at) VALUES ($1, 'Ngày Chuyển đổi số quốc gia', $2, 'approved', $3, $4, now()) RETURNING id`,
+    [national, asset, adminId, approver],
+  )).rows;
+  await db.query('ANALYZE');
+  const c0 = process.hrtime.bigint();
+  const campaign = await app.get(CampaignsService).create(actor, {
+    name: 'Ngày Chuyển đổi số quốc gia', unitId: national, startsOn: month.from, endsOn: month.to,
+    audio: { programIds: [campaignProgram], minAiringsPerProgram: 3, maxAiringsPerDay: 1 },
+    display: { mediaAssetIds: slideIds, dailyWindows: [{ start: '06:00', end: '22:00' }] },
+  }, now);
+  const campaignSeconds = Number(process.hrtime.bigint() - c0) / 1e9;
+
   // A whole year of airings and ~10 million device events, for the country-year compliance query.
   let yearLine = 'country-year: skipped (BENCH_YEAR=0)';
   if (process.env.BENCH_YEAR !== '0') {
@@ -154,6 +181,7 @@ async function main() {
 
   console.log(`\nPlanning ${month.from}..${month.to}: ${report.channels} channels, ${report.rules} rules`);
   console.log(`  planned and stored ${report.created} airings (${n} rows) in ${planSeconds.toFixed(2)} s; ${report.shortfalls.length} shortfalls`);
+  console.log(`National campaign ${month.from}..${month.to} on ${campaign.plan.channels} channels (loudspeakers and LED boards): ${campaign.plan.created - campaign.plan.showings} airings + ${campaign.plan.showings} slide showings planned and stored in ${campaignSeconds.toFixed(2)} s (audio-only month above: ${planSeconds.toFixed(2)} s); ${campaign.plan.shortfalls.length} shortfalls`);
   console.log(`Compliance, one province (${Math.round(COMMUNES / PROVINCES)} channels), one month: median ${timings.sort((a, b) => a - b)[2].toFixed(0)} ms of 5`);
   console.log(`Compliance, whole country, one month: ${countryMs.toFixed(0)} ms (${country.rows.length} rule × channel × period rows)`);
   console.log(yearLine);

@@ -32,11 +32,33 @@ export class Campaigns1795400000005 implements MigrationInterface {
     await q.query(`CREATE INDEX campaigns_unit_idx ON campaigns (unit_id)`);
     await q.query(`ALTER TABLE schedule_entries ADD COLUMN media_asset_ids uuid[]`);
     await q.query(`CREATE INDEX schedule_entries_rule_idx ON schedule_entries (rule_id, starts_at) WHERE rule_id IS NOT NULL`);
+    await q.query(changedFunction(true));
   }
 
   public async down(q: QueryRunner): Promise<void> {
+    await q.query(changedFunction(false));
     await q.query(`DROP INDEX schedule_entries_rule_idx`);
     await q.query(`ALTER TABLE schedule_entries DROP COLUMN media_asset_ids`);
     await q.query(`DROP TABLE campaigns`);
   }
+}
+
+/** What recompiles a playlist when an entry changes: now also the slides it rotates, and voiding (the compiler leaves voided entries out). */
+function changedFunction(withSlides: boolean): string {
+  const cols = (x: string) => `${x}.channel_id, ${x}.kind, ${x}.priority, ${withSlides ? `${x}.status IN ('cancelled', 'voided')` : `${x}.status = 'cancelled'`}, ${x}.title, ${x}.program_id, ${x}.media_asset_id, ${x}.stream_url, ${x}.starts_at, ${x}.ends_at${withSlides ? `, ${x}.media_asset_ids` : ''}`;
+  return `
+    CREATE OR REPLACE FUNCTION schedule_entries_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF TG_OP = 'INSERT' THEN
+        PERFORM mark_playlists_changed(ARRAY(SELECT DISTINCT channel_id FROM new_rows));
+      ELSIF TG_OP = 'DELETE' THEN
+        PERFORM mark_playlists_changed(ARRAY(SELECT DISTINCT channel_id FROM old_rows));
+      ELSE
+        PERFORM mark_playlists_changed(ARRAY(
+          SELECT DISTINCT x.channel_id FROM new_rows n JOIN old_rows o ON o.id = n.id,
+                 LATERAL (VALUES (n.channel_id), (o.channel_id)) AS x(channel_id)
+           WHERE (${cols('n')}) IS DISTINCT FROM (${cols('o')})));
+      END IF;
+      RETURN NULL;
+    END $$`;
 }

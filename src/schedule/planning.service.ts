@@ -113,25 +113,31 @@ export class PlanningService {
       booked: booked.get(c.id) ?? [], missed: missed.get(c.id) ?? [], unitPath: c.path,
     }));
 
-    const result = plan({ now, from, to, channels, programs, rules });
     const display = displayRuleRows.length && displayRows.length ? await this.planDisplay(displayRows, displayRuleRows, from, to, now) : { showings: [], cancelled: [], shortfalls: [] };
-    const shortfalls = [...result.shortfalls, ...display.shortfalls];
-    const cancelled = [...result.cancelled, ...display.cancelled];
     const titleOf = new Map(displayRuleRows.map((r) => [r.id, r.name]));
     const createdBy = actor.id === SYSTEM_ACTOR.id ? null : actor.id;
     const priorityOf = new Map(programRows.map((p) => [p.id, p.priority]));
-    if (!dryRun && (result.airings.length || cancelled.length || display.showings.length)) {
+    const planAudio = () => plan({ now, from, to, channels, programs, rules });
+    let result = dryRun || !display.showings.length ? planAudio() : null;
+    if (!dryRun && (display.showings.length || result!.airings.length || result!.cancelled.length || display.cancelled.length)) {
       await this.db.transaction(async (tx) => {
+        // the boards' stale entries give their time back first, then their new showings go to the database
+        // while the loudspeakers' airings are computed here (PostgreSQL and the planner each on a core)
+        if (display.cancelled.length) await this.cancelEntries(tx, display.cancelled, now);
+        const storing = this.insertShowings(tx, display.showings, titleOf, createdBy);
+        storing.catch(() => undefined); // (awaited below; not an unhandled rejection meanwhile)
+        if (!result) {
+          await new Promise((r) => setImmediate(r)); // let the insert reach the server before the CPU work
+          result = planAudio();
+        }
+        await storing;
         // Programs were read before this transaction: one retired meanwhile gets no new airing. FOR SHARE
         // orders this with a concurrent retire, which cancels the airings of its program after this commits.
         const planned = [...new Set(result.airings.map((a) => a.programId))];
         const live = new Set<string>((await tx.query(`SELECT id FROM programs WHERE id = ANY($1::uuid[]) AND status = 'approved' FOR SHARE`, [planned])).map((r: { id: string }) => r.id));
         if (live.size < planned.length) result.airings = result.airings.filter((a) => live.has(a.programId));
         // first free the time of the airings that give way (a new item each period), then place
-        if (cancelled.length) {
-          await tx.query(`UPDATE schedule_entries SET status = 'cancelled', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'scheduled' AND starts_at > $2`, [cancelled, now]);
-        }
-        await this.insertShowings(tx, display.showings, titleOf, createdBy);
+        if (result.cancelled.length) await this.cancelEntries(tx, result.cancelled, now);
         const chunk = 1000;
         for (let i = 0; i < result.airings.length; i += chunk) {
           const part = result.airings.slice(i, i + chunk);
@@ -149,13 +155,19 @@ export class PlanningService {
             throw err;
           });
         }
-        await this.audit.record(tx, actor, { action: 'schedule.plan', entityType: 'schedule', entityId: null, unitPath: unit.path, changes: { from, to, created: result.airings.length, showings: display.showings.length, cancelled, shortfalls: shortfalls.length } });
+        const cancelled = [...result.cancelled, ...display.cancelled];
+        if (result.airings.length || cancelled.length || display.showings.length) {
+          await this.audit.record(tx, actor, { action: 'schedule.plan', entityType: 'schedule', entityId: null, unitPath: unit.path, changes: { from, to, created: result.airings.length, showings: display.showings.length, cancelled, shortfalls: result.shortfalls.length + display.shortfalls.length } });
+        }
       });
     }
+    const audio = result!;
+    const shortfalls = [...audio.shortfalls, ...display.shortfalls];
+    const cancelled = [...audio.cancelled, ...display.cancelled];
     return {
       dryRun, channels: channels.length + displayRows.length, rules: rules.length + displayRuleRows.length,
-      created: result.airings.length + display.showings.length, showings: display.showings.length, cancelled: cancelled.length,
-      ...(dryRun ? { airings: result.airings, slides: display.showings, cancelledIds: cancelled } : {}), shortfalls,
+      created: audio.airings.length + display.showings.length, showings: display.showings.length, cancelled: cancelled.length,
+      ...(dryRun ? { airings: audio.airings, slides: display.showings, cancelledIds: cancelled } : {}), shortfalls,
     };
   }
 
@@ -188,8 +200,13 @@ export class PlanningService {
     return planDisplay({ now, from, to, channels, rules });
   }
 
+  private async cancelEntries(tx: EntityManager, ids: string[], now: Date): Promise<void> {
+    await tx.query(`UPDATE schedule_entries SET status = 'cancelled', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'scheduled' AND starts_at > $2`, [ids, now]);
+  }
+
+  /** One statement per 50,000 showings: a national month (100,000 boards × days) is two round trips. */
   private async insertShowings(tx: EntityManager, showings: PlannedShowing[], titleOf: Map<string, string>, createdBy: string | null): Promise<void> {
-    const chunk = 1000;
+    const chunk = 50_000;
     for (let i = 0; i < showings.length; i += chunk) {
       const part = showings.slice(i, i + chunk);
       await tx.query(
