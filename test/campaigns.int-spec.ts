@@ -111,6 +111,13 @@ describe('campaigns: loudspeakers and LED boards of a district in one request', 
       display: { requiredMinutes: 9600, plannedMinutes: 9600, evidencedMinutes: 0, status: 'at_risk', planShort: false },
       status: 'at_risk',
     });
+    // the general compliance report (and its XLSX/PDF) has the boards too, in minutes
+    const general = (await t.http.get('/api/v1/compliance').query({ unitId: ids['389'], from: NEXT.from, to: NEXT.to }).set(as())).body;
+    const boards = general.rows.filter((r: { medium?: string }) => r.medium === 'display');
+    const speakers = general.rows.filter((r: { medium?: string }) => !r.medium);
+    expect([boards.length, speakers.length]).toEqual([12, 12]);
+    expect(boards[0]).toMatchObject({ period: `${NEXT.from}..${NEXT.to}`, minutes: { required: 9600, planned: 9600, evidenced: 0 }, status: 'at_risk', planShort: false });
+    expect(speakers[0]).toMatchObject({ required: { programs: 1, airingsPerProgram: 3 }, planned: { programs: 1, airings: 3 }, status: 'at_risk' });
     // the report a district sends
     const csv = await t.http.get(`/api/v1/campaigns/${ids.campaign}/compliance.csv`).set(as()).buffer(true).parse((r, cb) => {
       let s = '';
@@ -169,6 +176,10 @@ describe('campaigns: loudspeakers and LED boards of a district in one request', 
       display: { requiredMinutes: 3 * 960, evidencedMinutes: 14 * 60 },
       status: 'at_risk',
     });
+    // the general report counts the same minutes for the campaign's display rule
+    const general = (await t.http.get('/api/v1/compliance').query({ unitId: ids['15901'], from: YESTERDAY, to: TOMORROW }).set(as())).body;
+    const board = general.rows.find((r: { medium?: string; ruleId: string }) => r.medium === 'display' && r.ruleId === c.body.campaign.displayRuleId);
+    expect(board).toMatchObject({ channelId: ids.board1, minutes: { required: 3 * 960, evidenced: 14 * 60 } });
     // tomorrow's showing reaches the board with the campaign's slides
     const playlist = await t.http.get(`/api/v1/devices/${led.device.id}/playlist`).set({ Authorization: `Bearer ${led.token}` });
     const tomorrow = playlist.body.entries.find((e: { startsAt: string }) => e.startsAt === at(TOMORROW, '06:00').toISOString());

@@ -24,6 +24,8 @@ describe('the one-command demo', () => {
       expect(out).toMatch(/Bảng điều khiển \/ console: http:\/\/127\.0\.0\.1:\d+\//);
       expect(out).toMatch(/vanhanh\.sondien\s+demo-2026-matkhau/);
       expect(out).toMatch(/Đài xã Sơn Điện .*có bằng chứng [1-9]/);
+      // the campaign: loudspeakers and the LED board of the province in one request, ten days of showings
+      expect(out).toMatch(/Chiến dịch «Hưởng ứng Ngày Chuyển đổi số quốc gia 10\/10» \/ campaign: [1-9]\d* lượt phát \+ 10 lượt trình chiếu/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

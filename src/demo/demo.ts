@@ -122,6 +122,21 @@ async function main(): Promise<void> {
   await until(async () => (await api<{ status: string }>('GET', `/api/v1/media-assets/${slide.id}`, undefined, editor)).status === 'ready', 'slide rendered');
   await api('POST', `/api/v1/channels/${board.id}/entries`, { kind: 'slides', mediaAssetId: slide.id, title: 'Tuyên truyền chuyển đổi số', startsAt: first.toISOString(), endsAt: new Date(first.getTime() + 3600_000).toISOString() }, editor).catch(() => null);
 
+  // a campaign (seeds 001, 002, 004: Ngày Chuyển đổi số quốc gia 10/10): every loudspeaker and LED board of
+  // the province, in one request, from tomorrow for ten days
+  const campaignName = 'Hưởng ứng Ngày Chuyển đổi số quốc gia 10/10';
+  const campaigns = await api<Array<{ id: string; name: string }>>('GET', '/api/v1/campaigns', undefined, editor);
+  if (!campaigns.some((c) => c.name === campaignName)) {
+    const startsOn = localDay(1);
+    const campaign = await api<{ campaign: { id: string }; plan: { created: number; showings: number; shortfalls: unknown[] } }>('POST', '/api/v1/campaigns', {
+      name: campaignName, unitId: ids['38'], startsOn, endsOn: localDay(10),
+      audio: { programIds: [program!.id], minAiringsPerProgram: 3, maxAiringsPerDay: 1 },
+      display: { mediaAssetIds: [slide.id], dailyWindows: [{ start: '06:00', end: '22:00' }] },
+    }, editor);
+    say(`Chiến dịch «${campaignName}» / campaign: ${campaign.plan.created - campaign.plan.showings} lượt phát + ${campaign.plan.showings} lượt trình chiếu bảng LED được xếp / airings + LED showings placed; ${campaign.plan.shortfalls.length} thiếu hụt / shortfalls`);
+    say(`  ${BASE}/#/campaigns?id=${campaign.campaign.id}`);
+  }
+
   say('Khởi động hai thiết bị phát trên máy này / starting two local players…');
   for (const [name, channel, kind, output] of [['loa-son-dien', audio, 'speaker', 'audio'], ['led-cho-son-dien', board, 'led', 'display']] as const) {
     const reg = await api<{ device: { id: string }; token: string }>('POST', `/api/v1/channels/${channel.id}/devices`, { name, kind }, editor);

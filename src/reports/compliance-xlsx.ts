@@ -12,10 +12,12 @@ export async function complianceXlsx(meta: ReportMeta, rows: ComplianceRow[]): P
   sheet.addRow([`Báo cáo thực hiện quy định phát lại — ${meta.unitName}`]).font = { bold: true, size: 14 };
   sheet.addRow([`Từ ${meta.from} đến ${meta.to}; lập lúc ${localStamp(meta.generatedAt, meta.timeZone)} (${meta.timeZone})`]);
   sheet.addRow([]);
-  const header = sheet.addRow(['Quy định', 'Đơn vị', 'Kênh', 'Kỳ', 'Từ', 'Đến', 'Số chương trình yêu cầu', 'Lượt phát mỗi chương trình', 'Chương trình đã lập lịch', 'Lượt đã lập lịch', 'Chương trình có bằng chứng', 'Lượt có bằng chứng', 'Trạng thái']);
+  const header = sheet.addRow(['Quy định', 'Đơn vị', 'Kênh', 'Kỳ', 'Từ', 'Đến', 'Số chương trình yêu cầu', 'Lượt phát mỗi chương trình', 'Chương trình đã lập lịch', 'Lượt đã lập lịch', 'Chương trình có bằng chứng', 'Lượt có bằng chứng', 'Trạng thái', 'Phút trình chiếu yêu cầu (bảng LED)', 'Phút đã lập lịch', 'Phút có bằng chứng']);
   header.font = { bold: true };
   for (const r of rows) {
-    sheet.addRow([r.ruleName, meta.unitNames.get(r.unitId) ?? '', r.channelName, r.label, r.periodStart, r.periodEnd, r.required.programs, r.required.airingsPerProgram, r.planned.programs, r.planned.airings, r.evidenced.programs, r.evidenced.airings, STATUS_VI[r.status]]);
+    // an LED board's row counts minutes shown, not programs and airings
+    const audio = r.minutes ? [null, null, null, null, null, null] : [r.required.programs, r.required.airingsPerProgram, r.planned.programs, r.planned.airings, r.evidenced.programs, r.evidenced.airings];
+    sheet.addRow([r.ruleName, meta.unitNames.get(r.unitId) ?? '', r.channelName, r.label, r.periodStart, r.periodEnd, ...audio, STATUS_VI[r.status], r.minutes?.required ?? null, r.minutes?.planned ?? null, r.minutes?.evidenced ?? null]);
   }
   sheet.columns.forEach((c, i) => (c.width = i < 3 ? 32 : 14));
 

@@ -6,7 +6,8 @@ import { UnitsService } from '../units/units.service';
 import { checkDateRange } from './date-range';
 import { ComplianceRow, complianceStatus } from './compliance';
 import { addDays, zonedInstant } from './planner/local-time';
-import { periodInstances, RuleDefinition } from './planner/rule-definition';
+import { isDisplayRule, periodInstances, RuleDefinition } from './planner/rule-definition';
+import { displayCompliance } from './display-compliance';
 
 /** Up to this many channels, their entries are read channel by channel through the index. */
 const PER_CHANNEL_LOOKUP_MAX = 1000;
@@ -28,11 +29,13 @@ export class ComplianceService {
       `SELECT c.id, c.name, c.unit_id, u.path, u.timezone FROM channels c JOIN units u ON u.id = c.unit_id WHERE c.active AND c.kind = 'audio' AND u.path LIKE $1 ORDER BY u.path, c.name`,
       [`${unit.path}%`],
     );
-    const rules: Array<{ id: string; name: string; definition: RuleDefinition; target: string }> = await this.db.query(
+    const allRules: Array<{ id: string; name: string; definition: RuleDefinition; target: string }> = await this.db.query(
       `SELECT r.id, r.name, r.definition, t.path AS target FROM rules r JOIN units t ON t.id = r.target_unit_id
-        WHERE r.active AND ($1 LIKE t.path || '%' OR t.path LIKE $1 || '%') AND COALESCE(r.definition->>'medium', 'audio') = 'audio' ORDER BY r.name`,
+        WHERE r.active AND ($1 LIKE t.path || '%' OR t.path LIKE $1 || '%') ORDER BY r.name`,
       [unit.path],
     );
+    const rules = allRules.filter((r) => !isDisplayRule(r.definition));
+    const displayRules = allRules.filter((r) => isDisplayRule(r.definition));
     // a new item each period needs the programs' first periods: a window over the counts, only if a rule asks for it
     const anyFresh = rules.some((r) => r.definition.freshEachPeriod === true);
     // Entries are read once with their local time computed once; rule fields are pulled out of the
@@ -134,6 +137,15 @@ export class ComplianceService {
           });
         }
       }
+    }
+    // LED boards under display rules: minutes shown, planned and evidenced
+    if (displayRules.length) {
+      const boards = await this.db.query(
+        `SELECT c.id, c.name, c.unit_id, u.path, u.timezone, to_json(c.days_off) AS days_off FROM channels c JOIN units u ON u.id = c.unit_id
+          WHERE c.active AND c.kind = 'display' AND u.path LIKE $1 ORDER BY u.path, c.name`,
+        [`${unit.path}%`],
+      );
+      rows.push(...(await displayCompliance(this.db.manager, displayRules, boards, from, to, now)));
     }
     const summary = { ok: 0, at_risk: 0, violated: 0 };
     for (const r of rows) summary[r.status] += 1;

@@ -41,6 +41,15 @@ export interface ComplianceRow {
   status: ComplianceStatus;
   /** Planned, but not enough to meet the rule even if everything airs. */
   planShort: boolean;
+  /** A display rule's row (LED boards): minutes of its daily windows instead of programs × airings. */
+  medium?: 'display';
+  minutes?: { required: number; planned: number; evidenced: number };
+}
+
+/** How a row's requirement, plan and evidence read in a report: "1 × 4", "1 / 4", "4 / 4" — or minutes on a board. */
+export function complianceCells(r: ComplianceRow): { required: string; planned: string; evidenced: string } {
+  if (r.minutes) return { required: `${r.minutes.required} phút`, planned: `${r.minutes.planned} phút`, evidenced: `${r.minutes.evidenced} phút` };
+  return { required: `${r.required.programs} × ${r.required.airingsPerProgram}`, planned: `${r.planned.programs} / ${r.planned.airings}`, evidenced: `${r.evidenced.programs} / ${r.evidenced.airings}` };
 }
 
 export type PeriodOf = (p: PeriodInstance) => { start: Date; end: Date };

@@ -1,7 +1,7 @@
 // Vietnamese by default; English switchable (stored in localStorage).
 export const texts = {
   vi: {
-    campaigns: 'Chiến dịch', campaign: 'Chiến dịch', newCampaign: 'Chiến dịch mới (phát thanh và bảng LED)', targetUnit: 'Áp dụng cho đơn vị (cả cấp dưới)', sameUnit: 'Như đơn vị chủ trì',
+    minutes: 'phút', campaigns: 'Chiến dịch', campaign: 'Chiến dịch', newCampaign: 'Chiến dịch mới (phát thanh và bảng LED)', targetUnit: 'Áp dụng cho đơn vị (cả cấp dưới)', sameUnit: 'Như đơn vị chủ trì',
     noneYet: 'Chưa có.', dailyFrom: 'Trình chiếu hằng ngày từ', dailyTo: 'đến', createAndPlan: 'Tạo và lập lịch', activeCampaign: 'Đang thực hiện', stopCampaign: 'Dừng chiến dịch',
     confirmStopCampaign: 'Dừng chiến dịch? Các mục chưa bắt đầu sẽ bị hủy; lịch sử được giữ lại.', airingsCol: 'Lượt phát: đã xếp / có bằng chứng / yêu cầu', minutesCol: 'Phút trình chiếu: đã xếp / có bằng chứng / yêu cầu',
     explanations: 'Vì sao còn thiếu', planShort: 'lịch chưa đủ', campaignCells: 'Mỗi đơn vị: tổng trên các cụm loa và bảng LED của đơn vị; bằng chứng là thiết bị báo phát xong hoặc người vận hành xác nhận.',
@@ -34,7 +34,7 @@ export const texts = {
     mon: 'T2', tue: 'T3', wed: 'T4', thu: 'T5', fri: 'T6', sat: 'T7', sun: 'CN', kindLabel: 'Loại', evidenceAt: 'Thiết bị báo phát lúc', saved: 'Đã lưu', everyDay: 'Hằng ngày', rotateToken: 'Cấp mã mới', revoke: 'Thu hồi', confirmRotate: 'Cấp mã bí mật mới? Mã cũ hết hiệu lực ngay; cần chép mã mới vào thiết bị.', confirmRevoke: 'Thu hồi thiết bị này? Thiết bị sẽ không kết nối được nữa.', deactivate: 'Ngừng áp dụng', activate: 'Áp dụng lại', inactive: 'ngừng áp dụng', addEntry: 'Thêm vào lịch', endTime: 'Giờ kết thúc', preempted: 'không phát vì trùng nội dung ưu tiên hơn', sync: 'Đồng bộ', setVolume: 'Đặt âm lượng', sent: 'Đã gửi', oldPlaylist: 'danh sách phát cũ', eventsRefused: 'sự kiện bị từ chối', rejectedEvents: 'Sự kiện thiết bị bị từ chối', receivedAt: 'Nhận lúc', found: 'chương trình',
   },
   en: {
-    campaigns: 'Campaigns', campaign: 'Campaign', newCampaign: 'New campaign (loudspeakers and LED boards)', targetUnit: 'For unit (and all below)', sameUnit: 'Same as owner',
+    minutes: 'min', campaigns: 'Campaigns', campaign: 'Campaign', newCampaign: 'New campaign (loudspeakers and LED boards)', targetUnit: 'For unit (and all below)', sameUnit: 'Same as owner',
     noneYet: 'None yet.', dailyFrom: 'Shown every day from', dailyTo: 'to', createAndPlan: 'Create and plan', activeCampaign: 'Running', stopCampaign: 'Stop campaign',
     confirmStopCampaign: 'Stop the campaign? Entries not started are cancelled; history stays.', airingsCol: 'Airings: planned / evidenced / required', minutesCol: 'Minutes shown: planned / evidenced / required',
     explanations: 'Why something is missing', planShort: 'plan short', campaignCells: 'Per unit: totals over its loudspeakers and LED boards; evidence is a device reporting completion or an operator confirming.',

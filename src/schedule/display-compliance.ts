@@ -1,0 +1,80 @@
+import type { EntityManager } from 'typeorm';
+import type { ComplianceRow } from './compliance';
+import { addDays, minutesOf, zonedInstant } from './planner/local-time';
+import { periodInstances, RuleDefinition } from './planner/rule-definition';
+
+interface Board {
+  id: string;
+  name: string;
+  unit_id: string;
+  path: string;
+  timezone: string;
+  days_off: string[] | null;
+}
+
+/**
+ * Compliance of display rules: per rule × LED board × period, the minutes of the daily windows
+ * required (days of the period the rule is in force, days off left out), planned (the rule's slides
+ * entries, and entries of its slides put by hand) and evidenced (entries the board reported, counted from its play.started). Met by
+ * evidence → ok; the period is over and not met → violated; otherwise at risk.
+ */
+export async function displayCompliance(
+  db: EntityManager,
+  rules: Array<{ id: string; name: string; definition: RuleDefinition; target: string }>,
+  boards: Board[],
+  from: string,
+  to: string,
+  now: Date,
+): Promise<ComplianceRow[]> {
+  if (!rules.length || !boards.length) return [];
+  const tz = boards[0].timezone;
+  const perDay: Array<{ rule_id: string; channel_id: string; day: string; planned_min: number; evidenced_min: number }> = await db.query(
+    // the rule's own entries, and slides entries showing its slides put there by hand
+    `SELECT r.rule_id, e.channel_id, to_char(e.starts_at AT TIME ZONE u.timezone, 'YYYY-MM-DD') AS day,
+            (sum(extract(epoch FROM e.ends_at - e.starts_at)) / 60)::float8 AS planned_min,
+            (COALESCE(sum(extract(epoch FROM LEAST(e.ends_at, e.evidenced_at) - GREATEST(e.starts_at, s.first_at)))
+               FILTER (WHERE e.evidenced_at IS NOT NULL OR e.status = 'aired'), 0) / 60)::float8 AS evidenced_min
+       FROM unnest($1::uuid[], $5::text[]) AS r(rule_id, slides)
+       JOIN schedule_entries e ON e.channel_id = ANY($2::uuid[]) AND e.kind = 'slides' AND e.status IN ('scheduled', 'aired')
+        AND e.starts_at >= $3 AND e.starts_at < $4
+        AND (e.rule_id = r.rule_id OR e.media_asset_ids && r.slides::uuid[] OR e.media_asset_id = ANY (r.slides::uuid[]))
+       JOIN channels c ON c.id = e.channel_id JOIN units u ON u.id = c.unit_id
+       LEFT JOIN LATERAL (SELECT min(pe.at) AS first_at FROM play_events pe WHERE pe.entry_id = e.id AND pe.type = 'play.started') s ON e.evidenced_at IS NOT NULL
+      GROUP BY 1, 2, 3`,
+    [rules.map((r) => r.id), boards.map((b) => b.id), zonedInstant(addDays(from, -100), '00:00', tz), zonedInstant(addDays(to, 100), '00:00', tz), rules.map((r) => `{${(r.definition.match.mediaAssetIds ?? []).join(',')}}`)],
+  );
+  const byKey = new Map(perDay.map((r) => [`${r.rule_id}|${r.channel_id}|${r.day}`, r]));
+  const rows: ComplianceRow[] = [];
+  for (const rule of rules) {
+    const d = rule.definition;
+    const windowMinutes = (d.dailyWindows ?? []).reduce((n, w) => n + minutesOf(w.end) - minutesOf(w.start), 0);
+    for (const board of boards.filter((b) => b.path.startsWith(rule.target))) {
+      const off = new Set(board.days_off ?? []);
+      for (const p of periodInstances(d, from, to)) {
+        let required = 0;
+        let planned = 0;
+        let evidenced = 0;
+        for (let day = p.start; day < p.end; day = addDays(day, 1)) {
+          if (off.has(day)) continue;
+          required += windowMinutes;
+          const c = byKey.get(`${rule.id}|${board.id}|${day}`);
+          planned += Math.min(windowMinutes, c?.planned_min ?? 0);
+          evidenced += Math.min(windowMinutes, c?.evidenced_min ?? 0);
+        }
+        const minutes = { required: Math.round(required), planned: Math.round(planned), evidenced: Math.round(evidenced) };
+        const ended = now >= zonedInstant(p.end, '00:00', board.timezone);
+        rows.push({
+          ruleId: rule.id, ruleName: rule.name, channelId: board.id, channelName: board.name, unitId: board.unit_id,
+          period: p.key, label: p.label, periodStart: p.start, periodEnd: addDays(p.end, -1),
+          medium: 'display', minutes,
+          required: { programs: 0, maxPrograms: null, airingsPerProgram: 0 },
+          planned: { programs: 0, airings: 0 },
+          evidenced: { programs: 0, airings: 0 },
+          status: minutes.evidenced >= minutes.required ? 'ok' : ended ? 'violated' : 'at_risk',
+          planShort: minutes.planned < minutes.required,
+        });
+      }
+    }
+  }
+  return rows;
+}
