@@ -11,6 +11,8 @@ import { installPlaylistPollFastPath } from './distribution/playlist-poll.middle
 import type { AppConfig } from './infrastructure/config/app-config';
 import { ErrorFilter } from './infrastructure/http/error.filter';
 import { bodyParsers, requestContext } from './infrastructure/http/request-context';
+import { DatabaseWatch } from './infrastructure/database/database-watch';
+import { InputTextPipe } from './infrastructure/http/input-text.pipe';
 import { apiValidationPipe } from './infrastructure/http/validation.pipe';
 import { JsonLogger } from './infrastructure/logging/json-logger';
 import type { Runtime } from './infrastructure/runtime';
@@ -26,9 +28,10 @@ export async function createApp(config: AppConfig, runtime: Runtime, logger = ne
     abortOnError: false,
   });
   app.use(requestContext(logger));
+  app.use(app.get(DatabaseWatch).gate());
   app.use(text({ type: ['text/csv', 'text/plain'], limit: UNIT_CSV_LIMIT_BYTES }));
   app.use(...bodyParsers(config.JSON_BODY_LIMIT));
-  app.useGlobalPipes(apiValidationPipe());
+  app.useGlobalPipes(new InputTextPipe(), apiValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.disable('x-powered-by');
   // The web console: static files, no build step (src/console/public, copied to dist by nest build).

@@ -32,7 +32,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         RuntimeModule.forRoot(runtime),
-        DatabaseModule.forRoot(runtime.databaseUrl),
+        DatabaseModule.forRoot(runtime.databaseUrl, { connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS }),
         DatabaseNotificationsModule,
         MqttModule.forRoot(runtime.mqttUrl, runtime.mqttCredentials),
         ScheduleModule.forRoot(),

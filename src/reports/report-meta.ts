@@ -21,6 +21,8 @@ export function localStamp(at: Date, timeZone: string): string {
 
 /** A CSV cell: quoted when needed (the file is UTF-8 with a BOM so Excel reads Vietnamese). */
 export function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : String(v);
+  let s = v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : String(v);
+  // text that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is kept as text
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

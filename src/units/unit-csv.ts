@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { CONTROL_CHARACTERS } from '../infrastructure/http/input-text.pipe';
 import { isValidTimeZone } from '../infrastructure/time/time-zone';
 import { foldVietnamese, parseUnitKind, UnitKind, UNIT_KINDS } from './unit-kind';
 
@@ -69,7 +70,8 @@ export function parseUnitCsv(text: string): { rows: UnitCsvRow[]; rejected: RowR
 
     if (record.length < columns.filter(Boolean).length) return reject('columnCount', `Dòng ${line}: thiếu cột (có ${record.length})`);
     if (!UNIT_CODE_PATTERN.test(code)) return reject('codeInvalid', `Dòng ${line}: mã đơn vị "${code}" không hợp lệ (1–32 ký tự chữ, số, . _ -)`);
-    const name = value('name');
+    const name = value('name').normalize('NFC');
+    if (CONTROL_CHARACTERS.test(record.join(''))) return reject('controlCharacters', `Dòng ${line}: có ký tự điều khiển (ví dụ NUL)`);
     if (!name || name.length > 200) return reject('nameInvalid', `Dòng ${line}: tên đơn vị trống hoặc dài quá 200 ký tự`);
     const kind = parseUnitKind(value('kind'));
     if (!kind) return reject('kindUnknown', `Dòng ${line}: cấp "${value('kind')}" không hợp lệ (${UNIT_KINDS.join(', ')}, hoặc tỉnh, xã, thôn…)`);

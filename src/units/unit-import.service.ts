@@ -19,6 +19,8 @@ export interface UnitImportReport {
 
 class DryRunRollback extends Error {}
 
+export const MAX_ROWS = 20_000;
+
 /**
  * Imports units from CSV (code, name, kind, parent code[, timezone]). Rows may come in any order;
  * a row whose parent is unknown, rejected or outside the importer's scope is rejected with its
@@ -41,6 +43,8 @@ export class UnitImportService {
       if (err instanceof CsvFormatError) throw new AppError('INVALID_CSV', { reason: err.message });
       throw err;
     }
+    // a country is about 11,000 units: one file, one transaction; more is refused with the limit named
+    if (parsed.rows.length + parsed.rejected.length > MAX_ROWS) throw new AppError('INVALID_CSV', { reason: `tối đa ${MAX_ROWS.toLocaleString('vi-VN')} dòng mỗi lần (tệp có ${(parsed.rows.length + parsed.rejected.length).toLocaleString('vi-VN')}); hãy chia tệp / at most ${MAX_ROWS} rows at once` });
     const report: UnitImportReport = { dryRun, created: 0, updated: 0, unchanged: 0, rejected: [...parsed.rejected] };
     const reject = (row: UnitCsvRow, reason: string, message: string) => report.rejected.push({ line: row.line, code: row.code, reason, message });
 
@@ -48,7 +52,7 @@ export class UnitImportService {
     try {
       await this.db.transaction(async (tx) => {
         const existing = new Map(
-          (await tx.findBy(Unit, { code: In([...new Set(rows.flatMap((r) => (r.parentCode ? [r.code, r.parentCode] : [r.code])))]) })).map((u) => [u.code, u]),
+          (await tx.getRepository(Unit).createQueryBuilder('u').where('u.code = ANY(:codes)', { codes: [...new Set(rows.flatMap((r) => (r.parentCode ? [r.code, r.parentCode] : [r.code])))] }).getMany()).map((u) => [u.code, u]),
         );
         // Codes refused while parsing: rows below them are refused too.
         const kept = new Set(rows.map((r) => r.code));

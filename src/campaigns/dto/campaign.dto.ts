@@ -1,9 +1,10 @@
+import { IsCalendarDate } from '../../infrastructure/http/calendar-date';
+import { Nullable } from '../../infrastructure/http/input-text.pipe';
 import { PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { StrictBoolean } from '../../infrastructure/http/strict-boolean';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
 export class CampaignWindowDto {
@@ -51,10 +52,10 @@ export class CreateCampaignDto {
   targetUnitId?: string;
 
   /** Local dates, inclusive (at most 366 days). */
-  @Matches(DATE, { message: 'startsOn: phải là ngày dạng YYYY-MM-DD' })
+  @IsCalendarDate()
   startsOn: string;
 
-  @Matches(DATE, { message: 'endsOn: phải là ngày dạng YYYY-MM-DD' })
+  @IsCalendarDate()
   endsOn: string;
 
   @IsOptional() @ValidateNested() @Type(() => CampaignAudioDto)
@@ -65,6 +66,7 @@ export class CreateCampaignDto {
 }
 
 /** Any field may change; `audio: null` or `display: null` drops that medium. */
+@Nullable('audio', 'display')
 export class UpdateCampaignDto extends PartialType(CreateCampaignDto) {}
 
 export class PlanCampaignDto {

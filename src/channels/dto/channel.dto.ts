@@ -1,3 +1,4 @@
+import { IsCalendarDate } from '../../infrastructure/http/calendar-date';
 import { OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
@@ -31,7 +32,7 @@ export class CreateChannelDto {
   @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => WindowDto)
   windows: WindowDto[];
 
-  @IsOptional() @IsArray() @ArrayMaxSize(400) @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true })
+  @IsOptional() @IsArray() @ArrayMaxSize(400) @IsCalendarDate({ each: true })
   daysOff?: string[];
 
   @IsOptional() @IsInt() @Min(1) @Max(1440)

@@ -187,6 +187,20 @@ export class AppConfig {
   @Min(600)
   EVIDENCE_GRACE_S = 900;
 
+  /** How long to wait for a database connection before answering 503 (ms). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  DB_CONNECT_TIMEOUT_MS = 3000;
+
+  /** Longest a statement may run (server side) and a query may wait for its answer (client side), ms. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  DB_STATEMENT_TIMEOUT_MS = 120_000;
+
   /** Events a device may send per second on average (beyond it events are refused and the device flagged). */
   @Transform(toInt)
   @IsInt()

@@ -6,7 +6,13 @@ import { SnakeNamingStrategy } from './snake-naming.strategy';
 const projectRoot = join(__dirname, '..', '..', '..');
 
 /** One definition of how the service talks to PostgreSQL, used by the app, the CLI and tests. */
-export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
+/** Connection and statement limits: a sick database answers 503 in seconds instead of hanging requests. */
+export interface DatabaseLimits {
+  connectTimeoutMs: number;
+  statementTimeoutMs: number;
+}
+
+export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}, limits: DatabaseLimits = { connectTimeoutMs: 3000, statementTimeoutMs: 120_000 }): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -16,7 +22,15 @@ export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions>
     synchronize: false,
     migrationsRun: false,
     namingStrategy: new SnakeNamingStrategy(),
-    extra: { max: 20, application_name: 'bcast' },
+    extra: {
+      max: 20,
+      application_name: 'bcast',
+      connectionTimeoutMillis: limits.connectTimeoutMs,
+      // server side, and client side for a server that stopped answering altogether
+      statement_timeout: limits.statementTimeoutMs,
+      query_timeout: limits.statementTimeoutMs + 5000,
+      keepAlive: true,
+    },
     ...extra,
   } as DataSourceOptions;
 }

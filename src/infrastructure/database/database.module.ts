@@ -1,18 +1,20 @@
-import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from './data-source-options';
+import { DatabaseLimits, dataSourceOptions } from './data-source-options';
+import { DatabaseWatch } from './database-watch';
 import { migrate } from './migrate';
 
 /** TypeORM on the configured (or embedded) PostgreSQL; pending migrations are applied on start. */
+@Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(databaseUrl: string): DynamicModule {
+  static forRoot(databaseUrl: string, limits?: DatabaseLimits): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => ({ ...dataSourceOptions(databaseUrl), retryAttempts: 2, retryDelay: 1000 }),
+          useFactory: () => ({ ...dataSourceOptions(databaseUrl, {}, limits), retryAttempts: 2, retryDelay: 1000 }),
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
             const applied = await migrate(dataSource);
@@ -21,6 +23,8 @@ export class DatabaseModule {
           },
         }),
       ],
+      providers: [DatabaseWatch],
+      exports: [DatabaseWatch],
     };
   }
 }

@@ -11,6 +11,7 @@ export const ERROR_CATALOG = {
   LOGIN_LOCKED: { status: 429, vi: 'Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau {minutes} phút', en: 'Too many wrong passwords; try again in {minutes} minutes' },
   FORBIDDEN_ROLE: { status: 403, vi: 'Vai trò của bạn không được phép thực hiện thao tác này', en: 'Your role may not do this' },
   OUT_OF_SCOPE: { status: 403, vi: 'Đơn vị này nằm ngoài phạm vi quản lý của bạn', en: 'This unit is outside your scope' },
+  DATABASE_UNAVAILABLE: { status: 503, vi: 'Cơ sở dữ liệu tạm thời không trả lời; xin thử lại sau ít giây', en: 'The database is not answering at the moment; try again in a few seconds' },
   NOT_FOUND: { status: 404, vi: 'Không tìm thấy {what}', en: '{what} not found' },
   ROUTE_NOT_FOUND: { status: 404, vi: 'Không có địa chỉ {path}', en: 'No such route {path}' },
   CONFLICT: { status: 409, vi: 'Dữ liệu bị trùng hoặc xung đột', en: 'The data conflicts with existing data' },

@@ -24,11 +24,13 @@ export class ErrorFilter implements ExceptionFilter {
       });
     }
     if (res.headersSent) return;
+    if (error.status === 503) res.setHeader('Retry-After', '5');
     res.status(error.status).json(errorBody(error, languageOf(req), req.requestId));
   }
 
   private toAppError(exception: unknown, req: Request): AppError {
     if (exception instanceof AppError) return exception;
+    if (databaseUnavailable(exception)) return new AppError('DATABASE_UNAVAILABLE');
     if (exception instanceof QueryFailedError) return fromDatabase(exception);
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -62,11 +64,25 @@ export function errorBody(error: AppError, lang: Lang, requestId?: string) {
   };
 }
 
+/** PostgreSQL down, restarting, refusing connections or not answering: a 503 the client may retry. */
+export function databaseUnavailable(e: unknown): boolean {
+  const err = e as { code?: string; message?: string; driverError?: { code?: string; message?: string } } | null;
+  if (!err || typeof err !== 'object') return false;
+  const code = err.code ?? err.driverError?.code ?? '';
+  const message = `${err.message ?? ''} ${err.driverError?.message ?? ''}`;
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300', '57014'].includes(code) ||
+    /^08/.test(code) ||
+    /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Connection ended|not queryable|Client has encountered a connection error/i.test(message)
+  );
+}
+
 /** Constraint violations that slipped past the services' own checks still get a 4xx. */
 function fromDatabase(e: QueryFailedError): AppError {
   const code = (e as unknown as { code?: string }).code;
-  const map: Record<string, ErrorCode> = { '23505': 'CONFLICT', '23P01': 'CONFLICT', '23503': 'CONFLICT', '23514': 'VALIDATION_FAILED', '22P02': 'VALIDATION_FAILED' };
-  const mapped = code ? map[code] : undefined;
+  const map: Record<string, ErrorCode> = { '23505': 'CONFLICT', '23P01': 'CONFLICT', '23503': 'CONFLICT', '40P01': 'CONFLICT', '40001': 'CONFLICT', '23514': 'VALIDATION_FAILED', '23502': 'VALIDATION_FAILED' };
+  // data exceptions (a value PostgreSQL cannot hold: out of range, bad encoding, impossible date) are the caller's
+  const mapped = code ? (map[code] ?? (/^22/.test(code) || code === '54000' ? 'VALIDATION_FAILED' : undefined)) : undefined;
   if (!mapped) return new AppError('INTERNAL');
   const detail = (e as unknown as { detail?: string; constraint?: string }).constraint ?? '';
   return mapped === 'VALIDATION_FAILED'

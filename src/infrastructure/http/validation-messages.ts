@@ -23,6 +23,8 @@ const WORDING: Record<string, [string, string]> = {
   isObject: ['phải là một đối tượng', 'must be an object'],
   isArray: ['phải là một danh sách', 'must be an array'],
   nestedValidation: ['có phần tử không hợp lệ', 'contains invalid items'],
+  isCalendarDate: ['phải là ngày có thật, dạng YYYY-MM-DD (ví dụ 2026-10-10)', 'must be a real date as YYYY-MM-DD (e.g. 2026-10-10)'],
+  isNotNull: ['không được để trống (null)', 'must not be null'],
   arrayMinSize: ['cần ít nhất {0} phần tử', 'must have at least {0} items'],
   arrayMaxSize: ['có tối đa {0} phần tử', 'must have at most {0} items'],
   arrayUnique: ['các phần tử không được trùng nhau', 'items must be distinct'],

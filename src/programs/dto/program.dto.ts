@@ -1,3 +1,4 @@
+import { IsCalendarDate } from '../../infrastructure/http/calendar-date';
 import { OmitType, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
@@ -22,10 +23,10 @@ export class CreateProgramDto {
   seriesId?: string;
 
   /** Local dates, YYYY-MM-DD. */
-  @IsOptional() @IsISO8601({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @IsOptional() @IsCalendarDate()
   periodStart?: string;
 
-  @IsOptional() @IsISO8601({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @IsOptional() @IsCalendarDate()
   periodEnd?: string;
 
   /** e.g. ["chuyen-doi-so", "thong-diep:3", "chien-dich:10-10"] */
@@ -61,6 +62,6 @@ export class ListProgramsQuery {
   tag?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
   limit?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000)
   offset?: number;
 }

@@ -1,8 +1,8 @@
+import { IsCalendarDate } from '../../infrastructure/http/calendar-date';
 import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, IsUUID, Matches, MaxLength } from 'class-validator';
 import { StrictBoolean } from '../../infrastructure/http/strict-boolean';
 import type { RuleDefinition } from '../planner/rule-definition';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class CreateSeriesDto {
   @IsUUID()
@@ -93,10 +93,10 @@ export class PlanDto {
   unitId: string;
 
   /** Local dates, inclusive. */
-  @Matches(DATE)
+  @IsCalendarDate()
   from: string;
 
-  @Matches(DATE)
+  @IsCalendarDate()
   to: string;
 
   /** Report what would be planned without writing it. */
@@ -109,10 +109,10 @@ export class ComplianceQuery {
   unitId: string;
 
   /** Local dates, inclusive: e.g. a half-year 2026-01-01..2026-06-30. */
-  @Matches(DATE)
+  @IsCalendarDate()
   from: string;
 
-  @Matches(DATE)
+  @IsCalendarDate()
   to: string;
 }
 

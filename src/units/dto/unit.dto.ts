@@ -1,3 +1,4 @@
+import { Nullable } from '../../infrastructure/http/input-text.pipe';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, Validate, ValidateIf } from 'class-validator';
 import { TimeZoneConstraint } from '../../infrastructure/http/time-zone.constraint';
@@ -24,6 +25,7 @@ export class CreateUnitDto {
   timezone?: string;
 }
 
+@Nullable('parentId')
 export class UpdateUnitDto {
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
   name?: string;
@@ -53,7 +55,7 @@ export class ListUnitsQuery {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
   limit?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000)
   offset?: number;
 }
 

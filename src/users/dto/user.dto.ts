@@ -1,3 +1,4 @@
+import { Nullable } from '../../infrastructure/http/input-text.pipe';
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { Role, ROLES } from '../../auth/role';
 
@@ -22,6 +23,7 @@ export class CreateUserDto {
   unitId?: string;
 }
 
+@Nullable('unitId')
 export class UpdateUserDto {
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
   displayName?: string;
