@@ -1,17 +1,24 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-/** What a campaign asks of loudspeakers: each program aired at least N times on each of them. */
-export interface CampaignAudio {
+/** A local time window, HH:MM–HH:MM. */
+export class CampaignWindow {
+  start: string;
+  end: string;
+}
+
+/** What a campaign asks of loudspeakers: each program aired at least N times on each of them.
+ *  (Classes, not interfaces: the OpenAPI document describes them.) */
+export class CampaignAudio {
   programIds: string[];
   minAiringsPerProgram: number;
   maxAiringsPerDay?: number;
-  allowedWindows?: Array<{ start: string; end: string }>;
+  allowedWindows?: CampaignWindow[];
 }
 
 /** What a campaign asks of LED boards: its slides shown in these windows every day. */
-export interface CampaignDisplay {
+export class CampaignDisplay {
   mediaAssetIds: string[];
-  dailyWindows: Array<{ start: string; end: string }>;
+  dailyWindows: CampaignWindow[];
 }
 
 /**

@@ -2,7 +2,7 @@ import { IsCalendarDate } from '../../infrastructure/http/calendar-date';
 import { Nullable } from '../../infrastructure/http/input-text.pipe';
 import { PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsInt, IsObject, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { StrictBoolean } from '../../infrastructure/http/strict-boolean';
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
@@ -58,10 +58,10 @@ export class CreateCampaignDto {
   @IsCalendarDate()
   endsOn: string;
 
-  @IsOptional() @ValidateNested() @Type(() => CampaignAudioDto)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => CampaignAudioDto)
   audio?: CampaignAudioDto;
 
-  @IsOptional() @ValidateNested() @Type(() => CampaignDisplayDto)
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => CampaignDisplayDto)
   display?: CampaignDisplayDto;
 }
 

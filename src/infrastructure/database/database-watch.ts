@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { AppError } from '../http/app-error';
@@ -24,7 +26,7 @@ export class DatabaseWatch implements OnApplicationBootstrap, OnApplicationShutd
   /** Set while the database does not answer; read by the gate. */
   down = false;
 
-  constructor(@Inject(RUNTIME) private readonly runtime: Runtime, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(RUNTIME) private readonly runtime: Runtime, @Inject(APP_CONFIG) private readonly config: AppConfig, @InjectDataSource() private readonly db: DataSource) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.check(), EVERY_MS);
@@ -51,12 +53,24 @@ export class DatabaseWatch implements OnApplicationBootstrap, OnApplicationShutd
       if (this.down) this.logger.log({ msg: 'database answers again' });
       this.down = false;
     } catch (err) {
-      if (!this.down) this.logger.warn({ msg: 'database not answering: API requests get 503 until it does', error: err instanceof Error ? err.message : String(err) });
+      if (!this.down) {
+        this.logger.warn({ msg: 'database not answering: API requests get 503 until it does', error: err instanceof Error ? err.message : String(err) });
+        this.releasePool();
+      }
       this.down = true;
       await this.drop();
     } finally {
       this.checking = false;
     }
+  }
+
+  /**
+   * The pool's connections to a server that stopped answering would wait for their statement timeout;
+   * closing them now turns the requests waiting on them into 503s, and the pool opens fresh ones later.
+   */
+  private releasePool(): void {
+    const pool = (this.db.driver as unknown as { master?: { _clients?: Array<{ connection?: { stream?: { destroy(): void } } }> } }).master;
+    for (const client of pool?._clients ?? []) client.connection?.stream?.destroy();
   }
 
   private async drop(): Promise<void> {

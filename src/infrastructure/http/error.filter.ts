@@ -15,7 +15,9 @@ export class ErrorFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const error = this.toAppError(exception, req);
-    if (error.status >= 500) {
+    if (error.status === 503) {
+      this.logger.warn({ msg: 'database unavailable', requestId: req.requestId, path: req.originalUrl, error: exception instanceof Error ? exception.message : String(exception) });
+    } else if (error.status >= 500) {
       this.logger.error({
         msg: 'unhandled error',
         requestId: req.requestId,

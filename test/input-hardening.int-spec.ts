@@ -1,0 +1,65 @@
+import { ADMIN, startTestApp, TestApp } from './support/test-app';
+
+/** The inputs that once gave a 500 or were wrongly accepted (issue #14), each with its stable code, field and Vietnamese message. */
+describe('bad input: a clear 400 naming the field, never a 500, nothing written', () => {
+  let t: TestApp;
+  let token: string;
+  const ids: Record<string, string> = {};
+  const as = () => ({ Authorization: `Bearer ${token}` });
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    token = await t.login(ADMIN.username, ADMIN.password);
+    await t.http.post('/api/v1/units/import').set(as()).set('Content-Type', 'text/csv').send('code,name,kind,parent_code\n38,Tỉnh Thanh Hóa,province,\n15943,Xã Sơn Điện,commune,38\n').expect(200);
+    for (const u of (await t.http.get('/api/v1/units').set(as())).body.items) ids[u.code] = u.id;
+    ids.channel = (await t.http.post('/api/v1/channels').set(as()).send({ unitId: ids['15943'], name: 'Đài xã', kind: 'audio', windows: [] })).body.id;
+  });
+  afterAll(() => t?.close());
+
+  it.each([
+    ['a NUL in a unit name', () => t.http.post('/api/v1/units').set(as()).send({ code: 'X1', name: 'Xã\u0000', kind: 'commune', parentId: ids['38'] }), 'name', /ký tự điều khiển/],
+    ['a NUL in a login username', () => t.http.post('/api/v1/auth/login').send({ username: 'ad\u0000min', password: 'x'.repeat(12) }), 'username', /ký tự điều khiển/],
+    ['a NUL in a search', () => t.http.get('/api/v1/units').query({ q: '\u0000' }).set(as()), 'q', /ký tự điều khiển/],
+    ['null for a channel name', () => t.http.patch(`/api/v1/channels/${ids.channel}`).set(as()).send({ name: null }), 'name', /null/],
+    ['an impossible day off', () => t.http.patch(`/api/v1/channels/${ids.channel}`).set(as()).send({ daysOff: ['2026-02-30'] }), 'daysOff', /ngày có thật/],
+    ['an impossible report date', () => t.http.get('/api/v1/reports/broadcast-log.csv').query({ unitId: ids['38'], from: '2026-13-01', to: '2026-12-31' }).set(as()), 'from', /ngày có thật/],
+    ['an impossible compliance date', () => t.http.get('/api/v1/compliance').query({ unitId: ids['38'], from: '2026-02-30', to: '2026-03-31' }).set(as()), 'from', /ngày có thật/],
+    ['an impossible planning month', () => t.http.post('/api/v1/schedule/plan').set(as()).send({ unitId: ids['38'], from: '2026-13-45', to: '2026-12-31' }), 'from', /ngày có thật/],
+    ['a huge offset', () => t.http.get('/api/v1/units').query({ offset: '99999999999999999999' }).set(as()), 'offset', /nhỏ hơn hoặc bằng/],
+  ])('%s', async (_what, send, field, message) => {
+    const res = await send();
+    expect([res.status, res.body.code, res.body.fields?.[0]?.field]).toEqual([400, 'VALIDATION_FAILED', field]);
+    expect(res.body.fields[0].message).toMatch(message);
+  });
+
+  it('keeps names typed in either Unicode form as one: NFC', async () => {
+    const res = await t.http.post('/api/v1/units').set(as()).send({ code: 'NFD1', name: 'Xã Sơn Thủy'.normalize('NFD'), kind: 'commune', parentId: ids['38'] });
+    expect(res.status).toBe(201);
+    expect(res.body.name).toBe('Xã Sơn Thủy'.normalize('NFC'));
+    const found = await t.http.get('/api/v1/units').query({ q: 'Sơn Thủy' }).set(as());
+    expect(found.body.items.map((u: { code: string }) => u.code)).toEqual(['NFD1']);
+  });
+
+  it('refuses a unit CSV with a control character per row, and one over the row limit with the limit named', async () => {
+    const bad = await t.http.post('/api/v1/units/import').set(as()).set('Content-Type', 'text/csv').send('code,name,kind,parent_code\nC1,Xã\u0001,commune,38\n');
+    expect(bad.status).toBe(200);
+    expect(bad.body.rejected).toEqual([expect.objectContaining({ line: 2, reason: 'controlCharacters' })]);
+    const rows = Array.from({ length: 20_001 }, (_, i) => `Z${i},Xã ${i},commune,38`).join('\n');
+    const big = await t.http.post('/api/v1/units/import').set(as()).set('Content-Type', 'text/csv').send(`code,name,kind,parent_code\n${rows}\n`);
+    expect([big.status, big.body.code]).toEqual([400, 'INVALID_CSV']);
+    expect(big.body.message).toMatch(/20\.000 dòng/);
+  });
+
+  it('writes CSV cells that a spreadsheet would run as formulas as text', async () => {
+    const now = Date.now();
+    await t.http.post(`/api/v1/channels/${ids.channel}/entries`).set(as()).send({ kind: 'announcement', title: '=HYPERLINK("http://x","bấm")', startsAt: new Date(now - 3600_000).toISOString(), endsAt: new Date(now - 3000_000).toISOString() }).expect(201);
+    const day = new Date(now + 7 * 3600_000).toISOString().slice(0, 10);
+    const yesterday = new Date(now + 7 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
+    const csv = await t.http.get('/api/v1/reports/broadcast-log.csv').query({ unitId: ids['38'], from: yesterday, to: day }).set(as()).buffer(true).parse((r, cb) => {
+      let s = '';
+      r.on('data', (c: Buffer) => (s += c.toString('utf8')));
+      r.on('end', () => cb(null, s));
+    });
+    expect(csv.body).toContain(`"'=HYPERLINK(""http://x"",""bấm"")"`);
+  });
+});
