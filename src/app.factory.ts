@@ -11,6 +11,8 @@ import { installPlaylistPollFastPath } from './distribution/playlist-poll.middle
 import type { AppConfig } from './infrastructure/config/app-config';
 import { ErrorFilter } from './infrastructure/http/error.filter';
 import { bodyParsers, requestContext } from './infrastructure/http/request-context';
+import helmet from 'helmet';
+import type { NextFunction, Request, Response } from 'express';
 import { DatabaseWatch } from './infrastructure/database/database-watch';
 import { InputTextPipe } from './infrastructure/http/input-text.pipe';
 import { apiValidationPipe } from './infrastructure/http/validation.pipe';
@@ -20,6 +22,35 @@ import { UNIT_CSV_LIMIT_BYTES } from './units/units.controller';
 
 export const DOCS_PATH = 'api/docs';
 
+/**
+ * Security headers on every answer (helmet): the console runs with a strict CSP (no inline script or
+ * style; media and downloads from this origin or blob:), may not be framed, and types are not sniffed.
+ * The API documentation page (Swagger UI, which needs inline code) gets helmet without the CSP.
+ */
+function securityHeaders() {
+  const strict = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    // HTTPS is the reverse proxy's to announce (HSTS there), not this service's
+    strictTransportSecurity: false,
+  });
+  const docs = helmet({ contentSecurityPolicy: false, strictTransportSecurity: false });
+  return (req: Request, res: Response, next: NextFunction) => (req.path.startsWith(`/${DOCS_PATH}`) ? docs(req, res, next) : strict(req, res, next));
+}
+
 /** Builds the HTTP application exactly as production runs it; tests call this too. */
 export async function createApp(config: AppConfig, runtime: Runtime, logger = new JsonLogger(config.LOG_LEVEL)): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, runtime), {
@@ -28,6 +59,7 @@ export async function createApp(config: AppConfig, runtime: Runtime, logger = ne
     abortOnError: false,
   });
   app.use(requestContext(logger));
+  app.use(securityHeaders());
   app.use(app.get(DatabaseWatch).gate());
   app.use(text({ type: ['text/csv', 'text/plain'], limit: UNIT_CSV_LIMIT_BYTES }));
   app.use(...bodyParsers(config.JSON_BODY_LIMIT));

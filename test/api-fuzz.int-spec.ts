@@ -75,7 +75,8 @@ describe('no 5xx from any input (property-based, over the OpenAPI document)', ()
     const auth = { Authorization: `Bearer ${token}` };
     const failures: string[] = [];
     let requests = 0;
-    const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+    // (logging out would end the session the test runs on; it is tested on its own)
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op }))).filter(({ op }) => op.operationId !== 'logout');
     expect(operations.length).toBeGreaterThan(60);
     for (const { path, method, op } of operations) {
       const params = (op.parameters ?? []).filter((p) => p.in === 'path' || p.in === 'query');

@@ -62,4 +62,32 @@ describe('bad input: a clear 400 naming the field, never a 500, nothing written'
     });
     expect(csv.body).toContain(`"'=HYPERLINK(""http://x"",""bấm"")"`);
   });
+
+  it('answers with security headers: a strict CSP for the console, no framing, no sniffing', async () => {
+    const res = await t.http.get('/');
+    expect(res.headers['content-security-policy']).toMatch(/default-src 'self'.*script-src 'self'.*frame-ancestors 'none'/);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('refuses weak passwords, pauses current-password guessing, and logs out every session', async () => {
+    const as2 = (tok: string) => ({ Authorization: `Bearer ${tok}` });
+    for (const [password, reason] of [['          ', /khoảng trắng/], ['aaaaaaaaaa', /4 ký tự khác nhau/], ['abcdabcdabcd', /lặp lại/], ['op.sondien-2026', /tên đăng nhập/], ['Matkhau@123', /phổ biến/]] as const) {
+      const res = await t.http.post('/api/v1/users').set(as()).send({ username: 'op.sondien', displayName: 'Vận hành', password, role: 'operator', unitId: ids['15943'] });
+      expect([res.status, res.body.fields?.[0]?.field]).toEqual([400, 'password']);
+      expect(res.body.fields[0].message).toMatch(reason);
+    }
+    await t.http.post('/api/v1/users').set(as()).send({ username: 'op.sondien', displayName: 'Vận hành', password: 'loa-xa-son-dien-sang', role: 'operator', unitId: ids['15943'] }).expect(201);
+    const a = await t.login('op.sondien', 'loa-xa-son-dien-sang');
+    const b = await t.login('op.sondien', 'loa-xa-son-dien-sang');
+    for (let i = 0; i < 5; i++) {
+      expect((await t.http.post('/api/v1/auth/password').set(as2(a)).send({ currentPassword: `doan-sai-${i}-abc`, newPassword: 'mot-cau-moi-dai-hon' })).status).toBe(422);
+    }
+    const paused = await t.http.post('/api/v1/auth/password').set(as2(a)).send({ currentPassword: 'loa-xa-son-dien-sang', newPassword: 'mot-cau-moi-dai-hon' });
+    expect([paused.status, paused.body.code]).toEqual([429, 'TOO_MANY_ATTEMPTS']);
+    // logging out ends both sessions
+    expect((await t.http.post('/api/v1/auth/logout').set(as2(a))).status).toBe(204);
+    expect((await t.http.get('/api/v1/auth/me').set(as2(a))).status).toBe(401);
+    expect((await t.http.get('/api/v1/auth/me').set(as2(b))).status).toBe(401);
+  });
 });

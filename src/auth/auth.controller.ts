@@ -29,6 +29,14 @@ export class AuthController {
     return { ...user, scope: { unitId: actor.unitId, national: actor.isNational } };
   }
 
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({ operationId: 'logout', summary: 'Đăng xuất: mọi phiên của người dùng này hết hiệu lực' })
+  async logout(@CurrentActor() actor: Actor): Promise<void> {
+    await this.auth.logout(actor);
+  }
+
   @Post('password')
   @HttpCode(200)
   @ApiBearerAuth()

@@ -34,7 +34,7 @@ export async function startRuntime(config: AppConfig, log: (msg: string) => void
     let broker: EmbeddedBrokerHandle | null = null;
     if (!mqttUrl) {
       mqttCredentials = { username: 'bcast-server', password: createHmac('sha256', tokenSecret).update('mqtt:bcast-server').digest('hex') };
-      broker = await startEmbeddedBroker(config.EMBEDDED_MQTT_PORT, new ServerOnlyAccessPolicy(mqttCredentials.username, mqttCredentials.password));
+      broker = await startEmbeddedBroker(config.EMBEDDED_MQTT_PORT, new ServerOnlyAccessPolicy(mqttCredentials.username, mqttCredentials.password), config.EMBEDDED_MQTT_HOST ?? config.HOST);
       stops.push(broker.stop);
       mqttUrl = broker.url;
     }

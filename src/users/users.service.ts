@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { PasswordHasher } from '../auth/password-hasher';
+import { checkPassword } from '../auth/password-policy';
 import { User } from '../auth/user.entity';
 import { AuditService } from '../audit/audit.service';
 import { AppError } from '../infrastructure/http/app-error';
@@ -39,6 +40,7 @@ export class UsersService {
   }
 
   async create(actor: Actor, dto: CreateUserDto): Promise<User> {
+    checkPassword(dto.password, dto.username);
     const passwordHash = await this.hasher.hash(dto.password);
     return this.db.transaction(async (tx) => {
       const unitPath = await this.checkPlacement(tx, actor, dto.role, dto.unitId ?? null);
@@ -60,10 +62,11 @@ export class UsersService {
   }
 
   async update(actor: Actor, id: string, dto: UpdateUserDto): Promise<User> {
-    const passwordHash = dto.password ? await this.hasher.hash(dto.password) : undefined;
     return this.db.transaction(async (tx) => {
       await tx.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [id]);
       const { user: before } = await this.get(actor, id, tx);
+      if (dto.password) checkPassword(dto.password, before.username);
+      const passwordHash = dto.password ? await this.hasher.hash(dto.password) : undefined;
       const role = dto.role ?? before.role;
       const unitId = dto.unitId !== undefined ? dto.unitId : before.unitId;
       const unitPath = await this.checkPlacement(tx, actor, role, unitId);

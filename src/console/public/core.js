@@ -17,6 +17,8 @@ export function saveSession(value) {
 }
 
 export function logout() {
+  // the server ends every session of this user; the page forgets it whatever the answer
+  if (session.current) fetch('/api/v1/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${session.current.token}` } }).catch(() => undefined);
   saveSession(null);
   location.hash = '#/login';
 }

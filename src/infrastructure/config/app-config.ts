@@ -56,6 +56,11 @@ export class AppConfig {
   @IsString()
   HOST = '0.0.0.0';
 
+  /** Where the embedded broker listens for devices; default: HOST. */
+  @IsOptional()
+  @IsString()
+  EMBEDDED_MQTT_HOST?: string;
+
   @IsOptional()
   @IsString()
   @Transform(emptyToUndefined)
@@ -279,7 +284,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const input: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'MQTT_URL', 'MEDIA_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'ADMIN_PASSWORD', 'TOKEN_SECRET', 'TTS_HTTP_URL', 'TTS_HTTP_TOKEN', 'INSTANCE_ID', 'MOSQUITTO_EXPORT_DIR']) {
+  for (const key of [...known, 'DATABASE_URL', 'MQTT_URL', 'MEDIA_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'ADMIN_PASSWORD', 'TOKEN_SECRET', 'TTS_HTTP_URL', 'TTS_HTTP_TOKEN', 'INSTANCE_ID', 'MOSQUITTO_EXPORT_DIR', 'EMBEDDED_MQTT_HOST']) {
     if (env[key] !== undefined) input[key] = env[key] as string;
   }
   const config = plainToInstance(AppConfig, input);

@@ -8,6 +8,7 @@ export const ERROR_CATALOG = {
   UNAUTHENTICATED: { status: 401, vi: 'Cần đăng nhập', en: 'Authentication required' },
   INVALID_TOKEN: { status: 401, vi: 'Phiên đăng nhập không hợp lệ hoặc đã hết hạn', en: 'The session token is invalid or expired' },
   INVALID_CREDENTIALS: { status: 401, vi: 'Sai tên đăng nhập hoặc mật khẩu', en: 'Wrong username or password' },
+  TOO_MANY_ATTEMPTS: { status: 429, vi: 'Nhập sai mật khẩu hiện tại nhiều lần; thử lại sau {minutes} phút', en: 'Too many wrong current passwords; try again in {minutes} minutes' },
   LOGIN_LOCKED: { status: 429, vi: 'Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau {minutes} phút', en: 'Too many wrong passwords; try again in {minutes} minutes' },
   FORBIDDEN_ROLE: { status: 403, vi: 'Vai trò của bạn không được phép thực hiện thao tác này', en: 'Your role may not do this' },
   OUT_OF_SCOPE: { status: 403, vi: 'Đơn vị này nằm ngoài phạm vi quản lý của bạn', en: 'This unit is outside your scope' },
