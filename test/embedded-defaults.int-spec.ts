@@ -1,4 +1,6 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
@@ -78,7 +80,61 @@ describe('the service on its embedded defaults', () => {
       expect(await second.stop()).toBe(0);
     }
   }, 180_000);
+
+  it('after a SIGKILL its PostgreSQL does not linger, and the next start on the same data recovers without help', async () => {
+    const killed = startServiceProcess(env);
+    await killed.waitFor('bcast đang chạy');
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    expect(await listening(Number(env.EMBEDDED_PG_PORT))).toBe(true); // its PostgreSQL is still there, for now
+    // started again at once: it stops the PostgreSQL left on its data directory and starts its own
+    const again = startServiceProcess(env);
+    await again.waitFor('bcast đang chạy');
+    expect((await fetch(`http://127.0.0.1:${env.PORT}/health/ready`)).status).toBe(200);
+    // killed again and not restarted: the embedded PostgreSQL is stopped by its watcher within seconds
+    again.child.kill('SIGKILL');
+    await again.exited;
+    const deadline = Date.now() + 15_000;
+    while ((await listening(Number(env.EMBEDDED_PG_PORT))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(await listening(Number(env.EMBEDDED_PG_PORT))).toBe(false);
+    const last = startServiceProcess(env);
+    try {
+      await last.waitFor('bcast đang chạy');
+    } finally {
+      expect(await last.stop()).toBe(0);
+    }
+    // a clean stop leaves none of its three ports open
+    for (const port of [env.PORT, env.EMBEDDED_PG_PORT, env.EMBEDDED_MQTT_PORT]) expect(await listening(Number(port))).toBe(false);
+  }, 180_000);
+
+  // `npm start` runs the build; CI builds before testing (`.ci/run`), a bare `npm test` may not have
+  (existsSync(join(__dirname, '..', 'dist', 'src', 'main.js')) ? it : it.skip)('`npm start` passes SIGTERM on: node and its PostgreSQL stop, no port left open', async () => {
+    const base: Record<string, string> = {};
+    for (const key of ['PATH', 'HOME', 'LANG', 'TMPDIR']) if (process.env[key]) base[key] = process.env[key]!;
+    const npm = spawn('npm', ['start', '--silent'], { cwd: join(__dirname, '..'), env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    npm.stdout!.on('data', (d) => (out += d));
+    npm.stderr!.on('data', (d) => (out += d));
+    const exited = new Promise((r) => npm.on('exit', r));
+    for (let i = 0; i < 600 && !out.includes('bcast đang chạy'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(out).toContain('bcast đang chạy');
+    npm.kill('SIGTERM');
+    await exited;
+    const deadline = Date.now() + 20_000;
+    const open = async () => (await Promise.all([env.PORT, env.EMBEDDED_PG_PORT, env.EMBEDDED_MQTT_PORT].map((p) => listening(Number(p))))).some(Boolean);
+    while ((await open()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(await open()).toBe(false);
+  }, 180_000);
 });
+
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ host: '127.0.0.1', port });
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
 
 describe('bad configuration stops the service with the variable named', () => {
   it('exits non-zero naming each bad variable, before touching anything', async () => {

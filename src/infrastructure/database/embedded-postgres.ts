@@ -1,4 +1,5 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Client } from 'pg';
 
@@ -57,6 +58,8 @@ export async function startEmbeddedPostgres(
     mkdirSync(dirname(databaseDir), { recursive: true });
     await pg.initialise();
   }
+  // a PostgreSQL left running on this data directory by a service that was killed: stop it first
+  await stopOrphan(databaseDir, log);
   try {
     await pg.start();
   } catch (err) {
@@ -67,10 +70,54 @@ export async function startEmbeddedPostgres(
     );
   }
   await ensureDatabase(port);
+  watchOver(databaseDir);
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
     stop: () => pg.stop(),
   };
+}
+
+/** The postmaster's pid from the data directory's lock file, if that process is alive. */
+function livePostmaster(databaseDir: string): number | null {
+  const file = resolve(databaseDir, 'postmaster.pid');
+  if (!existsSync(file)) return null;
+  const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return null; // a stale lock file: PostgreSQL removes it itself
+  }
+  // only a postgres process (pids are reused)
+  const cmdline = existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : 'postgres';
+  return /postgres/.test(cmdline) ? pid : null;
+}
+
+async function stopOrphan(databaseDir: string, log: (line: string) => void): Promise<void> {
+  const pid = livePostmaster(databaseDir);
+  if (!pid) return;
+  log(`stopping the embedded PostgreSQL left running by an earlier start (pid ${pid})`);
+  process.kill(pid, 'SIGINT'); // fast shutdown: transactions roll back, data is safe
+  for (let i = 0; i < 300 && livePostmaster(databaseDir) === pid; i++) await new Promise((r) => setTimeout(r, 100));
+  if (livePostmaster(databaseDir) === pid) process.kill(pid, 'SIGQUIT');
+}
+
+/**
+ * The embedded PostgreSQL must not outlive the service for long, even when the service is killed
+ * with SIGKILL (no chance to stop it): a small detached watcher stops it within seconds of the
+ * service's death, and leaves on its own when PostgreSQL stops.
+ */
+function watchOver(databaseDir: string): void {
+  const pid = livePostmaster(databaseDir);
+  if (!pid) return;
+  const script = `
+    const [service, pg] = process.argv.slice(1).map(Number);
+    const alive = (p) => { try { process.kill(p, 0); return true; } catch { return false; } };
+    setInterval(() => {
+      if (!alive(pg)) process.exit(0);
+      if (!alive(service)) { try { process.kill(pg, 'SIGINT'); } catch {} process.exit(0); }
+    }, 1000);`;
+  spawn(process.execPath, ['-e', script, String(process.pid), String(pid)], { detached: true, stdio: 'ignore' }).unref();
 }
 
 async function ensureDatabase(port: number): Promise<void> {
