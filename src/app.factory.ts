@@ -9,7 +9,8 @@ import { DeviceTokenCache } from './auth/device-token-cache';
 import { PlaylistCompiler } from './distribution/playlist-compiler';
 import { installPlaylistPollFastPath } from './distribution/playlist-poll.middleware';
 import type { AppConfig } from './infrastructure/config/app-config';
-import { ErrorFilter } from './infrastructure/http/error.filter';
+import { AppError } from './infrastructure/http/app-error';
+import { ErrorFilter, errorBody, languageOf } from './infrastructure/http/error.filter';
 import { bodyParsers, requestContext } from './infrastructure/http/request-context';
 import helmet from 'helmet';
 import type { NextFunction, Request, Response } from 'express';
@@ -21,6 +22,18 @@ import type { Runtime } from './infrastructure/runtime';
 import { UNIT_CSV_LIMIT_BYTES } from './units/units.controller';
 
 export const DOCS_PATH = 'api/docs';
+
+/** An upload whose declared length is over the limit is refused before a byte of it is read. */
+function uploadSizeGate(limitMb: number) {
+  const limit = limitMb * 1024 * 1024 + 64 * 1024; // (the multipart envelope around the file)
+  return (req: Request, res: Response, next: NextFunction) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (req.method !== 'POST' || !req.path.startsWith('/api/v1/media-assets/') || !(declared > limit)) return next();
+    const body = errorBody(new AppError('PAYLOAD_TOO_LARGE', { limit: `${limitMb} MB` }), languageOf(req), req.requestId);
+    res.setHeader('Connection', 'close');
+    res.status(413).json(body);
+  };
+}
 
 /**
  * Security headers on every answer (helmet): the console runs with a strict CSP (no inline script or
@@ -61,6 +74,7 @@ export async function createApp(config: AppConfig, runtime: Runtime, logger = ne
   app.use(requestContext(logger));
   app.use(securityHeaders());
   app.use(app.get(DatabaseWatch).gate());
+  app.use(uploadSizeGate(config.MEDIA_UPLOAD_LIMIT_MB));
   app.use(text({ type: ['text/csv', 'text/plain'], limit: UNIT_CSV_LIMIT_BYTES }));
   app.use(...bodyParsers(config.JSON_BODY_LIMIT));
   app.useGlobalPipes(new InputTextPipe(), apiValidationPipe());

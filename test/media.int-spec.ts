@@ -142,6 +142,9 @@ describe('media library: audio upload and loudness normalisation', () => {
     expect(retry.status).toBe(200);
     expect(retry.body.id).toBe(first.body.id);
     await waitUntilDone(first.body.id);
+    // the same key for another file is refused, not answered with the first asset
+    const other = await upload(fx.quietTone('other.mp3', 3, ['-c:a', 'libmp3lame']), { unitId }, { 'Idempotency-Key': 'upload-key-0001' });
+    expect([other.status, other.body.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
     // the upload is removed right after the asset is marked ready (a crash in between retries the job with it)
     for (let i = 0; i < 50 && leftovers().length; i++) await new Promise((r) => setTimeout(r, 100));
     expect(leftovers()).toEqual([]);
@@ -181,17 +184,38 @@ describe('media library: audio upload and loudness normalisation', () => {
 
 describe('media upload size limit', () => {
   let t: TestApp;
+  let admin: string;
   afterAll(() => t?.close());
 
   it('answers 413 past MEDIA_UPLOAD_LIMIT_MB and keeps no partial file', async () => {
     t = await startTestApp({ MEDIA_UPLOAD_LIMIT_MB: '1' });
-    const admin = await t.login(ADMIN.username, ADMIN.password);
+    admin = await t.login(ADMIN.username, ADMIN.password);
     const unit = await t.http.post('/api/v1/units').set({ Authorization: `Bearer ${admin}` }).send({ code: '38', name: 'Tỉnh Thanh Hóa', kind: 'province' });
     const big = new AudioFixtures(mkdtempSync(join(tmpdir(), 'bcast-big-'))).quietTone('big.wav', 20, ['-c:a', 'pcm_s16le']); // ~1.7 MB
     const res = await t.http.post('/api/v1/media-assets/audio').set({ Authorization: `Bearer ${admin}` }).field('unitId', unit.body.id).attach('file', big);
     expect(res.status).toBe(413);
     expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
     expect((await t.http.get('/api/v1/media-assets').set({ Authorization: `Bearer ${admin}` })).body.total).toBe(0);
+    expect(['incoming', 'tmp'].flatMap((d) => readdirSync(join(t.config.mediaDir, d)))).toEqual([]);
+  });
+
+  it('refuses an upload whose declared length is over the limit at once, naming the limit', async () => {
+    const { request } = await import('node:http');
+    await t.app.listen(0, '127.0.0.1').catch(() => undefined);
+    const port = (t.app.getHttpServer().address() as { port: number }).port;
+    const started = Date.now();
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/media-assets/audio', headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'multipart/form-data; boundary=x', 'Content-Length': String(800 * 1024 * 1024) } }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      });
+      req.on('error', reject);
+      req.write('--x\r\n'); // and nothing more: the answer must not wait for 800 MB
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('1 MB') });
+    expect(Date.now() - started).toBeLessThan(5000);
     expect(['incoming', 'tmp'].flatMap((d) => readdirSync(join(t.config.mediaDir, d)))).toEqual([]);
   });
 });

@@ -51,7 +51,14 @@ export class MediaService {
       const unit = await this.units.get(actor, unitId);
       if (opts.idempotencyKey) {
         const existing = await this.db.getRepository(MediaAsset).findOneBy({ createdBy: actor.id, idempotencyKey: opts.idempotencyKey });
-        if (existing) return { asset: existing, created: false };
+        if (existing) {
+          // the same key for another file is a client's mistake, not a retry (compared by size and name)
+          const name = file.originalName.slice(0, 300);
+          if (existing.originalBytes !== String(file.size) || existing.originalName !== name) {
+            throw new AppError('IDEMPOTENCY_KEY_REUSED', { was: `${existing.originalName}, ${existing.originalBytes} bytes` });
+          }
+          return { asset: existing, created: false };
+        }
       }
       if (file.size === 0) throw new AppError('MEDIA_EMPTY');
       const info = await this.tools.probe(file.path).catch(() => null);

@@ -8,6 +8,8 @@ export const ERROR_CATALOG = {
   UNAUTHENTICATED: { status: 401, vi: 'Cần đăng nhập', en: 'Authentication required' },
   INVALID_TOKEN: { status: 401, vi: 'Phiên đăng nhập không hợp lệ hoặc đã hết hạn', en: 'The session token is invalid or expired' },
   INVALID_CREDENTIALS: { status: 401, vi: 'Sai tên đăng nhập hoặc mật khẩu', en: 'Wrong username or password' },
+  UPLOAD_ABORTED: { status: 400, vi: 'Tải lên bị ngắt giữa chừng', en: 'The upload was interrupted' },
+  IDEMPOTENCY_KEY_REUSED: { status: 409, vi: 'Idempotency-Key này đã dùng cho một tệp khác ({was}); hãy dùng khóa mới cho tệp mới', en: 'This Idempotency-Key was used for another file ({was}); use a new key for a new file' },
   TOO_MANY_ATTEMPTS: { status: 429, vi: 'Nhập sai mật khẩu hiện tại nhiều lần; thử lại sau {minutes} phút', en: 'Too many wrong current passwords; try again in {minutes} minutes' },
   LOGIN_LOCKED: { status: 429, vi: 'Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau {minutes} phút', en: 'Too many wrong passwords; try again in {minutes} minutes' },
   FORBIDDEN_ROLE: { status: 403, vi: 'Vai trò của bạn không được phép thực hiện thao tác này', en: 'Your role may not do this' },

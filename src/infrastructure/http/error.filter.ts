@@ -15,7 +15,9 @@ export class ErrorFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const error = this.toAppError(exception, req);
-    if (error.status === 503) {
+    if (error.code === 'UPLOAD_ABORTED') {
+      this.logger.log({ msg: 'upload aborted by the client', requestId: req.requestId, path: req.originalUrl });
+    } else if (error.status === 503) {
       this.logger.warn({ msg: 'database unavailable', requestId: req.requestId, path: req.originalUrl, error: exception instanceof Error ? exception.message : String(exception) });
     } else if (error.status >= 500) {
       this.logger.error({
@@ -33,6 +35,8 @@ export class ErrorFilter implements ExceptionFilter {
   private toAppError(exception: unknown, req: Request): AppError {
     if (exception instanceof AppError) return exception;
     if (databaseUnavailable(exception)) return new AppError('DATABASE_UNAVAILABLE');
+    // a client that goes away in the middle of an upload is not the service's error
+    if (req.destroyed || req.socket?.destroyed || /Request aborted|Unexpected end of form|aborted/i.test(exception instanceof Error ? exception.message : '')) return new AppError('UPLOAD_ABORTED');
     if (exception instanceof QueryFailedError) return fromDatabase(exception);
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
