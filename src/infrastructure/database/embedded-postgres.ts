@@ -72,7 +72,7 @@ export async function startEmbeddedPostgres(
   await ensureDatabase(port);
   watchOver(databaseDir);
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
+    url: embeddedUrl(port),
     stop: () => pg.stop(),
   };
 }
@@ -118,6 +118,11 @@ function watchOver(databaseDir: string): void {
       if (!alive(service)) { try { process.kill(pg, 'SIGINT'); } catch {} process.exit(0); }
     }, 1000);`;
   spawn(process.execPath, ['-e', script, String(process.pid), String(pid)], { detached: true, stdio: 'ignore' }).unref();
+}
+
+/** How the service (and the backup command) reach the embedded database. */
+export function embeddedUrl(port: number): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
 }
 
 async function ensureDatabase(port: number): Promise<void> {
