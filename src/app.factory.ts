@@ -14,6 +14,7 @@ import { ErrorFilter, errorBody, languageOf } from './infrastructure/http/error.
 import { bodyParsers, requestContext } from './infrastructure/http/request-context';
 import helmet from 'helmet';
 import type { NextFunction, Request, Response } from 'express';
+import { installMetrics } from './infrastructure/metrics/metrics-endpoint';
 import { DatabaseWatch } from './infrastructure/database/database-watch';
 import { InputTextPipe } from './infrastructure/http/input-text.pipe';
 import { apiValidationPipe } from './infrastructure/http/validation.pipe';
@@ -75,6 +76,7 @@ export async function createApp(config: AppConfig, runtime: Runtime, logger = ne
   app.use(securityHeaders());
   app.use(app.get(DatabaseWatch).gate());
   app.use(uploadSizeGate(config.MEDIA_UPLOAD_LIMIT_MB));
+  installMetrics(app, config.METRICS_TOKEN);
   app.use(text({ type: ['text/csv', 'text/plain'], limit: UNIT_CSV_LIMIT_BYTES }));
   app.use(...bodyParsers(config.JSON_BODY_LIMIT));
   app.useGlobalPipes(new InputTextPipe(), apiValidationPipe());

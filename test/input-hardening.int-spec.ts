@@ -8,7 +8,7 @@ describe('bad input: a clear 400 naming the field, never a 500, nothing written'
   const as = () => ({ Authorization: `Bearer ${token}` });
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ METRICS_TOKEN: 'metrics-token-for-tests-0001' });
     token = await t.login(ADMIN.username, ADMIN.password);
     await t.http.post('/api/v1/units/import').set(as()).set('Content-Type', 'text/csv').send('code,name,kind,parent_code\n38,Tỉnh Thanh Hóa,province,\n15943,Xã Sơn Điện,commune,38\n').expect(200);
     for (const u of (await t.http.get('/api/v1/units').set(as())).body.items) ids[u.code] = u.id;
@@ -89,5 +89,13 @@ describe('bad input: a clear 400 naming the field, never a 500, nothing written'
     expect((await t.http.post('/api/v1/auth/logout').set(as2(a))).status).toBe(204);
     expect((await t.http.get('/api/v1/auth/me').set(as2(a))).status).toBe(401);
     expect((await t.http.get('/api/v1/auth/me').set(as2(b))).status).toBe(401);
+  });
+
+  it('serves Prometheus metrics only with the metrics token', async () => {
+    expect((await t.http.get('/metrics')).status).toBe(401);
+    const res = await t.http.get('/metrics').set({ Authorization: 'Bearer metrics-token-for-tests-0001' });
+    expect(res.status).toBe(200);
+    for (const name of ['bcast_http_request_duration_seconds_bucket', 'bcast_devices', 'bcast_jobs', 'bcast_playlists_pending', 'bcast_db_pool_connections', 'bcast_database_up 1']) expect(res.text).toContain(name);
+    expect(res.text).toMatch(/bcast_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/units",status="200"\} [1-9]/);
   });
 });

@@ -1,3 +1,4 @@
+import { playlistsPublished } from '../infrastructure/metrics/metrics';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -182,6 +183,7 @@ export class PlaylistDistributor implements OnApplicationBootstrap, OnApplicatio
     );
     this.stats.recordMs += performance.now() - t;
     this.stats.published += devices.length;
+    playlistsPublished.inc(devices.length);
     return devices.length;
   }
 

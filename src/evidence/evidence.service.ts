@@ -1,3 +1,4 @@
+import { eventsDuplicate, eventsRefused, eventsStored } from '../infrastructure/metrics/metrics';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -57,6 +58,8 @@ export class EvidenceService implements OnApplicationBootstrap {
     if (!events.length) return { accepted: 0, duplicates: 0, rejected: 0 };
     try {
       const accepted = await this.insert(events);
+      eventsStored.inc({ source }, accepted);
+      if (events.length > accepted) eventsDuplicate.inc({ source }, events.length - accepted);
       return { accepted, duplicates: events.length - accepted, rejected: 0 };
     } catch (err) {
       if (!isDataError(err)) throw err;
@@ -78,6 +81,7 @@ export class EvidenceService implements OnApplicationBootstrap {
    */
   async reject(items: Array<{ deviceId: string; reason: string; payload: unknown }>, source: RejectSource, stage: 'validation' | 'database'): Promise<void> {
     if (!items.length) return;
+    eventsRefused.inc({ source, stage }, items.length);
     await this.db.query(
       `WITH kept AS (
          INSERT INTO device_event_rejects (device_id, source, stage, reason, payload)

@@ -56,6 +56,12 @@ export class AppConfig {
   @IsString()
   HOST = '0.0.0.0';
 
+  /** Bearer token for GET /metrics (Prometheus); unset: no metrics endpoint. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  METRICS_TOKEN?: string;
+
   /** Where the embedded broker listens for devices; default: HOST. */
   @IsOptional()
   @IsString()
@@ -284,7 +290,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const input: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'MQTT_URL', 'MEDIA_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'ADMIN_PASSWORD', 'TOKEN_SECRET', 'TTS_HTTP_URL', 'TTS_HTTP_TOKEN', 'INSTANCE_ID', 'MOSQUITTO_EXPORT_DIR', 'EMBEDDED_MQTT_HOST']) {
+  for (const key of [...known, 'DATABASE_URL', 'MQTT_URL', 'MEDIA_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'ADMIN_PASSWORD', 'TOKEN_SECRET', 'TTS_HTTP_URL', 'TTS_HTTP_TOKEN', 'INSTANCE_ID', 'MOSQUITTO_EXPORT_DIR', 'EMBEDDED_MQTT_HOST', 'METRICS_TOKEN']) {
     if (env[key] !== undefined) input[key] = env[key] as string;
   }
   const config = plainToInstance(AppConfig, input);
