@@ -1,10 +1,12 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { stat } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
-import { DeviceAccess } from '../auth/decorators';
+import type { Actor } from '../auth/actor';
+import { DeviceAccess, DevicePrincipal } from '../auth/decorators';
+import { MediaAsset } from './media-asset.entity';
 import { AppError } from '../infrastructure/http/app-error';
 import { MediaStore } from '../infrastructure/storage/media-store';
 
@@ -18,9 +20,9 @@ export class MediaFilesController {
   @Get(':sha256')
   @DeviceAccess()
   @ApiOperation({ operationId: 'downloadMedia', summary: 'Tệp đã xử lý theo sha256 (hỗ trợ Range, ETag)' })
-  async download(@Param('sha256') sha256: string, @Res() res: Response): Promise<void> {
+  async download(@Param('sha256') sha256: string, @Req() req: Request & { actor?: Actor; device?: DevicePrincipal }, @Res() res: Response): Promise<void> {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw AppError.notFound({ vi: 'tệp media', en: 'media file' });
-    const [row] = await this.db.query(`SELECT mime FROM media_assets WHERE sha256 = $1 AND status = 'ready' LIMIT 1`, [sha256]);
+    const [row] = await this.readable(sha256, req);
     if (!row || !(await this.store.has(sha256))) throw AppError.notFound({ vi: 'tệp media', en: 'media file' });
     res.setHeader('ETag', `"${sha256}"`);
     res.setHeader('Content-Type', row.mime);
@@ -36,5 +38,34 @@ export class MediaFilesController {
       for (const h of ['Content-Type', 'Cache-Control']) res.removeHeader(h);
       throw new AppError('RANGE_NOT_SATISFIABLE');
     });
+  }
+
+  /**
+   * A person gets a file of an asset of their subtree or of a unit above them; a device only a file
+   * its channel's playlist or one of its channel's alerts refers to. Anything else is not found.
+   */
+  private readable(sha256: string, req: { actor?: Actor; device?: DevicePrincipal }): Promise<Array<{ mime: string }>> {
+    if (req.device) {
+      return this.db.query(
+        `SELECT m.mime FROM media_assets m WHERE m.sha256 = $1 AND m.status = 'ready'
+            AND (EXISTS (SELECT 1 FROM channel_playlists p WHERE p.channel_id = $2 AND strpos(p.entries::text, $1) > 0)
+              OR EXISTS (SELECT 1 FROM alert_channels ac JOIN alerts a ON a.id = ac.alert_id
+                           LEFT JOIN programs pr ON pr.id = a.program_id
+                          WHERE ac.channel_id = $2 AND m.id IN (a.media_asset_id, pr.audio_asset_id)))
+          LIMIT 1`,
+        [sha256, req.device.channelId],
+      );
+    }
+    const r = req.actor!.readableUnitsSql('u');
+    return this.db
+      .getRepository(MediaAsset)
+      .createQueryBuilder('m')
+      .innerJoin('units', 'u', 'u.id = m.unitId')
+      .select('m.mime', 'mime')
+      .where('m.sha256 = :sha256', { sha256 })
+      .andWhere(`m.status = 'ready'`)
+      .andWhere(r.sql, r.params)
+      .limit(1)
+      .getRawMany();
   }
 }

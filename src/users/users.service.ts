@@ -64,12 +64,14 @@ export class UsersService {
   async update(actor: Actor, id: string, dto: UpdateUserDto): Promise<User> {
     return this.db.transaction(async (tx) => {
       await tx.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [id]);
-      const { user: before } = await this.get(actor, id, tx);
+      const { user: before, unitPath: beforePath } = await this.get(actor, id, tx);
+      // an administrator of a unit manages the people below it; its fellow administrators are managed from above
+      if (!actor.isNational && before.role === 'admin' && before.id !== actor.id && beforePath === actor.unitPath) throw new AppError('PEER_ADMIN');
       if (dto.password) checkPassword(dto.password, before.username);
       const passwordHash = dto.password ? await this.hasher.hash(dto.password) : undefined;
       const role = dto.role ?? before.role;
       const unitId = dto.unitId !== undefined ? dto.unitId : before.unitId;
-      const unitPath = await this.checkPlacement(tx, actor, role, unitId);
+      const unitPath = await this.checkPlacement(tx, actor, role, unitId, before.id === actor.id && role === before.role && unitId === before.unitId);
       const active = dto.active ?? before.active;
       await this.keepOneNationalAdmin(tx, before, role, unitId, active);
       const revokes = role !== before.role || unitId !== before.unitId || active !== before.active || passwordHash !== undefined;
@@ -94,13 +96,15 @@ export class UsersService {
   }
 
   /** Where a user may be placed: inside the actor's scope; only national admins make national admins. */
-  private async checkPlacement(tx: EntityManager, actor: Actor, role: User['role'], unitId: string | null): Promise<string | null> {
+  private async checkPlacement(tx: EntityManager, actor: Actor, role: User['role'], unitId: string | null, self = false): Promise<string | null> {
     if (unitId === null) {
       if (role !== 'admin') throw new AppError('UNIT_REQUIRED', { role });
       if (!actor.isNational) throw new AppError('ROLE_ABOVE_OWN', { role: 'admin (toàn quốc)' });
       return null;
     }
-    return (await this.units.get(actor, unitId, tx)).path;
+    const path = (await this.units.get(actor, unitId, tx)).path;
+    if (role === 'admin' && !actor.isNational && path === actor.unitPath && !self) throw new AppError('PEER_ADMIN');
+    return path;
   }
 
   private async keepOneNationalAdmin(tx: EntityManager, before: User, role: string, unitId: string | null, active: boolean): Promise<void> {

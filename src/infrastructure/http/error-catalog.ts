@@ -10,6 +10,7 @@ export const ERROR_CATALOG = {
   INVALID_CREDENTIALS: { status: 401, vi: 'Sai tên đăng nhập hoặc mật khẩu', en: 'Wrong username or password' },
   UPLOAD_ABORTED: { status: 400, vi: 'Tải lên bị ngắt giữa chừng', en: 'The upload was interrupted' },
   IDEMPOTENCY_KEY_REUSED: { status: 409, vi: 'Idempotency-Key này đã dùng cho một tệp khác ({was}); hãy dùng khóa mới cho tệp mới', en: 'This Idempotency-Key was used for another file ({was}); use a new key for a new file' },
+  PEER_ADMIN: { status: 403, vi: 'Quản trị viên chỉ quản lý người dùng của đơn vị cấp dưới và người dùng không phải quản trị viên của đơn vị mình; quản trị viên cùng cấp do cấp trên quản lý', en: 'An administrator manages the users below its unit and non-administrators of its own unit; fellow administrators are managed from above' },
   TOO_MANY_ATTEMPTS: { status: 429, vi: 'Nhập sai mật khẩu hiện tại nhiều lần; thử lại sau {minutes} phút', en: 'Too many wrong current passwords; try again in {minutes} minutes' },
   LOGIN_LOCKED: { status: 429, vi: 'Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau {minutes} phút', en: 'Too many wrong passwords; try again in {minutes} minutes' },
   FORBIDDEN_ROLE: { status: 403, vi: 'Vai trò của bạn không được phép thực hiện thao tác này', en: 'Your role may not do this' },
