@@ -36,9 +36,15 @@ describe('bad input: a clear 400 naming the field, never a 500, nothing written'
     const res = await t.http.post('/api/v1/units').set(as()).send({ code: 'NFD1', name: 'Xã Sơn Thủy'.normalize('NFD'), kind: 'commune', parentId: ids['38'] });
     expect(res.status).toBe(201);
     expect(res.body.name).toBe('Xã Sơn Thủy'.normalize('NFC'));
-    const found = await t.http.get('/api/v1/units').query({ q: 'Sơn Thủy' }).set(as());
-    expect(found.body.items.map((u: { code: string }) => u.code)).toEqual(['NFD1']);
+    for (const q of ['Sơn Thủy', 'Sơn Thủy'.normalize('NFD'), 'son thuy', 'SƠN THỦY']) {
+      const found = await t.http.get('/api/v1/units').query({ q }).set(as());
+      expect([q, found.body.items.map((u: { code: string }) => u.code)]).toEqual([q, ['NFD1']]);
+    }
+    // codes are one whatever their case
+    const twin = await t.http.post('/api/v1/units').set(as()).send({ code: 'nfd1', name: 'Xã khác', kind: 'commune', parentId: ids['38'] });
+    expect([twin.status, twin.body.code]).toEqual([409, 'UNIT_CODE_TAKEN']);
   });
+
 
   it('refuses a unit CSV with a control character per row, and one over the row limit with the limit named', async () => {
     const bad = await t.http.post('/api/v1/units/import').set(as()).set('Content-Type', 'text/csv').send('code,name,kind,parent_code\nC1,Xã\u0001,commune,38\n');

@@ -123,6 +123,10 @@ describe('programs and their approval', () => {
     expect(order.body.fields[0].field).toBe('periodEnd');
     const foreign = await t.http.post('/api/v1/programs').set(as('editor.na')).send({ title: 'Mượn', audioAssetId: ids.audio });
     expect(foreign.status).toBe(404);
+    // a series of another province is out of reach (the admin could read both)
+    const naSeries = (await t.http.post('/api/v1/series').set(as('editor.na')).send({ unitId: ids['40'], name: 'Chuyên mục Nghệ An' })).body.id;
+    const crossed = await t.http.post('/api/v1/programs').set(as('admin')).send({ title: 'Lạc chuyên mục', audioAssetId: ids.audio, unitId: ids['38'], seriesId: naSeries });
+    expect([crossed.status, crossed.body.fields?.[0]?.field]).toEqual([400, 'seriesId']);
     expect((await t.http.get('/api/v1/programs').set(as('admin'))).body.total).toBe(before);
   });
 });

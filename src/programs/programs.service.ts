@@ -7,13 +7,11 @@ import { AppError } from '../infrastructure/http/app-error';
 import { returnedRows } from '../infrastructure/database/returned-rows';
 import { MediaService } from '../media/media.service';
 import { ReplanRequests } from '../schedule/replan-requests';
+import { FOLD } from '../infrastructure/database/fold-vietnamese';
 import { UnitsService } from '../units/units.service';
 import type { CreateProgramDto, ListProgramsQuery, UpdateProgramDto } from './dto/program.dto';
 import { Program, ProgramStatus } from './program.entity';
 
-/** Lower case without Vietnamese marks, so "chuyen doi so" finds "Chuyển đổi số". */
-const FOLD = (expr: string) =>
-  `translate(lower(${expr}), 'àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ', 'aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyd')`;
 const PROGRAM_NOT_FOUND = { vi: 'chương trình', en: 'program' };
 const STATUS_VI: Record<ProgramStatus, string> = { draft: 'nháp', submitted: 'chờ duyệt', approved: 'đã duyệt', retired: 'ngừng phát' };
 const ACTION_VI = { edit: 'sửa', submit: 'gửi duyệt', approve: 'duyệt', reject: 'trả lại', retire: 'ngừng phát' } as const;
@@ -60,6 +58,11 @@ export class ProgramsService {
     const asset = await this.audioAsset(actor, dto.audioAssetId);
     const unit = await this.units.get(actor, dto.unitId ?? asset.unitId);
     this.checkPeriod(dto.periodStart, dto.periodEnd);
+    if (dto.seriesId) {
+      // a program joins a series of its own unit or of a unit above it, never another subtree's
+      const [series] = await this.db.query(`SELECT u.path FROM series s JOIN units u ON u.id = s.unit_id WHERE s.id = $1`, [dto.seriesId]);
+      if (!series || !unit.path.startsWith(series.path)) throw AppError.field('seriesId', 'seriesOutOfReach', 'không phải chuyên mục của đơn vị này hoặc của cấp trên', 'is not a series of this unit or of a unit above it');
+    }
     return this.db.transaction(async (tx) => {
       const saved = await tx.save(Program, tx.create(Program, {
         unitId: unit.id,

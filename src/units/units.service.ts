@@ -1,3 +1,4 @@
+import { FOLD } from '../infrastructure/database/fold-vietnamese';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -33,7 +34,8 @@ export class UnitsService {
     const qb = this.db.getRepository(Unit).createQueryBuilder('u').where('u.path LIKE :prefix', { prefix: `${actor.pathPrefix}%` });
     if (q.parentId) qb.andWhere('u.parentId = :parentId', { parentId: q.parentId });
     if (q.kind) qb.andWhere('u.kind = :kind', { kind: q.kind });
-    if (q.q) qb.andWhere('(u.name ILIKE :q OR u.code ILIKE :q)', { q: `%${q.q.replace(/[\\%_]/g, '\\$&')}%` });
+    // case, marks and Unicode form do not matter: "son dien" finds "Xã Sơn Điện"
+    if (q.q?.trim()) qb.andWhere(`(strpos(${FOLD('u.name')}, ${FOLD(':q')}) > 0 OR strpos(lower(u.code), lower(:q)) > 0)`, { q: q.q.trim().normalize('NFC') });
     const [items, total] = await qb.orderBy('u.depth').addOrderBy('u.name').addOrderBy('u.code').take(q.limit ?? 100).skip(q.offset ?? 0).getManyAndCount();
     return { items, total };
   }
@@ -63,7 +65,7 @@ export class UnitsService {
     const parent = data.parentId ? await this.get(actor, data.parentId, tx) : null;
     if (!parent && !actor.isNational) throw new AppError('OUT_OF_SCOPE');
     if (parent) this.assertNesting(parent.kind, data.kind);
-    if (await tx.existsBy(Unit, { code: data.code })) throw new AppError('UNIT_CODE_TAKEN', { code: data.code });
+    if ((await tx.query(`SELECT 1 FROM units WHERE lower(code) = lower($1)`, [data.code])).length) throw new AppError('UNIT_CODE_TAKEN', { code: data.code });
     const id = randomUUID();
     const unit = tx.create(Unit, {
       id,
