@@ -82,6 +82,7 @@ export async function createApp(config: AppConfig, runtime: Runtime, logger = ne
   app.useGlobalPipes(new InputTextPipe(), apiValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.disable('x-powered-by');
+  if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
   // The web console: static files, no build step (src/console/public, copied to dist by nest build).
   const consoleDir = join(__dirname, 'console', 'public');
   app.useStaticAssets(consoleDir, { prefix: '/console/', index: false, maxAge: '1h' });

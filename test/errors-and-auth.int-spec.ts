@@ -1,3 +1,4 @@
+import { FAIL_FLOOR_MS } from '../src/auth/auth.service';
 import { DataSource } from 'typeorm';
 import { ADMIN, startTestApp, TestApp } from './support/test-app';
 
@@ -10,7 +11,7 @@ describe('bad input and authentication', () => {
   const count = async (table: string) => (await t.app.get(require('typeorm').DataSource).query(`SELECT count(*)::int AS n FROM ${table}`))[0].n as number;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ TRUST_PROXY: 'loopback' });
     admin = await t.login(ADMIN.username, ADMIN.password);
   });
   afterAll(() => t?.close());
@@ -134,20 +135,30 @@ describe('bad input and authentication', () => {
     expect(last.body.code).toBe('LAST_ADMIN');
   });
 
-  it('five wrong passwords in a row make an account wait 15 minutes, on every instance (kept in the database)', async () => {
+  it('five wrong passwords in a row from one address make that address wait 15 minutes, on every instance (kept in the database)', async () => {
     await t.http.post('/api/v1/users').set({ Authorization: `Bearer ${admin}` }).send({ username: 'doan.mo', displayName: 'Đoán mò', password: 'mat-khau-that-dai', role: 'admin' }).expect(201);
-    const attempt = (password: string) => t.http.post('/api/v1/auth/login').send({ username: 'doan.mo', password });
+    const attempt = (password: string, from = '203.0.113.7') => t.http.post('/api/v1/auth/login').set('X-Forwarded-For', from).send({ username: 'doan.mo', password });
     for (let i = 0; i < 4; i++) expect((await attempt(`sai-${i}-sai-sai`)).status).toBe(401);
     expect((await attempt('mat-khau-that-dai')).status).toBe(200); // a success starts the count again
     for (let i = 0; i < 5; i++) expect((await attempt(`sai-${i}-sai-sai`)).status).toBe(401);
     const locked = await attempt('mat-khau-that-dai'); // even the right password waits
     expect(locked.status).toBe(429);
     expect(locked.body).toMatchObject({ code: 'LOGIN_LOCKED', message: 'Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau 15 phút' });
-    // other accounts are not affected, and an unknown name tells nothing
+    // the owner, from another address, is not kept out by the stranger
+    expect((await attempt('mat-khau-that-dai', '198.51.100.20')).status).toBe(200);
+    // other accounts are not affected, and an unknown name tells nothing — not even by answering sooner
     expect((await t.http.post('/api/v1/auth/login').send(ADMIN)).status).toBe(200);
-    for (let i = 0; i < 6; i++) expect((await t.http.post('/api/v1/auth/login').send({ username: 'khong-co', password: 'sai-sai-sai-sai' })).status).toBe(401);
+    for (let i = 0; i < 6; i++) {
+      const started = Date.now();
+      expect((await t.http.post('/api/v1/auth/login').send({ username: 'khong-co', password: 'sai-sai-sai-sai' })).status).toBe(401);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(FAIL_FLOOR_MS);
+    }
+    // a second lockout waits twice as long
+    await t.app.get(DataSource).query(`UPDATE login_throttle SET locked_until = now() - interval '1 second' WHERE user_id = (SELECT id FROM users WHERE username = 'doan.mo')`);
+    for (let i = 0; i < 5; i++) expect((await attempt(`sai-${i}-sai-sai`)).status).toBe(401);
+    expect((await attempt('mat-khau-that-dai')).body.message).toContain('30 phút');
     // when the wait is over, the right password works again
-    await t.app.get(DataSource).query(`UPDATE users SET locked_until = now() - interval '1 second' WHERE username = 'doan.mo'`);
+    await t.app.get(DataSource).query(`UPDATE login_throttle SET locked_until = now() - interval '1 second' WHERE user_id = (SELECT id FROM users WHERE username = 'doan.mo')`);
     expect((await attempt('mat-khau-that-dai')).status).toBe(200);
   });
 

@@ -13,6 +13,8 @@ import { User } from './user.entity';
 /** Wrong passwords in a row before an account waits, and how long it waits. */
 export const LOCK_AFTER = 5;
 export const LOCK_MINUTES = 15;
+/** A refused login never answers sooner: a known name and an unknown one take the same time. */
+export const FAIL_FLOOR_MS = 250;
 
 @Injectable()
 export class AuthService implements OnModuleInit {
@@ -33,7 +35,18 @@ export class AuthService implements OnModuleInit {
     this.dummyHash = await this.hasher.hash(randomBytes(16).toString('hex'));
   }
 
-  async login(username: string, password: string) {
+  /**
+   * Wrong passwords are counted per account and client address (LOCK_AFTER in a row: that address
+   * waits LOCK_MINUTES, doubled at each further lockout, up to a day), so a stranger cannot keep the
+   * owner out. Every refusal takes at least FAIL_FLOOR_MS, whether the name exists or not.
+   */
+  async login(username: string, password: string, address = 'unknown') {
+    const started = Date.now();
+    const refuse = async (error: AppError): Promise<never> => {
+      const wait = FAIL_FLOOR_MS - (Date.now() - started);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      throw error;
+    };
     const user = await this.db
       .getRepository(User)
       .createQueryBuilder('u')
@@ -41,21 +54,25 @@ export class AuthService implements OnModuleInit {
       .where('u.username = :username', { username: username.trim().toLowerCase() })
       .getOne();
     if (user) {
-      // after LOCK_AFTER wrong passwords in a row the account waits LOCK_MINUTES (checked before the hash, which is the slow part)
-      const [lock] = await this.db.query(`SELECT ceil(extract(epoch FROM locked_until - now()) / 60)::int AS minutes FROM users WHERE id = $1 AND locked_until > now()`, [user.id]);
-      if (lock) throw new AppError('LOGIN_LOCKED', { minutes: lock.minutes });
+      // (checked before the hash, which is the slow part)
+      const [lock] = await this.db.query(`SELECT ceil(extract(epoch FROM locked_until - now()) / 60)::int AS minutes FROM login_throttle WHERE user_id = $1 AND address = $2 AND locked_until > now()`, [user.id, address]);
+      if (lock) return refuse(new AppError('LOGIN_LOCKED', { minutes: lock.minutes }));
     }
     const ok = await this.hasher.verify(user?.passwordHash ?? this.dummyHash, password);
     if (user && !ok) {
       await this.db.query(
-        `UPDATE users SET failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
-                          locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-          WHERE id = $1`,
-        [user.id, LOCK_AFTER, LOCK_MINUTES],
+        `INSERT INTO login_throttle AS t (user_id, address, failures) VALUES ($1, $2, 1)
+         ON CONFLICT (user_id, address) DO UPDATE SET
+           failures = CASE WHEN t.failures + 1 >= $3 THEN 0 ELSE t.failures + 1 END,
+           lockouts = CASE WHEN t.failures + 1 >= $3 THEN t.lockouts + 1 ELSE t.lockouts END,
+           locked_until = CASE WHEN t.failures + 1 >= $3 THEN now() + make_interval(mins => least($4 * power(2, t.lockouts)::int, 1440)) ELSE t.locked_until END,
+           updated_at = now()`,
+        [user.id, address, LOCK_AFTER, LOCK_MINUTES],
       );
     }
-    if (!user || !ok || !user.active) throw new AppError('INVALID_CREDENTIALS');
-    await this.db.query(`UPDATE users SET last_login_at = now(), failed_logins = 0, locked_until = NULL WHERE id = $1`, [user.id]);
+    if (!user || !ok || !user.active) return refuse(new AppError('INVALID_CREDENTIALS'));
+    await this.db.query(`DELETE FROM login_throttle WHERE user_id = $1 AND address = $2`, [user.id, address]);
+    await this.db.query(`UPDATE users SET last_login_at = now() WHERE id = $1`, [user.id]);
     const { passwordHash: _, ...profile } = user;
     return { ...this.tokens.issue(user.id, user.tokenVersion), tokenType: 'Bearer', user: profile };
   }

@@ -56,6 +56,11 @@ export class AppConfig {
   @IsString()
   HOST = '0.0.0.0';
 
+  /** Express `trust proxy`: which proxies' X-Forwarded-For to believe for the client address (e.g. loopback behind nginx); default: none. */
+  @IsOptional()
+  @IsString()
+  TRUST_PROXY?: string;
+
   /** Bearer token for GET /metrics (Prometheus); unset: no metrics endpoint. */
   @IsOptional()
   @IsString()
@@ -290,7 +295,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const input: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'MQTT_URL', 'MEDIA_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'ADMIN_PASSWORD', 'TOKEN_SECRET', 'TTS_HTTP_URL', 'TTS_HTTP_TOKEN', 'INSTANCE_ID', 'MOSQUITTO_EXPORT_DIR', 'EMBEDDED_MQTT_HOST', 'METRICS_TOKEN']) {
+  for (const key of [...known, 'DATABASE_URL', 'MQTT_URL', 'MEDIA_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'ADMIN_PASSWORD', 'TOKEN_SECRET', 'TTS_HTTP_URL', 'TTS_HTTP_TOKEN', 'INSTANCE_ID', 'MOSQUITTO_EXPORT_DIR', 'EMBEDDED_MQTT_HOST', 'METRICS_TOKEN', 'TRUST_PROXY']) {
     if (env[key] !== undefined) input[key] = env[key] as string;
   }
   const config = plainToInstance(AppConfig, input);
