@@ -3,7 +3,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveFfmpegBinaries } from '../../src/infrastructure/ffmpeg/ffmpeg-binaries';
 
-const { ffmpeg } = resolveFfmpegBinaries(process.env.FFMPEG_PATH, process.env.FFPROBE_PATH);
+// Fixtures are made with the ffmpeg shipped by npm, which has every encoder the tests use (AMR-NB, for
+// one: Debian's build lacks it); the service decodes them with whichever ffmpeg it finds, as in use.
+const { ffmpeg } = resolveFfmpegBinaries(process.env.FIXTURE_FFMPEG_PATH ?? fixtureFfmpeg());
+
+function fixtureFfmpeg(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
+}
 
 /** Generates test audio with the real ffmpeg (lavfi sources), into `dir`. */
 export class AudioFixtures {
