@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,6 +149,19 @@ describe('media library: audio upload and loudness normalisation', () => {
     for (let i = 0; i < 50 && leftovers().length; i++) await new Promise((r) => setTimeout(r, 100));
     expect(leftovers()).toEqual([]);
   });
+
+  it('checks the duration limit on what is decoded, not on what the header claims', async () => {
+    // 2 s at 160 kbit/s, then 20 min at 8 kbit/s, no Xing header: the container announces about a minute
+    const head = fx.quietTone('head.mp3', 2, ['-ar', '22050', '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '160k', '-write_xing', '0']);
+    const tail = fx.quietTone('tail.mp3', 1200, ['-ar', '22050', '-ac', '1', '-c:a', 'libmp3lame', '-b:a', '8k', '-write_xing', '0']);
+    const sly = join(fx.dir, 'sly.mp3');
+    writeFileSync(sly, Buffer.concat([readFileSync(head), readFileSync(tail)]));
+    const res = await upload(sly, { unitId });
+    expect(res.status).toBe(202); // the header says about a minute: accepted for processing
+    const done = await waitUntilDone(res.body.id);
+    expect(done).toMatchObject({ status: 'rejected', rejectCode: 'MEDIA_TOO_LONG' });
+    expect(done.rejectReason).toMatch(/Giải mã ra 20 phút âm thanh, vượt giới hạn 10 phút/);
+  }, 120_000);
 
   it('serves the delivery file with Range, ETag and 304, and 404 for unknown hashes', async () => {
     const done = await waitUntilDone((await upload(fx.quietTone('range.mp3', 3, ['-c:a', 'libmp3lame']), { unitId })).body.id);

@@ -8,7 +8,9 @@ import { connectAsync, MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
 import { ingestSessionIds } from '../src/distribution/ingest-sessions';
 import { DeviceIngest } from '../src/distribution/device-ingest';
+import { tlsOptions } from '../players/src/tls';
 import { freePort } from './support/free-port';
+import { makeCertificates } from './support/test-certificates';
 import { connectDevice, eventually } from './support/mqtt-device';
 import { ADMIN, startTestApp, TestApp } from './support/test-app';
 import { createTestDatabase } from './support/test-database';
@@ -32,6 +34,8 @@ if (!hasMosquitto) console.warn('mosquitto is not installed: skipping the Mosqui
   let url: string;
   let prefix: string;
   let dir: string;
+  let tlsPort: number;
+  let certs: ReturnType<typeof makeCertificates>;
   let log = '';
   let admin: string;
   const as = () => ({ Authorization: `Bearer ${admin}` });
@@ -77,6 +81,11 @@ if (!hasMosquitto) console.warn('mosquitto is not installed: skipping the Mosqui
     dir = mkdtempSync(join(tmpdir(), 'bcast-mosquitto-'));
     chmodSync(dir, 0o777); // Mosquitto started as root drops to its own user, which rewrites the plugin's file
     const [devicePort, servicePort] = [await freePort(), await freePort()];
+    tlsPort = await freePort();
+    certs = makeCertificates(dir);
+    mkdirSync(join(dir, 'certs'));
+    writeFileSync(join(dir, 'certs', 'server.crt'), certs.cert);
+    writeFileSync(join(dir, 'certs', 'server.key'), certs.key, { mode: 0o644 });
     url = `mqtt://127.0.0.1:${devicePort}`;
     expect(await exportFiles(servicePort)).toContain('dynamic-security.json');
     chmodSync(join(dir, 'generated'), 0o777);
@@ -87,7 +96,9 @@ if (!hasMosquitto) console.warn('mosquitto is not installed: skipping the Mosqui
       .replaceAll('/mosquitto/data/', `${dir}/data/`)
       .replace('/usr/lib/mosquitto_dynamic_security.so', existsSync(DEBIAN_PLUGIN) ? DEBIAN_PLUGIN : '/usr/lib/mosquitto_dynamic_security.so')
       .replace(/^listener 1883$/m, `listener ${devicePort} 127.0.0.1`)
-      .replace(/^listener 1884$/m, `listener ${servicePort} 127.0.0.1`);
+      .replace(/^listener 1884$/m, `listener ${servicePort} 127.0.0.1`)
+      .replace(/^listener 8883$/m, `listener ${tlsPort} 127.0.0.1`)
+      .replaceAll('/mosquitto/certs/', `${dir}/certs/`);
     writeFileSync(join(dir, 'mosquitto.conf'), conf);
     mosquitto = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
     mosquitto.stdout!.on('data', (d) => (log += d));
@@ -122,6 +133,14 @@ if (!hasMosquitto) console.warn('mosquitto is not installed: skipping the Mosqui
     await expect(connect(ids.a, tokens.b)).rejects.toThrow(/Not authorized|Bad username or password/);
     await expect(connect(ids.revoked, tokens.revoked)).rejects.toThrow(/Not authorized|Bad username or password/);
     await expect(connectDevice(url, null)).rejects.toThrow(/Not authorized/);
+  });
+
+  it('takes devices over TLS on the shipped 8883 listener, as the player connects (CA checked), and refuses plain-text on it', async () => {
+    const tls = await connectAsync(`mqtts://127.0.0.1:${tlsPort}`, { username: ids.a, password: tokens.a, clientId: ids.a, reconnectPeriod: 0, protocolVersion: 4, ...tlsOptions({ caFile: certs.ca }) });
+    expect(tls.connected).toBe(true);
+    await tls.endAsync(true);
+    await expect(connectAsync(`mqtts://127.0.0.1:${tlsPort}`, { username: ids.a, password: tokens.a, reconnectPeriod: 0, connectTimeout: 5000, ...tlsOptions({ caFile: certs.rogue }) })).rejects.toThrow(/self[- ]signed|unable to verify|certificate/i);
+    await expect(connectAsync(`mqtt://127.0.0.1:${tlsPort}`, { username: ids.a, password: tokens.a, reconnectPeriod: 0, connectTimeout: 3000 })).rejects.toThrow();
   });
 
   it('a device reads its own playlist and its channel’s alert, never another device’s playlist or channel', async () => {

@@ -96,7 +96,7 @@ describe('players against the real service', () => {
     playerDir = mkdtempSync(join(tmpdir(), 'bcast-player-data-'));
     const config = {
       serverUrl: `http://127.0.0.1:${httpPort}`, brokerUrl: broker.url, deviceId: ids.device, token: device.body.token, topicPrefix: t.config.MQTT_TOPIC_PREFIX,
-      output: 'audio', audioCommand: 'null', dataDir: playerDir, heartbeatS: 2, pullIntervalS: 2, alertPollS: 1, drainIntervalMs: 20, reconnectJitterMs: 200, minFreeBytes: 0,
+      output: 'audio', audioCommand: 'null', allowInsecure: true, dataDir: playerDir, heartbeatS: 2, pullIntervalS: 2, alertPollS: 1, drainIntervalMs: 20, reconnectJitterMs: 200, minFreeBytes: 0,
     };
     player = startPlayer(playerDir, config, (d) => (playerLog += d));
 

@@ -8,6 +8,7 @@ import { HashMismatchError, MediaCache } from './media-cache';
 import { Outbox } from './outbox';
 import type { Output, Playback } from './outputs/output';
 import { Alert, Command, Entry, isNewer, Media, Playlist, Status } from './protocol';
+import { tlsOptions } from './tls';
 import { decide, Decision } from './schedule';
 
 export const AGENT_VERSION = '1.0.0';
@@ -274,7 +275,7 @@ export class Agent {
 
   private connectMqtt(): void {
     const will = { topic: this.topic.status, payload: Buffer.from(JSON.stringify({ online: false })), qos: 1 as const, retain: true };
-    const client = connect(this.config.brokerUrl, { username: this.config.deviceId, password: this.config.token, protocolVersion: 4, clientId: this.config.deviceId, reconnectPeriod: 5000, reconnectOnConnackError: true, connectTimeout: 10_000, will });
+    const client = connect(this.config.brokerUrl, { username: this.config.deviceId, password: this.config.token, protocolVersion: 4, clientId: this.config.deviceId, reconnectPeriod: 5000, reconnectOnConnackError: true, connectTimeout: 10_000, will, ...tlsOptions(this.config) });
     this.mqtt = client;
     client.on('connect', () => {
       this.log('mqtt connected');

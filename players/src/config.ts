@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { transportProblems } from './tls';
 
 /** The player's configuration file (players/deploy/config.example.json). */
 export interface PlayerConfig {
@@ -31,6 +32,12 @@ export interface PlayerConfig {
   minFreeBytes: number;
   displayPort: number;
   allowReboot: boolean;
+  /** PEM file the service's certificate must chain to (a private CA, or the certificate itself); for HTTPS it becomes NODE_EXTRA_CA_CERTS. */
+  caFile?: string;
+  /** SHA-256 fingerprint the service's certificate must have (pinning), e.g. from `openssl x509 -fingerprint -sha256`. */
+  pinSha256?: string;
+  /** Plain mqtt:// and http:// (a closed LAN only); otherwise refused. */
+  allowInsecure: boolean;
 }
 
 export const DEFAULTS: Omit<PlayerConfig, 'serverUrl' | 'brokerUrl' | 'deviceId' | 'token'> = {
@@ -49,6 +56,7 @@ export const DEFAULTS: Omit<PlayerConfig, 'serverUrl' | 'brokerUrl' | 'deviceId'
   minFreeBytes: 200 * 1024 * 1024,
   displayPort: 8090,
   allowReboot: false,
+  allowInsecure: false,
 };
 
 /** Reads and checks the configuration; names every problem. */
@@ -59,6 +67,7 @@ export function loadPlayerConfig(file: string): PlayerConfig {
   for (const key of ['serverUrl', 'brokerUrl', 'deviceId', 'token'] as const) if (!config[key] || typeof config[key] !== 'string') problems.push(`${key} is required`);
   if (!['audio', 'display'].includes(config.output)) problems.push('output must be audio or display');
   if (!['mpv', 'ffplay', 'null'].includes(config.audioCommand)) problems.push('audioCommand must be mpv, ffplay or null');
+  problems.push(...transportProblems(config));
   if (problems.length) throw new Error(`${file}: ${problems.join('; ')}`);
   return config;
 }

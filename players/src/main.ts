@@ -3,6 +3,7 @@
  * bcast-player --config /etc/bcast-player/config.json
  * Logs one JSON object per line to stdout (journald keeps them).
  */
+import { spawn } from 'node:child_process';
 import { Agent } from './agent';
 import { systemClock } from './clock';
 import { loadPlayerConfig } from './config';
@@ -12,6 +13,8 @@ import { DisplayOutput } from './outputs/display';
 async function main(): Promise<void> {
   const i = process.argv.indexOf('--config');
   const config = loadPlayerConfig(i > 0 ? process.argv[i + 1] : '/etc/bcast-player/config.json');
+  // HTTPS (fetch) trusts extra CAs only from NODE_EXTRA_CA_CERTS, read when node starts: start again with it
+  if (config.caFile && process.env.NODE_EXTRA_CA_CERTS !== config.caFile) return runWithCa(config.caFile);
   const log = (msg: string, fields: Record<string, unknown> = {}) => process.stdout.write(JSON.stringify({ time: new Date().toISOString(), msg, device: config.deviceId, ...fields }) + '\n');
   let agent: Agent;
   if (config.output === 'display') {
@@ -32,6 +35,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+function runWithCa(caFile: string): void {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile }, stdio: 'inherit' });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
 main().catch((err) => {

@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     const reg = await api<{ device: { id: string }; token: string }>('POST', `/api/v1/channels/${channel.id}/devices`, { name, kind }, editor);
     const dir = join(DATA, 'players', name);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ serverUrl: BASE, brokerUrl: `mqtt://127.0.0.1:${MQTT_PORT}`, deviceId: reg.device.id, token: reg.token, output, audioCommand: 'null', dataDir: join(dir, 'data'), displayPort: 0, heartbeatS: 10, reconnectJitterMs: 1000 }));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ serverUrl: BASE, brokerUrl: `mqtt://127.0.0.1:${MQTT_PORT}`, deviceId: reg.device.id, token: reg.token, output, audioCommand: 'null', allowInsecure: true, dataDir: join(dir, 'data'), displayPort: 0, heartbeatS: 10, reconnectJitterMs: 1000 }));
     start(name, ['players/src/main.ts', '--config', join(dir, 'config.json')], {});
   }
 

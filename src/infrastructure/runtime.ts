@@ -34,7 +34,9 @@ export async function startRuntime(config: AppConfig, log: (msg: string) => void
     let broker: EmbeddedBrokerHandle | null = null;
     if (!mqttUrl) {
       mqttCredentials = { username: 'bcast-server', password: createHmac('sha256', tokenSecret).update('mqtt:bcast-server').digest('hex') };
-      broker = await startEmbeddedBroker(config.EMBEDDED_MQTT_PORT, new ServerOnlyAccessPolicy(mqttCredentials.username, mqttCredentials.password), config.EMBEDDED_MQTT_HOST ?? config.HOST);
+      const tls = config.MQTT_TLS_CERT_FILE && config.MQTT_TLS_KEY_FILE ? { port: config.EMBEDDED_MQTTS_PORT, cert: readFileSync(config.MQTT_TLS_CERT_FILE), key: readFileSync(config.MQTT_TLS_KEY_FILE) } : undefined;
+      broker = await startEmbeddedBroker(config.EMBEDDED_MQTT_PORT, new ServerOnlyAccessPolicy(mqttCredentials.username, mqttCredentials.password), config.EMBEDDED_MQTT_HOST ?? config.HOST, undefined, tls);
+      if (tls) log(`embedded broker with TLS on port ${config.EMBEDDED_MQTTS_PORT} (mqtts)`);
       stops.push(broker.stop);
       mqttUrl = broker.url;
     }

@@ -60,6 +60,11 @@ export class MediaProcessor implements OnApplicationBootstrap {
         onProgress: progress,
         removeFile: (p) => this.store.remove(p),
       });
+      // the limit on what was decoded, not on what the container's header claimed (an MP3 without a
+      // Xing header can announce 1 minute and hold 6 hours)
+      const decodedMs = (await this.tools.probe(tmp)).durationMs;
+      const limitMs = this.config.MEDIA_MAX_DURATION_S * 1000;
+      if (decodedMs > limitMs) throw new PermanentJobError(`MEDIA_TOO_LONG: ${Math.round(decodedMs / 60_000)}/${Math.round(limitMs / 60_000)}`);
       await this.store.commit(tmp, file.sha256);
       const info = await this.tools.probe(this.store.pathOf(file.sha256));
       const done = await this.db.query(
@@ -89,10 +94,12 @@ export class MediaProcessor implements OnApplicationBootstrap {
 
   private async reject(job: Job, err: unknown): Promise<void> {
     const message = err instanceof Error ? err.message : String(err);
-    const code = message.startsWith('MEDIA_SILENT') ? 'MEDIA_SILENT' : message.startsWith('MEDIA_UNDECODABLE') ? 'MEDIA_UNDECODABLE' : 'MEDIA_PROCESSING_FAILED';
+    const code = message.startsWith('MEDIA_SILENT') ? 'MEDIA_SILENT' : message.startsWith('MEDIA_UNDECODABLE') ? 'MEDIA_UNDECODABLE' : message.startsWith('MEDIA_TOO_LONG') ? 'MEDIA_TOO_LONG' : 'MEDIA_PROCESSING_FAILED';
+    const [decoded, limit] = (/MEDIA_TOO_LONG: (\d+)\/(\d+)/.exec(message) ?? []).slice(1);
     const reason = {
       MEDIA_SILENT: 'Tệp chỉ có im lặng, không chuẩn hóa được âm lượng',
       MEDIA_UNDECODABLE: 'Tệp hỏng ở giữa, không giải mã được toàn bộ',
+      MEDIA_TOO_LONG: `Giải mã ra ${decoded} phút âm thanh, vượt giới hạn ${limit} phút (phần đầu tệp khai báo ngắn hơn)`,
       MEDIA_PROCESSING_FAILED: `Xử lý thất bại sau ${job.attempts} lần thử: ${message.slice(0, 300)}`,
     }[code];
     await this.media.markRejected(String(job.payload.assetId), code, reason);

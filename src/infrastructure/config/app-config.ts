@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -66,6 +67,21 @@ export class AppConfig {
   @IsString()
   @MinLength(16)
   METRICS_TOKEN?: string;
+
+  /** PEM certificate (chain) and key: the embedded broker also listens with TLS (mqtts) on EMBEDDED_MQTTS_PORT. */
+  @IsOptional()
+  @IsString()
+  MQTT_TLS_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  MQTT_TLS_KEY_FILE?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  EMBEDDED_MQTTS_PORT = 18883;
 
   /** Where the embedded broker listens for devices; default: HOST. */
   @IsOptional()
@@ -295,7 +311,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const input: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'MQTT_URL', 'MEDIA_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'ADMIN_PASSWORD', 'TOKEN_SECRET', 'TTS_HTTP_URL', 'TTS_HTTP_TOKEN', 'INSTANCE_ID', 'MOSQUITTO_EXPORT_DIR', 'EMBEDDED_MQTT_HOST', 'METRICS_TOKEN', 'TRUST_PROXY']) {
+  for (const key of [...known, 'DATABASE_URL', 'MQTT_URL', 'MEDIA_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'ADMIN_PASSWORD', 'TOKEN_SECRET', 'TTS_HTTP_URL', 'TTS_HTTP_TOKEN', 'INSTANCE_ID', 'MOSQUITTO_EXPORT_DIR', 'EMBEDDED_MQTT_HOST', 'METRICS_TOKEN', 'TRUST_PROXY', 'MQTT_TLS_CERT_FILE', 'MQTT_TLS_KEY_FILE']) {
     if (env[key] !== undefined) input[key] = env[key] as string;
   }
   const config = plainToInstance(AppConfig, input);
@@ -303,6 +319,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems = errors.map(
     (e) => `${e.property}: ${Object.values(e.constraints ?? {}).map((msg) => msg.replace(new RegExp(`^${e.property}\\s*`), '')).join('; ')}`,
   );
+  if (!!config.MQTT_TLS_CERT_FILE !== !!config.MQTT_TLS_KEY_FILE) problems.push('MQTT_TLS_CERT_FILE / MQTT_TLS_KEY_FILE: give both, or neither');
+  for (const key of ['MQTT_TLS_CERT_FILE', 'MQTT_TLS_KEY_FILE'] as const) if (config[key] && !existsSync(config[key]!)) problems.push(`${key}: ${config[key]} does not exist`);
   if (config.TTS_PROVIDER === 'http' && !config.TTS_HTTP_URL) problems.push('TTS_HTTP_URL: is required when TTS_PROVIDER=http');
   if (!isValidTimeZone(config.DEFAULT_TIMEZONE)) {
     problems.push('DEFAULT_TIMEZONE: must be an IANA time zone such as Asia/Ho_Chi_Minh');

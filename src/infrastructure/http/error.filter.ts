@@ -35,8 +35,6 @@ export class ErrorFilter implements ExceptionFilter {
   private toAppError(exception: unknown, req: Request): AppError {
     if (exception instanceof AppError) return exception;
     if (databaseUnavailable(exception)) return new AppError('DATABASE_UNAVAILABLE');
-    // a client that goes away in the middle of an upload is not the service's error
-    if (req.destroyed || req.socket?.destroyed || /Request aborted|Unexpected end of form|aborted/i.test(exception instanceof Error ? exception.message : '')) return new AppError('UPLOAD_ABORTED');
     if (exception instanceof QueryFailedError) return fromDatabase(exception);
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -47,6 +45,8 @@ export class ErrorFilter implements ExceptionFilter {
       if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', { type: req.headers['content-type'] ?? '' });
       if (status < 500) return new AppError('VALIDATION_FAILED', {}, [{ field: '', codes: ['http'], message: exception.message }]);
     }
+    // a client that goes away in the middle of an upload is not the service's error
+    if ((req as Request & { aborted?: boolean }).aborted || /Request aborted|Unexpected end of form/i.test(exception instanceof Error ? exception.message : '')) return new AppError('UPLOAD_ABORTED');
     return new AppError('INTERNAL', { requestId: req.requestId });
   }
 }

@@ -1,4 +1,5 @@
-import { createServer, Server } from 'node:net';
+import { createServer, Server, Socket } from 'node:net';
+import { createServer as createTlsServer, Server as TlsServer } from 'node:tls';
 import Aedes from 'aedes';
 import { settledWithin } from '../settle-within';
 import { BrokerAccessPolicy, BrokerPrincipal } from './broker-access-policy';
@@ -6,6 +7,8 @@ import { BrokerAccessPolicy, BrokerPrincipal } from './broker-access-policy';
 export interface EmbeddedBrokerHandle {
   url: string;
   port: number;
+  /** The TLS listener's port (mqtts), when a certificate was given. */
+  tlsPort?: number;
   /** Swapped in once the device registry is available. */
   setPolicy(policy: BrokerAccessPolicy): void;
   /**
@@ -46,6 +49,7 @@ export async function startEmbeddedBroker(
   policy: BrokerAccessPolicy,
   host = '0.0.0.0',
   maxPacketBytes = MAX_PACKET_BYTES,
+  tls?: { port: number; cert: Buffer; key: Buffer },
 ): Promise<EmbeddedBrokerHandle> {
   let current = policy;
   // Until the device registry is up (setPolicy), a device's login waits instead of being refused:
@@ -98,20 +102,32 @@ export async function startEmbeddedBroker(
     },
   });
 
-  const server: Server = createServer((conn) => {
+  const handle = (conn: Socket) => {
     const client = broker.handle(conn, undefined as never) as unknown as { _parser: Parameters<typeof limitPacketSize>[0] };
     limitPacketSize(client._parser, maxPacketBytes);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) =>
-      reject(new Error(`embedded MQTT broker cannot listen on port ${port} (set EMBEDDED_MQTT_PORT): ${err.message}`)),
-    );
-    server.listen(port, host, () => resolve());
-  });
+  };
+  const listen = (srv: Server | TlsServer, p: number, variable: string) =>
+    new Promise<void>((resolve, reject) => {
+      srv.once('error', (err) => reject(new Error(`embedded MQTT broker cannot listen on port ${p} (set ${variable}): ${err.message}`)));
+      srv.listen(p, host, () => resolve());
+    });
+  const server: Server = createServer(handle);
+  await listen(server, port, 'EMBEDDED_MQTT_PORT');
   const actualPort = (server.address() as { port: number }).port;
+  // devices on 3G/4G and the public Internet: the same broker behind TLS (mqtts)
+  let tlsServer: TlsServer | null = null;
+  if (tls) {
+    tlsServer = createTlsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, handle);
+    tlsServer.on('tlsClientError', () => undefined); // a client that fails the handshake is its own problem
+    await listen(tlsServer, tls.port, 'EMBEDDED_MQTTS_PORT').catch(async (err) => {
+      await new Promise((r) => server.close(r));
+      throw err;
+    });
+  }
   return {
     url: `mqtt://127.0.0.1:${actualPort}`,
     port: actualPort,
+    ...(tlsServer ? { tlsPort: (tlsServer.address() as { port: number }).port } : {}),
     setPolicy: (p) => {
       current = p;
       policySet = true;
@@ -128,7 +144,7 @@ export async function startEmbeddedBroker(
     connectedClients: () => broker.connectedClients,
     stop: () =>
       new Promise<void>((resolve) => {
-        broker.close(() => server.close(() => resolve()));
+        broker.close(() => server.close(() => (tlsServer ? tlsServer.close(() => resolve()) : resolve())));
       }),
   };
 }
