@@ -104,4 +104,21 @@ describe('bad input: a clear 400 naming the field, never a 500, nothing written'
     for (const name of ['bcast_http_request_duration_seconds_bucket', 'bcast_devices', 'bcast_jobs', 'bcast_playlists_pending', 'bcast_db_pool_connections', 'bcast_database_up 1']) expect(res.text).toContain(name);
     expect(res.text).toMatch(/bcast_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/units",status="200"\} [1-9]/);
   });
+
+  it('a province administrator manages the people below it and its own non-administrators, not its fellow administrators', async () => {
+    const make = (username: string, role: string, unit: string) => t.http.post('/api/v1/users').set(as()).send({ username, displayName: username, password: 'mat-khau-dai-du', role, unitId: ids[unit] });
+    const a = (await make('qt.tinh.a', 'admin', '38')).body.id;
+    const b = (await make('qt.tinh.b', 'admin', '38')).body.id;
+    const below = (await make('qt.xa', 'admin', '15943')).body.id;
+    const peer = await t.login('qt.tinh.a', 'mat-khau-dai-du');
+    const by = { Authorization: `Bearer ${peer}` };
+    for (const body of [{ active: false }, { password: 'mot-mat-khau-moi-dai' }]) {
+      const res = await t.http.patch(`/api/v1/users/${b}`).set(by).send(body);
+      expect([res.status, res.body.code]).toEqual([403, 'PEER_ADMIN']);
+    }
+    const another = await t.http.post('/api/v1/users').set(by).send({ username: 'qt.tinh.c', displayName: 'c', password: 'mat-khau-dai-du', role: 'admin', unitId: ids['38'] });
+    expect([another.status, another.body.code]).toEqual([403, 'PEER_ADMIN']);
+    expect((await t.http.patch(`/api/v1/users/${below}`).set(by).send({ active: false })).status).toBe(200);
+    expect((await t.http.patch(`/api/v1/users/${a}`).set(by).send({ displayName: 'Quản trị tỉnh A' })).status).toBe(200); // itself
+  });
 });
