@@ -5,12 +5,12 @@ import { resolveFfmpegBinaries } from '../../src/infrastructure/ffmpeg/ffmpeg-bi
 
 // Fixtures are made with the ffmpeg shipped by npm, which has every encoder the tests use (AMR-NB, for
 // one: Debian's build lacks it); the service decodes them with whichever ffmpeg it finds, as in use.
-const { ffmpeg } = resolveFfmpegBinaries(process.env.FIXTURE_FFMPEG_PATH ?? fixtureFfmpeg());
-
-function fixtureFfmpeg(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
-}
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { ffmpeg } = resolveFfmpegBinaries(
+  process.env.FIXTURE_FFMPEG_PATH ?? (require('@ffmpeg-installer/ffmpeg') as { path: string }).path,
+  (require('@ffprobe-installer/ffprobe') as { path: string }).path,
+);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Generates test audio with the real ffmpeg (lavfi sources), into `dir`. */
 export class AudioFixtures {
