@@ -1,4 +1,4 @@
-import { FAIL_FLOOR_MS } from '../src/auth/auth.service';
+import { AuthService, FAIL_FLOOR_MS } from '../src/auth/auth.service';
 import { DataSource } from 'typeorm';
 import { ADMIN, startTestApp, TestApp } from './support/test-app';
 
@@ -160,6 +160,10 @@ describe('bad input and authentication', () => {
     // when the wait is over, the right password works again
     await t.app.get(DataSource).query(`UPDATE login_throttle SET locked_until = now() - interval '1 second' WHERE user_id = (SELECT id FROM users WHERE username = 'doan.mo')`);
     expect((await attempt('mat-khau-that-dai')).status).toBe(200);
+    // counts of addresses quiet for two days are pruned daily
+    expect((await attempt('sai-mot-lan-nua', '192.0.2.99')).status).toBe(401);
+    await t.app.get(AuthService).loginThrottleTick(new Date(Date.now() + 3 * 86_400_000));
+    expect(await t.app.get(DataSource).query(`SELECT address FROM login_throttle WHERE user_id = (SELECT id FROM users WHERE username = 'doan.mo')`)).toEqual([]);
   });
 
   it('stores passwords only as argon2id hashes', async () => {

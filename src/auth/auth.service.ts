@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 import type { Actor } from './actor';
 import { AuditService } from '../audit/audit.service';
 import { AppError } from '../infrastructure/http/app-error';
+import { PeriodicJobs } from '../infrastructure/jobs/periodic-jobs';
+import { Cron } from '@nestjs/schedule';
 import { checkPassword } from './password-policy';
 import { PasswordHasher } from './password-hasher';
 import { TokenService } from './token.service';
@@ -29,7 +31,16 @@ export class AuthService implements OnModuleInit {
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
+    private readonly periodic: PeriodicJobs,
   ) {}
+
+  /** Daily, on one instance: failed-login counts of addresses that have been quiet for two days go. */
+  @Cron('0 25 3 * * *')
+  async loginThrottleTick(now = new Date()): Promise<boolean> {
+    return this.periodic.run('auth.login-throttle', 86_400_000, async () => {
+      await this.db.query(`DELETE FROM login_throttle WHERE updated_at < $1::timestamptz - interval '2 days' AND (locked_until IS NULL OR locked_until < $1)`, [now]);
+    }, now);
+  }
 
   async onModuleInit(): Promise<void> {
     this.dummyHash = await this.hasher.hash(randomBytes(16).toString('hex'));
