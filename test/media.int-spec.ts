@@ -231,4 +231,25 @@ describe('media upload size limit', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(['incoming', 'tmp'].flatMap((d) => readdirSync(join(t.config.mediaDir, d)))).toEqual([]);
   });
+
+  it('an upload the client abandons is logged as information, not as an error, and leaves no file', async () => {
+    const { Logger } = await import('@nestjs/common');
+    const errors = jest.spyOn(Logger.prototype, 'error');
+    const infos = jest.spyOn(Logger.prototype, 'log');
+    const { request } = await import('node:http');
+    const port = (t.app.getHttpServer().address() as { port: number }).port;
+    await new Promise<void>((resolve) => {
+      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/media-assets/audio', headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'multipart/form-data; boundary=x', 'Content-Length': String(512 * 1024) } });
+      req.on('error', () => resolve());
+      req.write('--x\r\nContent-Disposition: form-data; name="file"; filename="a.mp3"\r\nContent-Type: audio/mpeg\r\n\r\n' + 'x'.repeat(64 * 1024));
+      setTimeout(() => (req.destroy(), resolve()), 300);
+    });
+    const deadline = Date.now() + 5000;
+    while (!infos.mock.calls.some(([m]) => (m as { msg?: string })?.msg === 'upload aborted by the client') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(infos.mock.calls.some(([m]) => (m as { msg?: string })?.msg === 'upload aborted by the client')).toBe(true);
+    expect(errors.mock.calls.filter(([m]) => (m as { msg?: string })?.msg === 'unhandled error')).toEqual([]);
+    expect(['incoming', 'tmp'].flatMap((d) => readdirSync(join(t.config.mediaDir, d)))).toEqual([]);
+    errors.mockRestore();
+    infos.mockRestore();
+  });
 });
