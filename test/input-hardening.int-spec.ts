@@ -121,4 +121,22 @@ describe('bad input: a clear 400 naming the field, never a 500, nothing written'
     expect((await t.http.patch(`/api/v1/users/${below}`).set(by).send({ active: false })).status).toBe(200);
     expect((await t.http.patch(`/api/v1/users/${a}`).set(by).send({ displayName: 'Quản trị tỉnh A' })).status).toBe(200); // itself
   });
+
+  it('shows a commune viewer no audit entry that names a sibling commune’s channel', async () => {
+    await t.http.post('/api/v1/units/import').set(as()).set('Content-Type', 'text/csv').send('code,name,kind,parent_code\n15944,Xã Mường Mìn,commune,38\n').expect(200);
+    const sibling = (await t.http.get('/api/v1/units').query({ q: 'Mường Mìn' }).set(as())).body.items[0].id;
+    const theirs = (await t.http.post('/api/v1/channels').set(as()).send({ unitId: sibling, name: 'Đài xã Mường Mìn', kind: 'audio', windows: [] })).body.id;
+    await t.http.patch(`/api/v1/channels/${theirs}`).set(as()).send({ name: 'Đài Mường Mìn' }).expect(200);
+    await t.http.post(`/api/v1/channels/${theirs}/devices`).set(as()).send({ name: 'Cụm loa', kind: 'speaker' }).expect(201);
+    // an alert over both communes, started by the province: recorded at the province
+    await t.http.post('/api/v1/alerts').set(as()).send({ channelIds: [ids.channel, theirs], title: 'Bão số 3', source: 'relay', streamUrl: 'http://vov.vn/vov1' });
+    await t.http.post('/api/v1/schedule/plan').set(as()).send({ unitId: ids['38'], from: '2026-12-01', to: '2026-12-31' }).expect(200);
+    await t.http.post('/api/v1/users').set(as()).send({ username: 'xem.sondien', displayName: 'Xem', password: 'mat-khau-dai-du', role: 'viewer', unitId: ids['15943'] }).expect(201);
+    const viewer = await t.login('xem.sondien', 'mat-khau-dai-du');
+    const audit = await t.http.get('/api/v1/audit').query({ limit: 500 }).set({ Authorization: `Bearer ${viewer}` });
+    expect(audit.status).toBe(200);
+    expect(audit.body.length).toBeGreaterThan(0);
+    expect(JSON.stringify(audit.body)).not.toContain(theirs);
+    expect(JSON.stringify(audit.body)).not.toContain(sibling);
+  });
 });

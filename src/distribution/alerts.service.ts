@@ -101,8 +101,10 @@ export class AlertsService implements OnApplicationBootstrap {
           throw err;
         });
       }
+      // one record per channel, at its unit: it names that channel only (a commune's readers never see another commune's channels)
+      const { channelIds: _all, ...details } = dto;
       for (const c of channels) {
-        await this.audit.record(tx, actor, { action: 'alert.start', entityType: 'alert', entityId: row.id, unitPath: c.unitPath, changes: { channelId: c.id, ...dto } });
+        await this.audit.record(tx, actor, { action: 'alert.start', entityType: 'alert', entityId: row.id, unitPath: c.unitPath, changes: { channelId: c.id, ...details } });
       }
       return row.id as string;
     });
