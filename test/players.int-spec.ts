@@ -140,14 +140,18 @@ describe('players against the real service', () => {
   }, 60_000);
 
   (hasChromium ? it : it.skip)('shows a scheduled slide on the LED board at its start, with its Vietnamese title', async () => {
-    const start = new Date(Math.ceil((Date.now() + 6000) / 1000) * 1000);
-    const entry = await t.http.post(`/api/v1/channels/${ids.board}/entries`).set(as(editorA)).send({ kind: 'slides', mediaAssetId: ids.slide, title: 'Tuyên truyền chuyển đổi số', startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 20_000).toISOString() });
-    expect(entry.status).toBe(201);
     const boardUrl = /"msg":"board page","device":"[^"]+","url":"([^"]+)"/.exec(boardLog)![1];
+    // the browser first (its start-up is slow on a busy machine), then the slide, a few seconds ahead
+    let start = new Date();
+    let entry: { body: { id: string } } = { body: { id: '' } };
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     try {
       const page = await browser.newPage({ viewport: { width: 384, height: 192 } });
       await page.goto(boardUrl);
+      start = new Date(Math.ceil((Date.now() + 6000) / 1000) * 1000);
+      const created = await t.http.post(`/api/v1/channels/${ids.board}/entries`).set(as(editorA)).send({ kind: 'slides', mediaAssetId: ids.slide, title: 'Tuyên truyền chuyển đổi số', startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 20_000).toISOString() });
+      expect(created.status).toBe(201);
+      entry = created;
       expect(await page.textContent('#band')).toBe(''); // before its start: the idle page
       // (expressions evaluated in the page)
       await page.waitForFunction(`document.getElementById('band').textContent === 'Tuyên truyền chuyển đổi số'`, undefined, { timeout: 15_000 });
