@@ -128,9 +128,14 @@ async function main(): Promise<void> {
   const campaigns = await api<Array<{ id: string; name: string }>>('GET', '/api/v1/campaigns', undefined, editor);
   if (!campaigns.some((c) => c.name === campaignName)) {
     const startsOn = localDay(1);
+    // the campaign's own program (the month's program is meant for this month only; the campaign may run into the next)
+    const { audioAssetId } = await api<{ audioAssetId: string }>('GET', `/api/v1/programs/${program!.id}`, undefined, editor);
+    const campaignProgram = await api<{ id: string }>('POST', '/api/v1/programs', { title: 'Hưởng ứng Ngày Chuyển đổi số quốc gia', audioAssetId, unitId: ids['38'] }, editor);
+    await api('POST', `/api/v1/programs/${campaignProgram.id}/submit`, undefined, editor);
+    await api('POST', `/api/v1/programs/${campaignProgram.id}/approve`, undefined, approver);
     const campaign = await api<{ campaign: { id: string }; plan: { created: number; showings: number; shortfalls: unknown[] } }>('POST', '/api/v1/campaigns', {
       name: campaignName, unitId: ids['38'], startsOn, endsOn: localDay(10),
-      audio: { programIds: [program!.id], minAiringsPerProgram: 3, maxAiringsPerDay: 1 },
+      audio: { programIds: [campaignProgram.id], minAiringsPerProgram: 3, maxAiringsPerDay: 1 },
       display: { mediaAssetIds: [slide.id], dailyWindows: [{ start: '06:00', end: '22:00' }] },
     }, editor);
     say(`Chiến dịch «${campaignName}» / campaign: ${campaign.plan.created - campaign.plan.showings} lượt phát + ${campaign.plan.showings} lượt trình chiếu bảng LED được xếp / airings + LED showings placed; ${campaign.plan.shortfalls.length} thiếu hụt / shortfalls`);
