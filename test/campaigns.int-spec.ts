@@ -217,4 +217,27 @@ describe('campaigns: loudspeakers and LED boards of a district in one request', 
     expect(n).toBe(0);
     expect((await t.http.patch(`/api/v1/campaigns/${ids.campaign}`).set(as()).send({ name: 'x' })).status).toBe(409);
   });
+
+  it('asks boards for N showings a day instead of whole windows: spread, spaced, judged in their minutes', async () => {
+    const base = { name: 'Tuần lễ VNeID', unitId: ids['389'], startsOn: NEXT.from, endsOn: addDays(NEXT.from, 1) };
+    const display = { mediaAssetIds: [ids.slide1], dailyWindows: [{ start: '06:00', end: '11:00' }, { start: '14:00', end: '22:00' }], showingsPerDay: 4, showingMinutes: 15, minSpacingMinutes: 120 };
+    // more showings than the windows hold: refused, naming the field, nothing written
+    const bad = await t.http.post('/api/v1/campaigns').set(as()).send({ ...base, display: { ...display, showingsPerDay: 60 } });
+    expect([bad.status, bad.body.code, bad.body.fields?.[0]?.field]).toEqual([400, 'VALIDATION_FAILED', 'display.showingsPerDay']);
+    expect(bad.body.fields[0].message).toContain('không vừa các khung giờ');
+
+    const dry = await t.http.post('/api/v1/campaigns').set(as()).send({ ...base, display });
+    expect(dry.status).toBe(201);
+    expect(dry.body.plan).toMatchObject({ showings: 12 * 2 * 4, shortfalls: [] });
+    const rows: Array<{ starts: string; minutes: number }> = await db.query(
+      `SELECT to_char(starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI') AS starts, (extract(epoch FROM ends_at - starts_at) / 60)::int AS minutes
+         FROM schedule_entries WHERE channel_id = $1 AND status = 'scheduled' AND rule_id = (SELECT display_rule_id FROM campaigns WHERE id = $2) ORDER BY starts_at`,
+      [ids.board1, dry.body.campaign.id],
+    );
+    // 13 hours of windows / 4 = one every 195 minutes, carried over the midday break
+    expect(rows).toEqual(['06:00', '09:15', '14:00', '17:15'].flatMap((hm) => [NEXT.from, addDays(NEXT.from, 1)].map((d) => ({ d, hm }))).sort((a, b) => (a.d + a.hm < b.d + b.hm ? -1 : 1)).map(({ d, hm }) => ({ starts: `${d} ${hm}`, minutes: 15 })));
+    const compliance = (await t.http.get(`/api/v1/campaigns/${dry.body.campaign.id}/compliance`).set(as())).body;
+    expect(compliance.units[0].display).toMatchObject({ requiredMinutes: 2 * 4 * 15, plannedMinutes: 120, evidencedMinutes: 0, planShort: false });
+    await t.http.post(`/api/v1/campaigns/${dry.body.campaign.id}/cancel`).set(as()).expect(200);
+  });
 });

@@ -36,6 +36,14 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
   };
 
   beforeAll(async () => {
+    // The calendar tests put today's airings at 00:01–00:04 commune time and confirm them as past, and the
+    // later tests read "today" again: a run that starts across the commune's midnight waits until 00:06.
+    const minute = (Date.now() / 60_000 + 7 * 60) % 1440;
+    if (minute >= 1435 || minute < 6) {
+      const wait = ((6 - minute + 1440) % 1440) * 60_000;
+      console.warn(`web console: waiting ${Math.ceil(wait / 1000)} s for 00:06 in Asia/Ho_Chi_Minh (the tests use today's first minutes)`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
     t = await startTestApp();
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
@@ -51,7 +59,7 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await t.http.post('/api/v1/rules').set(as).send({ name: 'Mỗi tháng 01 chương trình, phát lại ít nhất 03 lần', seriesId: ids.series, definition: { match: {}, period: 'month', minPrograms: 1, minAiringsPerProgram: 3 } }).expect(201);
     audioFile = new AudioFixtures(mkdtempSync(join(tmpdir(), 'bcast-console-'))).quietTone('ban-tin.mp3', 20, ['-c:a', 'libmp3lame', '-b:a', '128k']);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
-  }, 120_000);
+  }, 15 * 60_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -600,6 +608,13 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     expect(await page.textContent('#campaign [data-field="display.dailyWindows"] + .error')).toMatch(/giờ bắt đầu < giờ kết thúc/);
     await page.fill('#campaign [name=windowStart]', '06:00');
     await page.fill('#campaign [name=windowEnd]', '22:00');
+    // 60 showings of 30 minutes do not fit 06:00–22:00: said next to the number of showings
+    await page.fill('#campaign [name="display.showingsPerDay"]', '60');
+    await page.fill('#campaign [name="display.showingMinutes"]', '30');
+    await page.click('#campaign button.primary');
+    await page.waitForSelector('#campaign [data-field="display.showingsPerDay"] + .error');
+    expect(await page.textContent('#campaign [data-field="display.showingsPerDay"] + .error')).toMatch(/60 lượt × 30 phút không vừa/);
+    await page.fill('#campaign [name="display.showingsPerDay"]', ''); // the whole window
     await page.click('#campaign button.primary');
     await page.waitForSelector('#campaign-units tr[data-unit]');
     const row = page.locator(`#campaign-units tr[data-unit="${ids['15943']}"]`);

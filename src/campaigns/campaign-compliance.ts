@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { ComplianceStatus } from '../schedule/compliance';
-import { addDays, minutesOf, zonedInstant } from '../schedule/planner/local-time';
+import { addDays, zonedInstant } from '../schedule/planner/local-time';
+import { dailyDisplayMinutes } from '../schedule/planner/rule-definition';
 import type { Campaign } from './campaign.entity';
 
 export interface CampaignUnitRow {
@@ -12,7 +13,7 @@ export interface CampaignUnitRow {
   channels: Array<{ id: string; name: string; kind: 'audio' | 'display' }>;
   /** Loudspeakers: each program × each channel needs `need` airings; counts are capped at `need`. */
   audio: { required: number; planned: number; evidenced: number; airingsPlanned: number; airingsEvidenced: number; status: ComplianceStatus; planShort: boolean } | null;
-  /** LED boards: minutes of the daily windows over the campaign's days, planned and evidenced. */
+  /** LED boards: minutes of the daily windows (or of the N showings a day) over the campaign's days, planned and evidenced. */
   display: { requiredMinutes: number; plannedMinutes: number; evidencedMinutes: number; status: ComplianceStatus; planShort: boolean } | null;
   status: ComplianceStatus;
 }
@@ -75,7 +76,7 @@ export class CampaignComplianceService {
       : [];
     const ended = now >= to;
     const need = c.audio?.minAiringsPerProgram ?? 0;
-    const windowMinutes = (c.display?.dailyWindows ?? []).reduce((n, w) => n + minutesOf(w.end) - minutesOf(w.start), 0);
+    const windowMinutes = c.display ? dailyDisplayMinutes(c.display) : 0;
     const days: string[] = [];
     for (let d = c.startsOn; d <= c.endsOn; d = addDays(d, 1)) days.push(d);
 

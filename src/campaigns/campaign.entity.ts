@@ -15,10 +15,13 @@ export class CampaignAudio {
   allowedWindows?: CampaignWindow[];
 }
 
-/** What a campaign asks of LED boards: its slides shown in these windows every day. */
+/** What a campaign asks of LED boards: its slides shown in these windows every day — whole, or N showings of M minutes. */
 export class CampaignDisplay {
   mediaAssetIds: string[];
   dailyWindows: CampaignWindow[];
+  showingsPerDay?: number;
+  showingMinutes?: number;
+  minSpacingMinutes?: number;
 }
 
 /**

@@ -21,7 +21,8 @@ const MAX_DAYS = 366;
 /** Where a rule's problem lands in the campaign's request. */
 const FIELD: Record<string, string> = {
   'match.programIds': 'audio.programIds', minAiringsPerProgram: 'audio.minAiringsPerProgram', maxAiringsPerDay: 'audio.maxAiringsPerDay',
-  'match.mediaAssetIds': 'display.mediaAssetIds', dailyWindows: 'display.dailyWindows', to: 'endsOn', from: 'startsOn',
+  'match.mediaAssetIds': 'display.mediaAssetIds', dailyWindows: 'display.dailyWindows',
+  showingsPerDay: 'display.showingsPerDay', showingMinutes: 'display.showingMinutes', minSpacingMinutes: 'display.minSpacingMinutes', to: 'endsOn', from: 'startsOn',
 };
 
 /**
@@ -162,7 +163,7 @@ export class CampaignsService {
       ...(c.audio
         ? { audio: { medium: 'audio', match: { programIds: c.audio.programIds }, ...dates, minPrograms: c.audio.programIds.length, minAiringsPerProgram: c.audio.minAiringsPerProgram, ...(c.audio.maxAiringsPerDay ? { maxAiringsPerDay: c.audio.maxAiringsPerDay } : {}), ...(c.audio.allowedWindows ? { allowedWindows: c.audio.allowedWindows.map(({ start, end }) => ({ start, end })) } : {}) } }
         : {}),
-      ...(c.display ? { display: { medium: 'display', match: { mediaAssetIds: c.display.mediaAssetIds }, ...dates, dailyWindows: c.display.dailyWindows.map(({ start, end }) => ({ start, end })), minPrograms: 0, minAiringsPerProgram: 1 } } : {}),
+      ...(c.display ? { display: { medium: 'display', match: { mediaAssetIds: c.display.mediaAssetIds }, ...dates, dailyWindows: c.display.dailyWindows.map(({ start, end }) => ({ start, end })), ...showings(c.display), minPrograms: 0, minAiringsPerProgram: 1 } } : {}),
     };
   }
 
@@ -194,4 +195,11 @@ export class CampaignsService {
     ));
     return rows.length;
   }
+}
+
+/** The "N showings a day" part of a campaign's display, as its rule carries it (absent fields left out). */
+function showings(d: CampaignDisplay): Pick<RuleDefinition, 'showingsPerDay' | 'showingMinutes' | 'minSpacingMinutes'> {
+  const out: Pick<RuleDefinition, 'showingsPerDay' | 'showingMinutes' | 'minSpacingMinutes'> = {};
+  for (const k of ['showingsPerDay', 'showingMinutes', 'minSpacingMinutes'] as const) if (d[k] !== undefined && d[k] !== null) out[k] = d[k];
+  return out;
 }

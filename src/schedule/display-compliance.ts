@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { ComplianceRow } from './compliance';
-import { addDays, minutesOf, zonedInstant } from './planner/local-time';
-import { periodInstances, RuleDefinition } from './planner/rule-definition';
+import { addDays, zonedInstant } from './planner/local-time';
+import { dailyDisplayMinutes, periodInstances, RuleDefinition } from './planner/rule-definition';
 
 interface Board {
   id: string;
@@ -13,8 +13,8 @@ interface Board {
 }
 
 /**
- * Compliance of display rules: per rule × LED board × period, the minutes of the daily windows
- * required (days of the period the rule is in force, days off left out), planned (the rule's slides
+ * Compliance of display rules: per rule × LED board × period, the minutes of the daily windows (or
+ * of its N showings a day) required (days of the period the rule is in force, days off left out), planned (the rule's slides
  * entries, and entries of its slides put by hand) and evidenced (entries the board reported, counted from its play.started). Met by
  * evidence → ok; the period is over and not met → violated; otherwise at risk.
  */
@@ -47,7 +47,7 @@ export async function displayCompliance(
   const rows: ComplianceRow[] = [];
   for (const rule of rules) {
     const d = rule.definition;
-    const windowMinutes = (d.dailyWindows ?? []).reduce((n, w) => n + minutesOf(w.end) - minutesOf(w.start), 0);
+    const windowMinutes = dailyDisplayMinutes(d);
     for (const board of boards.filter((b) => b.path.startsWith(rule.target))) {
       const off = new Set(board.days_off ?? []);
       for (const p of periodInstances(d, from, to)) {

@@ -37,6 +37,18 @@ export class CampaignDisplayDto {
   /** Local windows the slides are shown in, every day of the campaign. */
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(8) @ValidateNested({ each: true }) @Type(() => CampaignWindowDto)
   dailyWindows: CampaignWindowDto[];
+
+  /** Instead of filling the windows: at least this many showings a day (with showingMinutes), spread over the windows. */
+  @IsOptional() @IsInt() @Min(1) @Max(96)
+  showingsPerDay?: number;
+
+  /** Length of each showing, minutes. */
+  @IsOptional() @IsInt() @Min(1) @Max(720)
+  showingMinutes?: number;
+
+  /** Least time between the starts of two showings the same day, minutes. */
+  @IsOptional() @IsInt() @Min(0) @Max(1440)
+  minSpacingMinutes?: number;
 }
 
 export class CreateCampaignDto {

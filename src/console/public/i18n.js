@@ -2,7 +2,7 @@
 export const texts = {
   vi: {
     minutes: 'phút', campaigns: 'Chiến dịch', campaign: 'Chiến dịch', newCampaign: 'Chiến dịch mới (phát thanh và bảng LED)', targetUnit: 'Áp dụng cho đơn vị (cả cấp dưới)', sameUnit: 'Như đơn vị chủ trì',
-    noneYet: 'Chưa có.', dailyFrom: 'Trình chiếu hằng ngày từ', dailyTo: 'đến', createAndPlan: 'Tạo và lập lịch', activeCampaign: 'Đang thực hiện', stopCampaign: 'Dừng chiến dịch',
+    noneYet: 'Chưa có.', dailyFrom: 'Trình chiếu hằng ngày từ', dailyTo: 'đến', showingsPerDay: 'Số lượt mỗi ngày', wholeWindow: 'suốt khung giờ', showingMinutes: 'Mỗi lượt (phút)', minSpacingMinutes: 'Hai lượt cách nhau ít nhất (phút)', showingsHint: 'Để trống số lượt: trình chiếu suốt khung giờ. Có số lượt: các lượt được rải đều trong khung giờ.', createAndPlan: 'Tạo và lập lịch', activeCampaign: 'Đang thực hiện', stopCampaign: 'Dừng chiến dịch',
     confirmStopCampaign: 'Dừng chiến dịch? Các mục chưa bắt đầu sẽ bị hủy; lịch sử được giữ lại.', airingsCol: 'Lượt phát: đã xếp / có bằng chứng / yêu cầu', minutesCol: 'Phút trình chiếu: đã xếp / có bằng chứng / yêu cầu',
     explanations: 'Vì sao còn thiếu', planShort: 'lịch chưa đủ', campaignCells: 'Mỗi đơn vị: tổng trên các cụm loa và bảng LED của đơn vị; bằng chứng là thiết bị báo phát xong hoặc người vận hành xác nhận.',
     title: 'Phát thanh cơ sở', login: 'Đăng nhập', username: 'Tên đăng nhập', password: 'Mật khẩu', logout: 'Đăng xuất', lang: 'English',
@@ -35,7 +35,7 @@ export const texts = {
   },
   en: {
     minutes: 'min', campaigns: 'Campaigns', campaign: 'Campaign', newCampaign: 'New campaign (loudspeakers and LED boards)', targetUnit: 'For unit (and all below)', sameUnit: 'Same as owner',
-    noneYet: 'None yet.', dailyFrom: 'Shown every day from', dailyTo: 'to', createAndPlan: 'Create and plan', activeCampaign: 'Running', stopCampaign: 'Stop campaign',
+    noneYet: 'None yet.', dailyFrom: 'Shown every day from', dailyTo: 'to', showingsPerDay: 'Showings a day', wholeWindow: 'whole window', showingMinutes: 'Each showing (minutes)', minSpacingMinutes: 'At least this far apart (minutes)', showingsHint: 'No number of showings: the slides fill the window. With one: the showings are spread over the window.', createAndPlan: 'Create and plan', activeCampaign: 'Running', stopCampaign: 'Stop campaign',
     confirmStopCampaign: 'Stop the campaign? Entries not started are cancelled; history stays.', airingsCol: 'Airings: planned / evidenced / required', minutesCol: 'Minutes shown: planned / evidenced / required',
     explanations: 'Why something is missing', planShort: 'plan short', campaignCells: 'Per unit: totals over its loudspeakers and LED boards; evidence is a device reporting completion or an operator confirming.',
     title: 'Commune broadcasting', login: 'Sign in', username: 'Username', password: 'Password', logout: 'Sign out', lang: 'Tiếng Việt',

@@ -61,6 +61,60 @@ describe('display planner', () => {
     ]);
   });
 
+  describe('N showings a day', () => {
+    const sixADay = { showingsPerDay: 6, showingMinutes: 10, minSpacingMinutes: 60 };
+    const times = (r: ReturnType<typeof planDisplay>, day: string) => r.showings.filter((s) => s.period === day).map((s) => [s.startsAt, s.endsAt]);
+
+    it('spreads the showings evenly over the windows, each of its length', () => {
+      const r = planDisplay({ now: at('2026-09-20T00:00:00'), from: '2026-10-01', to: '2026-10-02', channels: [board('a')], rules: [campaign(['a'], sixADay)] });
+      expect(r.shortfalls).toEqual([]);
+      expect(r.showings).toHaveLength(12);
+      // 960 minutes / 6 = one every 160 minutes from 06:00
+      expect(times(r, '2026-10-01')).toEqual(['06:00', '08:40', '11:20', '14:00', '16:40', '19:20'].map((t) => [at(`2026-10-01T${t}:00`), new Date(at(`2026-10-01T${t}:00`).getTime() + 10 * 60_000)]));
+    });
+
+    it('is idempotent, and counts the showings already planned that day', () => {
+      const first = planDisplay({ now: at('2026-09-20T00:00:00'), from: '2026-10-01', to: '2026-10-01', channels: [board('a')], rules: [campaign(['a'], sixADay)] });
+      const booked = first.showings.slice(0, 4).map((s, i) => ({ id: `e${i}`, startsAt: s.startsAt, endsAt: s.endsAt, ruleId: 'd1', mediaAssetIds: s.mediaAssetIds, replaceable: true }));
+      const again = planDisplay({ now: at('2026-09-20T00:00:00'), from: '2026-10-01', to: '2026-10-01', channels: [board('a', { booked })], rules: [campaign(['a'], sixADay)] });
+      expect(again.cancelled).toEqual([]);
+      expect(again.showings).toHaveLength(2);
+      for (const s of again.showings) for (const b of booked) expect(Math.abs(s.startsAt.getTime() - b.startsAt.getTime())).toBeGreaterThanOrEqual(60 * 60_000);
+      const full = [...booked, ...again.showings.map((s, i) => ({ id: `n${i}`, startsAt: s.startsAt, endsAt: s.endsAt, ruleId: 'd1', mediaAssetIds: s.mediaAssetIds, replaceable: true }))];
+      expect(planDisplay({ now: at('2026-09-20T00:00:00'), from: '2026-10-01', to: '2026-10-01', channels: [board('a', { booked: full })], rules: [campaign(['a'], sixADay)] })).toEqual({ showings: [], cancelled: [], shortfalls: [] });
+    });
+
+    it('keeps the spacing around content placed by hand, and explains what does not fit', () => {
+      // the evening window 18:00–20:00 holds three 10-minute showings an hour apart at most; 18:30–19:30 is taken
+      const manual = { startsAt: at('2026-10-01T18:30:00'), endsAt: at('2026-10-01T19:30:00') };
+      const rule = campaign(['a'], { dailyWindows: [{ start: '18:00', end: '20:00' }], showingsPerDay: 3, showingMinutes: 10, minSpacingMinutes: 30 });
+      const r = planDisplay({ now: at('2026-09-20T00:00:00'), from: '2026-10-01', to: '2026-10-01', channels: [board('a', { booked: [manual] })], rules: [rule] });
+      expect(times(r, '2026-10-01')).toEqual([[at('2026-10-01T18:00:00'), at('2026-10-01T18:10:00')], [at('2026-10-01T19:30:00'), at('2026-10-01T19:40:00')]]);
+      expect(r.shortfalls).toHaveLength(1);
+      expect(r.shortfalls[0]).toMatchObject({ code: 'NOT_ENOUGH_TIME', required: 3, planned: 2, period: '2026-10-01' });
+      expect(r.shortfalls[0].message).toBe('Kênh Bảng LED a, ngày 01/10/2026: quy định «Ngày Chuyển đổi số quốc gia 10/10» cần 3 lượt trình chiếu 10 phút, cách nhau ít nhất 30 phút — khung giờ còn trống chỉ đủ 2 lượt');
+    });
+
+    it('takes back its own future showings of another length', () => {
+      const booked = [{ id: 'long', startsAt: at('2026-10-02T06:00:00'), endsAt: at('2026-10-02T22:00:00'), ruleId: 'd1', mediaAssetIds: SLIDES, replaceable: true }];
+      const r = planDisplay({ now: at('2026-10-01T12:00:00'), from: '2026-10-02', to: '2026-10-02', channels: [board('a', { booked })], rules: [campaign(['a'], sixADay)] });
+      expect(r.cancelled).toEqual(['long']);
+      expect(r.showings).toHaveLength(6);
+    });
+
+    it('validates the showings against the windows', () => {
+      const fields = (extra: object) => validateRuleDefinition({ ...campaign([]).definition, ...extra } as never).map((p) => p.field);
+      expect(fields(sixADay)).toEqual([]);
+      expect(fields({ showingsPerDay: 6 })).toEqual(['showingMinutes']);
+      expect(fields({ minSpacingMinutes: 30 })).toEqual(['minSpacingMinutes']);
+      expect(fields({ showingsPerDay: 0, showingMinutes: 10.5 })).toEqual(['showingsPerDay', 'showingMinutes']);
+      expect(fields({ showingsPerDay: 1, showingMinutes: 961 })).toEqual(['showingMinutes']);
+      expect(fields({ showingsPerDay: 96, showingMinutes: 11 })).toEqual(['showingsPerDay']);
+      expect(fields({ showingsPerDay: 20, showingMinutes: 10, minSpacingMinutes: 60 })).toEqual(['minSpacingMinutes']);
+      expect(validateRuleDefinition({ period: 'month', match: { tag: 'x' }, minPrograms: 1, minAiringsPerProgram: 1, showingsPerDay: 2 } as never).map((p) => p.field)).toEqual(['showingsPerDay']);
+    });
+  });
+
   it('validates display rules field by field', () => {
     const fields = (d: object) => validateRuleDefinition(d as never).map((p) => p.field);
     expect(fields(campaign([]).definition)).toEqual([]);

@@ -7,6 +7,7 @@ import type { Shortfall } from './planner';
  * be shown on every LED board it binds, in its daily windows, on every day of its dates. For each
  * board and day it fills the window's free time with one `slides` entry per free stretch (the board
  * rotates the slides inside it); time another entry already holds is explained, not overwritten.
+ * A rule may ask instead for N showings a day of M minutes (spread over the windows, spacing kept).
  * The planner's own future entries of the rule that no longer fit it (slides or windows changed,
  * dates shortened) are taken back and placed again.
  */
@@ -79,6 +80,8 @@ export function planDisplay(input: DisplayPlanInput): DisplayPlanResult {
     const days = ruleDays(d, input.from, input.to);
     if (!days.length || !slides.length) continue;
     const windows = [...(d.dailyWindows ?? [])].sort((a, b) => minutesOf(a.start) - minutesOf(b.start));
+    // "N showings a day of M minutes" rather than the windows filled whole
+    const counted = !!(d.showingsPerDay && d.showingMinutes);
     for (const channelId of [...new Set(rule.channelIds)].sort(cmp)) {
       const ch = channels.get(channelId);
       if (!ch) continue;
@@ -93,7 +96,8 @@ export function planDisplay(input: DisplayPlanInput): DisplayPlanResult {
       const same = (ids: string[] | null | undefined) => !!ids && ids.length === slides.length && ids.every((x, i) => x === slides[i]);
       const stale = ch.booked.filter(
         (b) => b.ruleId === rule.id && b.replaceable && b.id && b.startsAt.getTime() >= Math.max(now, runStart) && b.startsAt.getTime() < runEnd &&
-          (!same(b.mediaAssetIds) || !wanted.some((w) => b.startsAt.getTime() >= w.start && b.endsAt.getTime() <= w.end)),
+          (!same(b.mediaAssetIds) || !wanted.some((w) => b.startsAt.getTime() >= w.start && b.endsAt.getTime() <= w.end) ||
+            (counted && b.endsAt.getTime() - b.startsAt.getTime() !== d.showingMinutes! * MIN)),
       );
       const staleIds = new Set(stale.map((b) => b.id));
       cancelled.push(...stale.map((b) => b.id!));
@@ -106,6 +110,28 @@ export function planDisplay(input: DisplayPlanInput): DisplayPlanResult {
         taken.splice(0, taken.length, ...taken.filter((t) => !gone.has(`${t.start}|${t.end}`)));
       }
       const ownTime = ch.booked.filter((b) => b.ruleId === rule.id && !staleIds.has(b.id)).map((b) => ({ start: b.startsAt.getTime(), end: b.endsAt.getTime() }));
+      if (counted) {
+        for (const day of [...new Set(wanted.map((w) => w.day))]) {
+          const dayWindows = wanted.filter((w) => w.day === day);
+          if (dayWindows[dayWindows.length - 1].end - now < d.showingMinutes! * MIN) continue; // the day is over
+          const own = ownTime.filter((o) => dayWindows.some((w) => o.start >= w.start && o.end <= w.end)).map((o) => o.start);
+          const need = d.showingsPerDay! - own.length;
+          const placed = need > 0 ? placeShowings(dayWindows, taken, own, need, d.showingMinutes!, d.minSpacingMinutes ?? 0, now) : [];
+          for (const g of placed) {
+            showings.push({ channelId: ch.id, ruleId: rule.id, period: day, startsAt: new Date(g.start), endsAt: new Date(g.end), mediaAssetIds: slides });
+            insert(taken, g);
+          }
+          const got = own.length + placed.length;
+          if (got < d.showingsPerDay!) {
+            shortfalls.push({
+              channelId: ch.id, ruleId: rule.id, period: day, code: 'NOT_ENOUGH_TIME', required: d.showingsPerDay!, planned: got,
+              message: `Kênh ${ch.name}, ngày ${dmy(day)}: quy định «${rule.name}» cần ${d.showingsPerDay} lượt trình chiếu ${d.showingMinutes} phút${d.minSpacingMinutes ? `, cách nhau ít nhất ${d.minSpacingMinutes} phút` : ''} — khung giờ còn trống chỉ đủ ${got} lượt`,
+              messageEn: `Channel ${ch.name}, ${day}: rule "${rule.name}" needs ${d.showingsPerDay} showings of ${d.showingMinutes} min${d.minSpacingMinutes ? ` at least ${d.minSpacingMinutes} min apart` : ''}; the free time in the windows holds only ${got}`,
+            });
+          }
+        }
+        continue;
+      }
       for (const w of wanted) {
         const start = Math.max(w.start, now);
         if (w.end - start < MIN) continue;
@@ -140,6 +166,39 @@ export function ruleDays(d: RuleDefinition, from: string, to: string): string[] 
     for (let day = lo; day < hi; day = addDays(day, 1)) out.push(day);
   }
   return [...new Set(out)].sort();
+}
+
+/**
+ * Places `need` showings of `minutes` in the day's windows, on free time, at least `spacing` minutes
+ * between starts (the board's other showings of the rule, `own`, included). Spread evenly first — one
+ * every (window time ÷ showings) — and packed as close as the spacing allows where that does not fit.
+ */
+function placeShowings(
+  windows: Array<{ start: number; end: number }>, taken: Array<{ start: number; end: number }>, own: number[],
+  need: number, minutes: number, spacing: number, now: number,
+): Array<{ start: number; end: number }> {
+  const len = minutes * MIN;
+  const total = windows.reduce((n, w) => n + w.end - w.start, 0);
+  const even = Math.floor(total / (own.length + need) / MIN) * MIN;
+  const attempt = (gap: number) => {
+    const starts = [...own];
+    const out: Array<{ start: number; end: number }> = [];
+    for (const w of windows) {
+      let t = Math.max(w.start, now);
+      while (out.length < need && t + len <= w.end) {
+        const busy = taken.find((b) => b.start < t + len && b.end > t);
+        if (busy) { t = busy.end; continue; }
+        const near = starts.filter((x) => Math.abs(x - t) < gap);
+        if (near.length) { t = Math.max(...near) + gap; continue; }
+        out.push({ start: t, end: t + len });
+        starts.push(t);
+        t += Math.max(gap, len);
+      }
+    }
+    return out;
+  };
+  const spread = attempt(Math.max(even, spacing * MIN, len));
+  return spread.length >= need ? spread : attempt(Math.max(spacing * MIN, len));
 }
 
 /** The stretches of [start, end) no busy interval covers (busy sorted by start). */

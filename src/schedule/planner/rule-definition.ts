@@ -19,6 +19,14 @@ export interface RuleDefinition {
   match: { seriesId?: string; tag?: string; programIds?: string[]; mediaAssetIds?: string[] };
   /** Display rules: the local windows the slides are shown in, each day. */
   dailyWindows?: Array<{ start: string; end: string }>;
+  /**
+   * Display rules: instead of filling the windows, at least this many showings a day of
+   * `showingMinutes` each, inside the windows, spread over them ("mỗi ngày ít nhất 6 lượt, mỗi lượt 10 phút").
+   */
+  showingsPerDay?: number;
+  showingMinutes?: number;
+  /** Display rules with showingsPerDay: least time between the starts of two showings the same day. */
+  minSpacingMinutes?: number;
   /** The calendar period a quota applies to, in the channel's time zone. */
   period: RulePeriod;
   /** Local dates (inclusive) the rule is in force; `range` needs both. */
@@ -48,6 +56,12 @@ export type RuleMedium = 'audio' | 'display';
 
 export const isDisplayRule = (d: RuleDefinition): boolean => d.medium === 'display';
 
+/** The minutes of slides a display rule asks of each board each day: its windows whole, or N showings. */
+export function dailyDisplayMinutes(d: Pick<RuleDefinition, 'dailyWindows' | 'showingsPerDay' | 'showingMinutes'>): number {
+  if (d.showingsPerDay && d.showingMinutes) return d.showingsPerDay * d.showingMinutes;
+  return (d.dailyWindows ?? []).reduce((n, w) => n + minutesOf(w.end) - minutesOf(w.start), 0);
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RuleProblem {
@@ -73,6 +87,9 @@ export function validateRuleDefinition(d: RuleDefinition): RuleProblem[] {
     if (!d.match || (!d.match.seriesId && !d.match.tag && !d.match.programIds)) add('match', 'cần chọn chuyên mục, nhãn hoặc danh sách chương trình', 'needs a series, a tag or programs');
     if (d.match?.programIds !== undefined && !ids(d.match.programIds)) add('match.programIds', 'phải là danh sách 1–50 mã chương trình khác nhau', 'must be 1–50 distinct program ids');
     if (d.match?.mediaAssetIds !== undefined) add('match.mediaAssetIds', 'chỉ dùng cho quy định bảng LED (medium: display)', 'is for display rules only');
+    for (const f of ['dailyWindows', 'showingsPerDay', 'showingMinutes', 'minSpacingMinutes'] as const) {
+      if (d[f] !== undefined) add(f, 'chỉ dùng cho quy định bảng LED (medium: display)', 'is for display rules only');
+    }
   }
   if (!['week', 'month', 'quarter', 'range'].includes(d.period)) add('period', 'phải là week, month, quarter hoặc range', 'must be week, month, quarter or range');
   for (const f of ['from', 'to'] as const) if (d[f] !== undefined && !(DATE.test(d[f]!) && validDate(d[f]!))) add(f, 'phải là ngày dạng YYYY-MM-DD', 'must be a YYYY-MM-DD date');
@@ -116,6 +133,29 @@ function validateDisplay(d: RuleDefinition, add: (field: string, message: string
   const sorted = [...w].filter((x) => TIME.test(x?.start) && TIME.test(x?.end)).sort((a, b) => minutesOf(a.start) - minutesOf(b.start));
   for (let i = 1; i < sorted.length; i++) {
     if (minutesOf(sorted[i].start) < minutesOf(sorted[i - 1].end)) add('dailyWindows', 'các khung giờ không được chồng lên nhau', 'windows must not overlap');
+  }
+  validateShowings(d, sorted, add);
+}
+
+/** "At least N showings a day of M minutes, S minutes apart": each given with the others, and able to fit the windows. */
+function validateShowings(d: RuleDefinition, windows: Array<{ start: string; end: string }>, add: (field: string, message: string, messageEn: string) => void): void {
+  const int = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+  const { showingsPerDay: n, showingMinutes: m, minSpacingMinutes: s } = d;
+  if (n === undefined && m === undefined) {
+    if (s !== undefined) add('minSpacingMinutes', 'chỉ dùng cùng số lượt trình chiếu mỗi ngày (showingsPerDay)', 'goes with showingsPerDay only');
+    return;
+  }
+  let ok = true;
+  if (!int(n, 1, 96)) { add('showingsPerDay', 'phải là số nguyên từ 1 đến 96', 'must be an integer 1–96'); ok = false; }
+  if (!int(m, 1, 720)) { add('showingMinutes', 'phải là số nguyên từ 1 đến 720 phút', 'must be an integer 1–720 minutes'); ok = false; }
+  if (s !== undefined && !int(s, 0, 1440)) { add('minSpacingMinutes', 'phải là số nguyên từ 0 đến 1440 phút', 'must be an integer 0–1440 minutes'); ok = false; }
+  if (!ok) return;
+  // each showing must fit one window; all of them, with their spacing, the day's windows
+  const lengths = windows.map((x) => minutesOf(x.end) - minutesOf(x.start));
+  if (m! > Math.max(0, ...lengths)) add('showingMinutes', `mỗi lượt ${m} phút dài hơn khung giờ dài nhất`, `a ${m}-minute showing is longer than the longest window`);
+  else if (n! * m! > lengths.reduce((a, b) => a + b, 0)) add('showingsPerDay', `${n} lượt × ${m} phút không vừa các khung giờ trong ngày`, `${n} showings × ${m} min do not fit the day's windows`);
+  else if (s && windows.length && (n! - 1) * Math.max(s, m!) + m! > minutesOf(windows[windows.length - 1].end) - minutesOf(windows[0].start)) {
+    add('minSpacingMinutes', `${n} lượt cách nhau ${s} phút không vừa trong ngày`, `${n} showings ${s} min apart do not fit in a day`);
   }
 }
 

@@ -30,6 +30,10 @@ export default async function viewCampaigns({ render }) {
       <h3>${t('led')}</h3>
       ${pick('display.mediaAssetIds', slides, t('ledContent'))}
       <div class="row" data-field="display.dailyWindows"><label>${t('dailyFrom')}<input name="windowStart" type="time" value="06:00"></label><label>${t('dailyTo')}<input name="windowEnd" type="time" value="22:00"></label></div>
+      <div class="row"><label data-field="display.showingsPerDay">${t('showingsPerDay')}<input name="display.showingsPerDay" type="number" min="1" max="96" placeholder="${t('wholeWindow')}"></label>
+        <label data-field="display.showingMinutes">${t('showingMinutes')}<input name="display.showingMinutes" type="number" min="1" max="720" value="10"></label>
+        <label data-field="display.minSpacingMinutes">${t('minSpacingMinutes')}<input name="display.minSpacingMinutes" type="number" min="0" max="1440"></label></div>
+      <p class="muted">${t('showingsHint')}</p>
       <button class="primary">${t('createAndPlan')}</button></form>` : ''}`;
   const form = $('#campaign');
   if (!form) return;
@@ -39,11 +43,13 @@ export default async function viewCampaigns({ render }) {
     const programIds = checked('audio.programIds');
     const mediaAssetIds = checked('display.mediaAssetIds');
     const num = (n) => (form[n].value === '' ? undefined : Number(form[n].value));
+    // N showings a day of M minutes — or, left empty, the whole window
+    const showings = () => (num('display.showingsPerDay') === undefined ? {} : { showingsPerDay: num('display.showingsPerDay'), showingMinutes: num('display.showingMinutes'), minSpacingMinutes: num('display.minSpacingMinutes') });
     const body = {
       name: form.name.value, unitId: form.unitId.value, ...(form.targetUnitId.value ? { targetUnitId: form.targetUnitId.value } : {}),
       startsOn: form.startsOn.value, endsOn: form.endsOn.value,
       ...(programIds.length ? { audio: { programIds, minAiringsPerProgram: num('audio.minAiringsPerProgram'), maxAiringsPerDay: num('audio.maxAiringsPerDay') } } : {}),
-      ...(mediaAssetIds.length ? { display: { mediaAssetIds, dailyWindows: [{ start: form.windowStart.value, end: form.windowEnd.value }] } } : {}),
+      ...(mediaAssetIds.length ? { display: { mediaAssetIds, dailyWindows: [{ start: form.windowStart.value, end: form.windowEnd.value }], ...showings() } } : {}),
     };
     const created = await api('/api/v1/campaigns', { method: 'POST', body });
     location.hash = `#/campaigns?id=${created.campaign.id}`;
