@@ -12,6 +12,10 @@ export class User {
   @Column({ type: 'text' })
   displayName: string;
 
+  /** Chức vụ, as the reports this person prepares name them. */
+  @Column({ type: 'text', nullable: true })
+  jobTitle: string | null;
+
   /** argon2id PHC string; never returned by the API. */
   @Column({ type: 'text', select: false })
   passwordHash: string;

@@ -1,20 +1,15 @@
 import { join } from 'node:path';
 import PDFDocument from 'pdfkit';
 import { ComplianceRow, complianceCells } from '../schedule/compliance';
+import { FOOTER, numberPages, table } from './pdf-table';
 import { localStamp, ReportMeta } from './report-meta';
 import { byName, monthLabelVi, monthSummary, MonthSummary, STATUS_VI, unitSummary } from './report-summary';
 
 const FONTS = join(require.resolve('dejavu-fonts-ttf/package.json'), '..', 'ttf');
 const MARGIN = 36;
-const FOOTER = 22;
 const COLORS = { ok: '#1f7a3a', at_risk: '#c98a00', violated: '#b3261e', grid: '#cccccc', shade: '#f1f1ee', text: '#1b1b1b' };
 
 type Doc = PDFKit.PDFDocument;
-interface Column {
-  title: string;
-  width: number;
-  align?: 'left' | 'right' | 'center';
-}
 
 /** The compliance report as a PDF: A4 landscape, DejaVu Sans (Vietnamese), charts per month, a table
  *  per unit and the rows; tables break across pages with their header repeated; pages numbered. */
@@ -72,15 +67,7 @@ export function compliancePdf(meta: ReportMeta, rows: ComplianceRow[]): Promise<
     );
     if (!rows.length) doc.font('body').fontSize(10).text('Không có quy định nào áp dụng cho đơn vị trong kỳ này.');
 
-    const range = doc.bufferedPageRange();
-    for (let i = 0; i < range.count; i++) {
-      doc.switchToPage(range.start + i);
-      const bottom = doc.page.margins.bottom;
-      doc.page.margins.bottom = 0; // writing in the margin must not start a new page
-      doc.font('body').fontSize(8).fillColor('#555')
-        .text(`Trang ${i + 1}/${range.count}`, MARGIN, doc.page.height - MARGIN + 8, { width: doc.page.width - 2 * MARGIN, align: 'right', lineBreak: false });
-      doc.page.margins.bottom = bottom;
-    }
+    numberPages(doc, 'body');
     doc.end();
   });
 }
@@ -89,43 +76,6 @@ function section(doc: Doc, title: string): void {
   if (doc.y > doc.page.height - MARGIN - FOOTER - 60) doc.addPage();
   doc.font('bold').fontSize(11).fillColor(COLORS.text).text(title, MARGIN, doc.y);
   doc.moveDown(0.3);
-}
-
-/** Rows of wrapped cells; a row never splits, and the header is drawn again on every new page. */
-function table(doc: Doc, cols: Column[], rows: string[][], colorOfRow?: (cells: string[]) => string | undefined): void {
-  const pad = 4;
-  const bottom = () => doc.page.height - MARGIN - FOOTER;
-  const heightOf = (cells: string[], font: 'body' | 'bold') => {
-    doc.font(font).fontSize(8);
-    return Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: cols[i].width - 2 * pad }))) + 2 * pad;
-  };
-  const draw = (cells: string[], font: 'body' | 'bold', h: number, fill?: string, lastColor?: string) => {
-    const y = doc.y;
-    const total = cols.reduce((s, c) => s + c.width, 0);
-    if (fill) doc.rect(MARGIN, y, total, h).fill(fill);
-    let x = MARGIN;
-    cells.forEach((c, i) => {
-      doc.font(font).fontSize(8).fillColor(i === cells.length - 1 && lastColor ? lastColor : COLORS.text);
-      doc.text(c, x + pad, y + pad, { width: cols[i].width - 2 * pad, align: cols[i].align ?? 'left' });
-      x += cols[i].width;
-    });
-    doc.moveTo(MARGIN, y + h).lineTo(MARGIN + total, y + h).lineWidth(0.5).strokeColor(COLORS.grid).stroke();
-    doc.x = MARGIN;
-    doc.y = y + h;
-  };
-  const titles = cols.map((c) => c.title);
-  const headerHeight = heightOf(titles, 'bold');
-  const header = () => draw(titles, 'bold', headerHeight, '#e4e2dc');
-  if (doc.y + headerHeight + (rows[0] ? heightOf(rows[0], 'body') : 0) > bottom()) doc.addPage();
-  header();
-  rows.forEach((cells, n) => {
-    const h = heightOf(cells, 'body');
-    if (doc.y + h > bottom()) {
-      doc.addPage();
-      header();
-    }
-    draw(cells, 'body', h, n % 2 ? COLORS.shade : undefined, colorOfRow?.(cells));
-  });
 }
 
 function axes(doc: Doc, title: string, x: number, y: number, width: number, plotH: number, labels: string[]): void {

@@ -1,9 +1,11 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/decorators';
 import { ComplianceQuery } from '../schedule/dto/schedule.dto';
+import { OfficialReportDto, ReportPeriodsQuery } from './dto/official-report.dto';
+import { OfficialReportService } from './official/official-report.service';
 import { ReportsService } from './reports.service';
 
 /** R6: compliance reports for 6-month, yearly and ad-hoc periods, and the broadcast log. */
@@ -11,7 +13,21 @@ import { ReportsService } from './reports.service';
 @ApiBearerAuth()
 @Controller('api/v1/reports')
 export class ReportsController {
-  constructor(private readonly reports: ReportsService) {}
+  constructor(private readonly reports: ReportsService, private readonly official: OfficialReportService) {}
+
+  @Get('periods')
+  @ApiOperation({ operationId: 'reportPeriods', summary: 'Kỳ báo cáo: 6 tháng, năm, và mốc chốt số liệu theo Nghị định 09/2019; kỳ hiện tại' })
+  periods(@CurrentActor() actor: Actor, @Query() q: ReportPeriodsQuery) {
+    return this.official.periods(actor, q.unitId);
+  }
+
+  @Post('official')
+  @HttpCode(200)
+  @ApiOperation({ operationId: 'officialReport', summary: 'Báo cáo chính thức theo thể thức Nghị định 30/2020 (DOCX để sửa trước khi ký, hoặc PDF)' })
+  async officialReport(@CurrentActor() actor: Actor, @Body() dto: OfficialReportDto, @Res() res: Response) {
+    const { name, type, body } = await this.official.render(actor, dto);
+    send(res, body, type, name);
+  }
 
   @Get('compliance/months')
   @ApiOperation({ operationId: 'complianceByMonth', summary: 'Tỷ lệ quy định × kênh đạt theo tháng (biểu đồ)' })

@@ -48,6 +48,7 @@ export class UsersService {
       const { identifiers } = await tx.insert(User, {
         username: dto.username,
         displayName: dto.displayName.trim(),
+        jobTitle: dto.jobTitle?.trim() || null,
         passwordHash,
         role: dto.role,
         unitId: dto.unitId ?? null,
@@ -77,6 +78,7 @@ export class UsersService {
       const revokes = role !== before.role || unitId !== before.unitId || active !== before.active || passwordHash !== undefined;
       await tx.update(User, { id }, {
         displayName: dto.displayName?.trim() ?? before.displayName,
+        jobTitle: dto.jobTitle !== undefined ? dto.jobTitle?.trim() || null : before.jobTitle,
         role,
         unitId,
         active,

@@ -12,6 +12,10 @@ export class CreateUserDto {
   @IsString() @IsNotEmpty() @MaxLength(200)
   displayName: string;
 
+  /** Chức vụ ("Chuyên viên Phòng Văn hóa và Thông tin"), printed on the reports the person prepares. */
+  @IsOptional() @IsString() @MaxLength(200)
+  jobTitle?: string;
+
   @IsString() @MinLength(10) @MaxLength(256)
   password: string;
 
@@ -23,10 +27,13 @@ export class CreateUserDto {
   unitId?: string;
 }
 
-@Nullable('unitId')
+@Nullable('unitId', 'jobTitle')
 export class UpdateUserDto {
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
   displayName?: string;
+
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @MaxLength(200)
+  jobTitle?: string | null;
 
   @IsOptional() @IsIn(ROLES)
   role?: Role;
@@ -48,4 +55,14 @@ export class ListUsersQuery {
 
   @IsOptional() @IsIn(ROLES)
   role?: Role;
+}
+
+/** What people change of their own profile. */
+@Nullable('jobTitle')
+export class UpdateProfileDto {
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  displayName?: string;
+
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @MaxLength(200)
+  jobTitle?: string | null;
 }

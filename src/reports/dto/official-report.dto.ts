@@ -1,0 +1,52 @@
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsCalendarDate } from '../../infrastructure/http/calendar-date';
+
+/** The official report: whose, which dates, and what the district writes on it before signing. */
+export class OfficialReportDto {
+  @IsUUID()
+  unitId: string;
+
+  /** Local dates, inclusive (see GET /reports/periods for the halves, years and Decree 09/2019 cut-offs). */
+  @IsCalendarDate()
+  from: string;
+
+  @IsCalendarDate()
+  to: string;
+
+  /** docx (editable before signing, the default) or pdf. */
+  @IsOptional() @IsIn(['docx', 'pdf'])
+  format?: 'docx' | 'pdf';
+
+  /** "Số: 12/BC-UBND"; left blank for the clerk when absent. */
+  @IsOptional() @IsString() @MaxLength(100)
+  number?: string;
+
+  /** The place before the date ("Quan Sơn, ngày …"); default: the unit's name. */
+  @IsOptional() @IsString() @MaxLength(100)
+  place?: string;
+
+  /** Above the issuing body; default: the parent unit's name. */
+  @IsOptional() @IsString() @MaxLength(200)
+  parentBody?: string;
+
+  /** The issuing body; default: "UBND " and the unit's name. */
+  @IsOptional() @IsString() @MaxLength(200)
+  issuingBody?: string;
+
+  /** "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"; default: CHỦ TỊCH. */
+  @IsOptional() @IsString() @MaxLength(200)
+  signerTitle?: string;
+
+  @IsOptional() @IsString() @MaxLength(200)
+  signerName?: string;
+
+  /** Nơi nhận, one per line; "Lưu: VT" is added. */
+  @IsOptional() @IsArray() @ArrayMaxSize(30) @IsString({ each: true }) @MaxLength(200, { each: true })
+  recipients?: string[];
+}
+
+export class ReportPeriodsQuery {
+  /** Whose time zone "today" is read in; default Asia/Ho_Chi_Minh. */
+  @IsOptional() @IsUUID()
+  unitId?: string;
+}
