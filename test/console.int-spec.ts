@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { Browser, chromium, Page } from 'playwright-core';
 import { AudioFixtures } from './support/audio-fixtures';
 import { ADMIN, startTestApp, TestApp } from './support/test-app';
@@ -238,12 +239,16 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
   it('exports the compliance report as valid XLSX and PDF, with Vietnamese text', async () => {
     const page = await login('bientap.a');
     await page.click('a[href="#/reports"]');
-    await page.waitForSelector('#report');
-    await page.click('#report button.primary');
+    // the page opens on the current half-year with its figures, without pressing "Xem"
     await page.waitForSelector('#compliance tr[data-channel]');
+    expect(await page.inputValue('#report [name=preset]')).toMatch(/^\d{4}-h[12]$/);
     expect(await page.textContent('#communes-share')).toMatch(/^\d+\/1$/); // one commune in this province
+    // this month is still running and short of airings: in progress, not an alarm
+    expect(await page.textContent('#compliance tr[data-channel] td:last-child')).toBe('Đang thực hiện');
     // charts: communes compliant per month, results per month, rules met per unit
-    expect(await page.locator('#chart-months svg .column').count()).toBe(1);
+    // the rule is in effect from today: this month to the end of the half-year
+    const month = Number(new Date(Date.now() + 7 * 3600_000).toISOString().slice(5, 7));
+    expect(await page.locator('#chart-months svg .column').count()).toBe(6 - ((month - 1) % 6));
     expect(await page.getAttribute('#chart-units svg .column', 'data-label')).toBe('Xã Sơn Điện');
     expect(await page.locator('#chart-results svg rect.bar').count()).toBeGreaterThan(0);
     await shot(page, 'reports');
@@ -266,6 +271,26 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     expect(text.split('\r\n').filter(Boolean)).toHaveLength(3); // header + two airings
     const day = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
     expect(text).toContain(`${day} 00:01:00`); // in the commune's time, as people read it
+    await page.close();
+  }, 60_000);
+
+  it('an editor downloads the report to send upward as DOCX, with their title as preparer and the recipients typed in', async () => {
+    const page = await login('bientap.a');
+    await page.click('a[href="#/reports"]');
+    await page.waitForSelector('#official');
+    await page.fill('#official [name=number]', 'Số: 7/BC-UBND');
+    await page.fill('#official [name=jobTitle]', 'Chuyên viên Phòng Văn hóa');
+    await page.fill('#official [name=recipients]', 'Sở Văn hóa, Thể thao và Du lịch\nThường trực Huyện ủy');
+    const [docx] = await Promise.all([page.waitForEvent('download'), page.click('#official-docx')]);
+    expect(docx.suggestedFilename()).toMatch(/^bao-cao-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.docx$/);
+    const xml = await (await JSZip.loadAsync(readFileSync((await docx.path())!))).file('word/document.xml')!.async('string');
+    const text = [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
+    for (const s of ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Số: 7/BC-UBND', 'Xã Sơn Điện', 'Chuyên viên Phòng Văn hóa', '- Thường trực Huyện ủy;']) expect(text).toContain(s);
+    // the title was saved to the profile: the next report has it already
+    await page.reload();
+    await page.waitForSelector('#official');
+    expect(await page.inputValue('#official [name=jobTitle]')).toBe('Chuyên viên Phòng Văn hóa');
+    await shot(page, 'reports-official');
     await page.close();
   }, 60_000);
 

@@ -8,17 +8,28 @@ import { UnitsService } from '../units/units.service';
 import { compliancePdf } from './compliance-pdf';
 import { complianceXlsx } from './compliance-xlsx';
 import { csvCell, ReportMeta } from './report-meta';
+import { reportStatus } from './official/official-report';
+import { OfficialReportService } from './official/official-report.service';
 import { monthSummary, unitSummary } from './report-summary';
 
 @Injectable()
 export class ReportsService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly compliance: ComplianceService, private readonly units: UnitsService) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly compliance: ComplianceService,
+    private readonly units: UnitsService,
+    private readonly official: OfficialReportService,
+  ) {}
 
-  async months(actor: Actor, unitId: string, from: string, to: string) {
-    const { rows, summary } = await this.compliance.report(actor, unitId, from, to);
+  async months(actor: Actor, unitId: string, from: string, to: string, now = new Date()) {
+    const unit = await this.units.get(actor, unitId);
+    const { rows, summary } = await this.compliance.report(actor, unitId, from, to, now);
     const units = unitSummary(rows);
+    // how a row reads to people: a period still running is "scheduled" or "in progress", not "at risk"
+    const capacity = await this.official.capacities([...new Set(rows.map((r) => r.ruleId))]);
+    const read = rows.map((r) => ({ ...r, reportStatus: reportStatus(r, capacity.get(r.ruleId) ?? {}, now, unit.timezone) }));
     // the rows too, so a page shows the summaries and the table from one computation
-    return { months: monthSummary(rows), units, unitsCompliant: units.filter((u) => u.compliant).length, summary, rows };
+    return { months: monthSummary(rows), units, unitsCompliant: units.filter((u) => u.compliant).length, summary, rows: read };
   }
 
   async xlsx(actor: Actor, unitId: string, from: string, to: string) {

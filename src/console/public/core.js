@@ -113,8 +113,8 @@ export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 export const weekday = (day) => ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
 export const time = (iso) => new Date(iso).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: ZONE, hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit' });
 
-export async function download(path, name) {
-  const blob = await api(path);
+export async function download(path, name, opts = {}) {
+  const blob = await api(path, opts);
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
   a.download = name;

@@ -30,13 +30,7 @@ export class OfficialReportService {
     const { rows } = await this.compliance.report(actor, dto.unitId, dto.from, dto.to, now);
     const [parent] = unit.parentId ? await this.db.query(`SELECT name FROM units WHERE id = $1`, [unit.parentId]) : [];
     const ruleIds = [...new Set(rows.map((r) => r.ruleId))];
-    const rules: Array<{ id: string; definition: RuleDefinition; campaign: string | null }> = await this.db.query(
-      `SELECT r.id, r.definition, k.name AS campaign FROM rules r LEFT JOIN campaigns k ON r.id IN (k.audio_rule_id, k.display_rule_id) WHERE r.id = ANY($1::uuid[])`,
-      [ruleIds],
-    );
-    const capacity = new Map<string, RuleCapacity>(rules.map((r) => [r.id, {
-      maxAiringsPerDay: r.definition.maxAiringsPerDay, dailyMinutes: r.definition.medium === 'display' ? dailyDisplayMinutes(r.definition) : undefined, campaign: r.campaign,
-    }]));
+    const capacity = await this.capacities(ruleIds);
     const names: Array<{ id: string; name: string }> = await this.db.query(`SELECT id, name FROM units WHERE id = ANY($1::uuid[])`, [[...new Set(rows.map((r) => r.unitId))]]);
     const [preparer]: Array<{ display_name: string; job_title: string | null }> = await this.db.query(`SELECT display_name, job_title FROM users WHERE id = $1`, [actor.id]);
     const report = buildOfficialReport({
@@ -52,6 +46,17 @@ export class OfficialReportService {
     return dto.format === 'pdf'
       ? { name: `${name}.pdf`, type: 'application/pdf', body: await officialPdf(report) }
       : { name: `${name}.docx`, type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', body: await officialDocx(report) };
+  }
+
+  /** What each rule allows a day (for "can the days left still meet it"), and its campaign. */
+  async capacities(ruleIds: string[]): Promise<Map<string, RuleCapacity>> {
+    const rules: Array<{ id: string; definition: RuleDefinition; campaign: string | null }> = await this.db.query(
+      `SELECT r.id, r.definition, k.name AS campaign FROM rules r LEFT JOIN campaigns k ON r.id IN (k.audio_rule_id, k.display_rule_id) WHERE r.id = ANY($1::uuid[])`,
+      [ruleIds],
+    );
+    return new Map<string, RuleCapacity>(rules.map((r) => [r.id, {
+      maxAiringsPerDay: r.definition.maxAiringsPerDay, dailyMinutes: r.definition.medium === 'display' ? dailyDisplayMinutes(r.definition) : undefined, campaign: r.campaign,
+    }]));
   }
 
   /**
