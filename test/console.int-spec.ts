@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { Browser, chromium, Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
 import { AudioFixtures } from './support/audio-fixtures';
 import { ADMIN, startTestApp, TestApp } from './support/test-app';
 
@@ -659,4 +660,59 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await shot(page, 'calendar-board-campaign');
     await page.close();
   }, 60_000);
+
+  it('an operator who was offline for days catches up on a phone: airings of 3 and 4 days ago, confirmed as aired or missed with a reason', async () => {
+    const admin = { Authorization: `Bearer ${await t.login(ADMIN.username, ADMIN.password)}` };
+    const day = (n: number) => new Date(Date.now() + 7 * 3600_000 - n * 86_400_000).toISOString().slice(0, 10);
+    const made: string[] = [];
+    for (const n of [4, 3]) {
+      const res = await t.http.post(`/api/v1/channels/${ids.channel}/entries`).set(admin).send({ kind: 'airing', programId: ids.program, startsAt: `${day(n)}T06:00:00+07:00`, endsAt: `${day(n)}T06:10:00+07:00` });
+      expect(res.status).toBe(201);
+      made.push(res.body.id);
+    }
+    const page = await login('vanhanh.sd', 'mat-khau-dai-du', { width: 390, height: 844 });
+    await page.waitForSelector('#catch-up form.airing');
+    expect(await page.locator('#catch-up form.airing').count()).toBe(2);
+    expect(await page.textContent(`#catch-up form[data-id="${made[1]}"]`)).toContain(`${day(3).slice(8, 10)}/${day(3).slice(5, 7)}/${day(3).slice(0, 4)} 06:00`);
+    await shot(page, 'operator-catch-up');
+    // missed needs a reason, said next to it
+    await page.click(`#catch-up form[data-id="${made[1]}"] [name=missed]`);
+    expect(await page.textContent(`#catch-up form[data-id="${made[1]}"] [name=reason] + .error`)).toBe('Không được để trống');
+    await page.fill(`#catch-up form[data-id="${made[1]}"] [name=reason]`, 'Mất điện');
+    await page.click(`#catch-up form[data-id="${made[1]}"] [name=missed]`);
+    await page.waitForFunction(`!document.querySelector('#catch-up form[data-id="${made[1]}"]')`);
+    await page.click(`#catch-up form[data-id="${made[0]}"] [name=aired]`);
+    await page.waitForFunction(`!document.querySelector('#catch-up')`);
+    const rows = await t.app.get(DataSource).query(`SELECT id, status, missed_reason FROM schedule_entries WHERE id = ANY($1::uuid[]) ORDER BY starts_at`, [made]);
+    expect(rows).toEqual([{ id: made[0], status: 'aired', missed_reason: null }, { id: made[1], status: 'missed', missed_reason: 'Mất điện' }]);
+    await page.close();
+  }, 60_000);
+
+  it('on a 390×844 phone every page fits the screen, every table keeps its columns and actions as cards, and axe-core finds nothing serious', async () => {
+    const axe = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+    const problems: string[] = [];
+    for (const who of ['bientap.a', 'vanhanh.sd']) {
+      const page = await login(who, 'mat-khau-dai-du', { width: 390, height: 844 });
+      const pages = await page.locator('#nav a').evaluateAll((as) => as.map((a) => (a as unknown as { hash: string }).hash));
+      for (const hash of pages) {
+        await page.goto(`${base}/${hash}`);
+        await page.waitForFunction(`document.querySelector('#view h1') && !document.querySelector('#view .error:not(:empty)')`, undefined, { timeout: 15_000 });
+        await page.waitForTimeout(300); // the page's second round trips (charts, plan)
+        const fit = await page.evaluate(`({ scroll: document.documentElement.scrollWidth, width: window.innerWidth })`) as { scroll: number; width: number };
+        if (fit.scroll > fit.width) problems.push(`${who} ${hash}: the page is ${fit.scroll}px wide on a ${fit.width}px screen`);
+        // every cell and every action of every table is shown, labelled with its column
+        const hidden = await page.evaluate(`[...document.querySelectorAll('#view table td, #view table td button, #view table td a, #view table td input')]
+          .filter((el) => el.getClientRects().length === 0 || el.getBoundingClientRect().right > window.innerWidth + 1).map((el) => el.outerHTML.slice(0, 80))`) as string[];
+        if (hidden.length) problems.push(`${who} ${hash}: ${hidden.length} table cells or actions not on screen, e.g. ${hidden[0]}`);
+        const unlabelled = await page.evaluate(`[...document.querySelectorAll('#view table tr:not(:has(> th)) > td')].filter((td) => !td.dataset.label).length`) as number;
+        if (unlabelled) problems.push(`${who} ${hash}: ${unlabelled} cells without their column's label`);
+        if (hash === '#/reports' || hash === '#/programs') await shot(page, `phone-${hash.slice(2)}`);
+        await page.addScriptTag({ content: axe });
+        const violations = await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')))`) as string[];
+        for (const v of violations) problems.push(`${who} ${hash}: axe ${v}`);
+      }
+      await page.close();
+    }
+    expect(problems).toEqual([]);
+  }, 180_000);
 });

@@ -105,6 +105,21 @@ export class EntriesService {
     return entities.map((e) => Object.assign(e, { programTitle: titles.get(e.id) ?? null }));
   }
 
+  /**
+   * What a commune that was offline has to catch up on: entries of its loudspeakers that started in
+   * the last `days` days, are still "scheduled" and no device reported — oldest first.
+   */
+  async unconfirmed(actor: Actor, days: number, now = new Date()): Promise<Array<{ id: string; channelId: string; channelName: string; kind: string; priority: string; title: string | null; startsAt: Date; endsAt: Date }>> {
+    return this.db.query(
+      `SELECT e.id, e.channel_id AS "channelId", c.name AS "channelName", e.kind, e.priority, COALESCE(e.title, p.title) AS title, e.starts_at AS "startsAt", e.ends_at AS "endsAt"
+         FROM schedule_entries e JOIN channels c ON c.id = e.channel_id JOIN units u ON u.id = c.unit_id LEFT JOIN programs p ON p.id = e.program_id
+        WHERE u.path LIKE $1 AND c.kind = 'audio' AND e.status = 'scheduled' AND e.evidenced_at IS NULL
+          AND e.starts_at >= $2 AND e.starts_at < $3
+        ORDER BY e.starts_at, c.name LIMIT 500`,
+      [`${actor.pathPrefix}%`, new Date(now.getTime() - days * 86_400_000), now],
+    );
+  }
+
   /** The operator says whether an entry was broadcast; confirmations count as evidence. */
   async confirm(actor: Actor, id: string, outcome: 'aired' | 'missed', reason: string | undefined, now = new Date()): Promise<ScheduleEntry> {
     if (outcome === 'missed' && !reason) throw AppError.field('reason', 'schedule', 'cần nêu lý do không phát được', 'is required when missed');

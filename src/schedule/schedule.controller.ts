@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/decorators';
 import { ParseId } from '../infrastructure/http/uuid.pipe';
 import { ComplianceService } from './compliance.service';
-import { ComplianceQuery, ConfirmEntryDto, VoidEntryDto, MoveEntryDto, CreateEntryDto, CreateRuleDto, CreateSeriesDto, EntriesQuery, PlanDto, UpdateRuleDto } from './dto/schedule.dto';
+import { ComplianceQuery, ConfirmEntryDto, VoidEntryDto, MoveEntryDto, CreateEntryDto, CreateRuleDto, CreateSeriesDto, EntriesQuery, PlanDto, UnconfirmedQuery, UpdateRuleDto } from './dto/schedule.dto';
 import { EntriesService } from './entries.service';
 import { PlanningService } from './planning.service';
 import { RulesService } from './rules.service';
@@ -64,6 +64,12 @@ export class ScheduleController {
   @ApiOperation({ operationId: 'createScheduleEntry', summary: 'Thêm lượt phát, tiếp âm, thông báo (409 nếu trùng giờ cùng mức ưu tiên)' })
   createEntry(@CurrentActor() actor: Actor, @Param('id', ParseId) id: string, @Body() dto: CreateEntryDto) {
     return this.entries.create(actor, id, dto);
+  }
+
+  @Get('entries/unconfirmed')
+  @ApiOperation({ operationId: 'listUnconfirmedEntries', summary: 'Lượt phát đã qua chưa được xác nhận (mặc định 7 ngày): người vận hành xác nhận bù' })
+  listUnconfirmed(@CurrentActor() actor: Actor, @Query() q: UnconfirmedQuery) {
+    return this.entries.unconfirmed(actor, q.days ?? 7);
   }
 
   @Post('entries/:id/confirm')

@@ -49,6 +49,15 @@ async function renderNow() {
   }
 }
 
+// Tables become cards on a phone (styles.css): each cell carries its column's header as a label.
+new MutationObserver(() => {
+  for (const table of view().querySelectorAll('table')) {
+    const headers = [...(table.querySelector('tr')?.querySelectorAll('th') ?? [])].map((th) => th.textContent.trim());
+    if (!headers.length) continue;
+    for (const row of table.querySelectorAll('tr')) [...row.children].forEach((cell, i) => cell.tagName === 'TD' && !cell.hasAttribute('data-label') && cell.setAttribute('data-label', headers[i] || t('actions')));
+  }
+}).observe(view(), { childList: true, subtree: true });
+
 $('#lang').onclick = () => (toggleLang(), render());
 $('#logout').onclick = logout;
 window.addEventListener('hashchange', render);

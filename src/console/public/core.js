@@ -111,7 +111,17 @@ export const addDays = (day, n) => new Date(Date.parse(`${day}T00:00:00Z`) + n *
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 /** ISO weekday of a local date: 1 = Monday … 7 = Sunday. */
 export const weekday = (day) => ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
-export const time = (iso) => new Date(iso).toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: ZONE, hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit' });
+/** "Thứ Hai, 23/11/2026 06:00" — a day people read, in the commune's zone. */
+export const dateTime = (iso) => {
+  const d = new Date(iso);
+  const day = d.toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: ZONE, weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric' });
+  return `${day} ${d.toLocaleTimeString('en-GB', { timeZone: ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })}`;
+};
+/** "06:00 26/11/2026" in the commune's zone, whatever the browser's language. */
+export const time = (iso) => {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return `${p.hour}:${p.minute} ${p.day}/${p.month}/${p.year}`;
+};
 
 export async function download(path, name, opts = {}) {
   const blob = await api(path, opts);

@@ -1,5 +1,6 @@
 import { IsCalendarDate } from '../../infrastructure/http/calendar-date';
-import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, IsUUID, Matches, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { StrictBoolean } from '../../infrastructure/http/strict-boolean';
 import type { RuleDefinition } from '../planner/rule-definition';
 
@@ -85,6 +86,12 @@ export class EntriesQuery {
   from: string;
   @IsISO8601({ strict: true })
   to: string;
+}
+
+export class UnconfirmedQuery {
+  /** How far back an operator catches up: days before now (default 7, at most 31). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(31)
+  days?: number;
 }
 
 export class PlanDto {

@@ -1,6 +1,7 @@
-// The commune operator's page: today's and tomorrow's airings, one-tap confirmation, broadcast now.
+// The commune operator's page: past days' unconfirmed airings to catch up on, today's and tomorrow's
+// airings, one-tap confirmation, broadcast now.
 import { t } from '../i18n.js';
-import { $, api, esc, instant, localDay, requireFields, showErrors, time, titleOf, view, waitForAsset } from '../core.js';
+import { $, api, dateTime, esc, instant, localDay, requireFields, showErrors, time, titleOf, view, waitForAsset } from '../core.js';
 import { microphoneButton } from '../recorder.js';
 
 export default async function viewToday({ render }) {
@@ -8,6 +9,17 @@ export default async function viewToday({ render }) {
   const from = instant(localDay(0));
   const to = instant(localDay(2));
   let html = `<h1>${t('today')}</h1>`;
+  // a commune that was offline catches up: past days' airings nobody confirmed and no device reported
+  const earlier = (await api('/api/v1/entries/unconfirmed?days=7')).filter((e) => Date.parse(e.startsAt) < Date.parse(from));
+  if (earlier.length) {
+    html += `<section class="card" id="catch-up"><h2>${t('unconfirmedEarlier')} (${earlier.length})</h2><p class="muted">${t('unconfirmedHint')}</p>`;
+    for (const e of earlier) {
+      html += `<form class="airing prio-${e.priority}" data-id="${e.id}"><div><strong>${esc(dateTime(e.startsAt))}</strong> ${esc(e.title ?? t(e.kind))} <span class="muted">— ${esc(e.channelName)}</span></div>
+        <div><button class="ok" name="aired" type="button">${t('aired')}</button>
+        <input name="reason" placeholder="${t('reason')}" class="inline"> <button class="warn" name="missed" type="button">${t('missed')}</button></div></form>`;
+    }
+    html += '</section>';
+  }
   for (const c of channels) {
     const entries = await api(`/api/v1/channels/${c.id}/entries?from=${from}&to=${to}`);
     html += `<section class="card"><h2>${esc(c.name)}</h2>${entries.length ? '' : `<p>${t('nothing')}</p>`}`;
