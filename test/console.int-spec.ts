@@ -234,6 +234,19 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     expect(await page.textContent('#active')).toContain('Thông báo khẩn về dịch bệnh');
     await page.click('#active [data-stop]');
     await page.waitForFunction(`!document.querySelector('#active [data-stop]')`);
+    // the whole commune in one choice: the form says first how many channels and devices it reaches
+    await page.fill('[name=title]', 'Cảnh báo bão');
+    await page.selectOption('[name=target]', 'unit');
+    await page.waitForFunction(`/Cảnh báo sẽ phát trên \\d+ kênh/.test(document.getElementById('alert-reach').textContent)`);
+    expect(await page.textContent('#alert-reach')).toMatch(/^Cảnh báo sẽ phát trên [1-9]\d* kênh truyền thanh, \d+ thiết bị\.$/);
+    await page.selectOption('[name=source]', 'relay');
+    await page.fill('[name=streamUrl]', 'http://radio.thanhhoa.vn/bao');
+    await page.click('#alert button.primary');
+    await page.waitForSelector('#active [data-stop]');
+    expect(await page.textContent('#active')).toContain('Cảnh báo bão');
+    await shot(page, 'alert-unit');
+    await page.click('#active [data-stop]');
+    await page.waitForFunction(`!document.querySelector('#active [data-stop]')`);
     await page.close();
   }, 60_000);
 

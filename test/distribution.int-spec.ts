@@ -319,6 +319,27 @@ describe.each([
     expect(await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM alerts`)).toEqual([{ n: 1 }]);
   });
 
+  it('an alert to a whole unit in one choice: says first how many loudspeakers and devices it reaches, then plays on all of them', async () => {
+    const reach = await t.http.get('/api/v1/alerts/reach').query({ unitId: ids['38'] }).set(as());
+    const [{ devices }] = await t.app.get(DataSource).query(`SELECT count(*)::int AS devices FROM devices WHERE channel_id = ANY($1::uuid[]) AND revoked_at IS NULL`, [[ids.ch1, ids.ch2]]);
+    expect(reach.body).toEqual({ unitId: ids['38'], channels: 2, devices });
+    const b1 = await device('b1');
+    await b1.client.subscribeAsync(`${prefix}/channels/${ids.ch2}/alert`, { qos: 1 });
+    const started = await t.http.post('/api/v1/alerts').set(as()).send({ unitId: ids['38'], title: 'Bão số 3 đổ bộ', source: 'relay', streamUrl: 'http://radio.tinh.vn/bao' });
+    expect(started.status).toBe(201);
+    expect([...started.body.channelIds].sort()).toEqual([ids.ch1, ids.ch2].sort());
+    await b1.inbox.waitFor(() => b1.inbox.json('/alert').find((a: { id: string }) => a.id === started.body.id), 10_000, 'alert on the second commune');
+    // both, or neither: refused with the field named; a commune operator cannot reach the province
+    for (const body of [{ unitId: ids['38'], channelIds: [ids.ch1] }, {}]) {
+      const res = await t.http.post('/api/v1/alerts').set(as()).send({ ...body, title: 'x', source: 'relay', streamUrl: 'http://a/b' });
+      expect([res.status, res.body.fields?.[0]?.field]).toEqual([400, 'channelIds']);
+    }
+    const op = await t.login('op.b', 'mat-khau-dai-du');
+    expect((await t.http.get('/api/v1/alerts/reach').query({ unitId: ids['38'] }).set(as(op))).status).toBe(404);
+    expect((await t.http.get('/api/v1/alerts/reach').query({ unitId: ids['2'] }).set(as(op))).body).toMatchObject({ channels: 1 });
+    expect((await t.http.post(`/api/v1/alerts/${started.body.id}/stop`).set(as())).status).toBe(200);
+  });
+
   it('sends commands to one device', async () => {
     const a1 = await device('a1');
     await a1.client.subscribeAsync(`${prefix}/devices/${ids.a1}/commands`, { qos: 1 });

@@ -70,9 +70,29 @@ export class AlertsService implements OnApplicationBootstrap {
     await this.reconcile();
   }
 
-  async start(actor: Actor, dto: StartAlertDto, now = new Date()): Promise<AlertMessage & { channelIds: string[] }> {
+  /** What an alert to a whole unit would reach: its loudspeakers and their devices. */
+  async reach(actor: Actor, unitId: string): Promise<{ unitId: string; channels: number; devices: number }> {
+    const ids = (await this.unitSpeakers(actor, unitId)).map((c) => c.id);
+    const [{ devices }] = await this.db.query(`SELECT count(*)::int AS devices FROM devices WHERE channel_id = ANY($1::uuid[]) AND revoked_at IS NULL`, [ids]);
+    return { unitId, channels: ids.length, devices };
+  }
+
+  private async unitSpeakers(actor: Actor, unitId: string) {
+    return (await this.channels.list(actor, unitId)).filter((c) => c.kind === 'audio' && c.active);
+  }
+
+  /** The channels named, or every loudspeaker of the unit's subtree; one of the two. */
+  private async target(actor: Actor, dto: StartAlertDto): Promise<Array<Awaited<ReturnType<ChannelsService['get']>>>> {
+    if (!dto.channelIds === !dto.unitId) throw AppError.field('channelIds', 'alert', 'chọn các kênh, hoặc một đơn vị (unitId) để phát trên mọi cụm loa của đơn vị đó', 'give channelIds, or a unitId for every loudspeaker of that unit');
+    const ids = dto.unitId ? (await this.unitSpeakers(actor, dto.unitId)).map((c) => c.id) : dto.channelIds!;
+    if (!ids.length) throw AppError.field('unitId', 'alert', 'đơn vị này chưa có cụm loa nào', 'this unit has no loudspeakers');
     const channels: Array<Awaited<ReturnType<ChannelsService['get']>>> = [];
-    for (const id of dto.channelIds) channels.push(await this.channels.get(actor, id));
+    for (const id of ids) channels.push(await this.channels.get(actor, id));
+    return channels;
+  }
+
+  async start(actor: Actor, dto: StartAlertDto, now = new Date()): Promise<AlertMessage & { channelIds: string[] }> {
+    const channels = await this.target(actor, dto);
     let mediaAssetId: string | null = null;
     if (dto.source === 'program') {
       if (!dto.programId) throw AppError.field('programId', 'alert', 'là bắt buộc khi phát một chương trình', 'is required for source program');
@@ -102,7 +122,7 @@ export class AlertsService implements OnApplicationBootstrap {
         });
       }
       // one record per channel, at its unit: it names that channel only (a commune's readers never see another commune's channels)
-      const { channelIds: _all, ...details } = dto;
+      const { channelIds: _all, unitId: _unit, ...details } = dto;
       for (const c of channels) {
         await this.audit.record(tx, actor, { action: 'alert.start', entityType: 'alert', entityId: row.id, unitPath: c.unitPath, changes: { channelId: c.id, ...details } });
       }

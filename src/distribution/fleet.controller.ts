@@ -8,7 +8,7 @@ import { ChannelsService } from '../channels/channels.service';
 import { ParseId } from '../infrastructure/http/uuid.pipe';
 import { AlertsService } from './alerts.service';
 import { DeviceCommandsService } from './device-commands.service';
-import { DeviceCommandDto, StartAlertDto } from './dto/alert.dto';
+import { AlertReachQuery, DeviceCommandDto, StartAlertDto } from './dto/alert.dto';
 import { PresenceService } from './presence.service';
 
 export class DeviceListQuery {
@@ -55,6 +55,12 @@ export class FleetController {
   @ApiOperation({ operationId: 'startAlert', summary: 'Phát cảnh báo khẩn cấp trên các kênh thuộc phạm vi; ưu tiên trên mọi nội dung' })
   start(@CurrentActor() actor: Actor, @Body() dto: StartAlertDto) {
     return this.alerts.start(actor, dto);
+  }
+
+  @Get('alerts/reach')
+  @ApiOperation({ operationId: 'alertReach', summary: 'Một cảnh báo cho cả đơn vị sẽ tới bao nhiêu cụm loa và thiết bị' })
+  reach(@CurrentActor() actor: Actor, @Query() q: AlertReachQuery) {
+    return this.alerts.reach(actor, q.unitId);
   }
 
   @Get('alerts')

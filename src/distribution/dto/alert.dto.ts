@@ -1,9 +1,13 @@
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export class StartAlertDto {
-  /** Channels of the caller's subtree that play the alert. */
-  @ArrayMinSize(1) @ArrayMaxSize(5000) @ArrayUnique() @IsUUID('all', { each: true })
-  channelIds: string[];
+  /** Channels of the caller's subtree that play the alert — or, instead, `unitId`. */
+  @IsOptional() @ArrayMinSize(1) @ArrayMaxSize(5000) @ArrayUnique() @IsUUID('all', { each: true })
+  channelIds?: string[];
+
+  /** Every loudspeaker of this unit and of the units below it (a district and its communes) in one choice. */
+  @IsOptional() @IsUUID()
+  unitId?: string;
 
   @IsString() @IsNotEmpty() @MaxLength(200)
   title: string;
@@ -37,4 +41,9 @@ export class DeviceCommandDto {
   /** For `volume`: 0–100. */
   @IsOptional() @IsInt() @Min(0) @Max(100)
   volume?: number;
+}
+
+export class AlertReachQuery {
+  @IsUUID()
+  unitId: string;
 }

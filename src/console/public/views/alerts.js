@@ -1,16 +1,19 @@
 // Emergency alerts: relay a live stream, play an approved program, or a recording made on the spot.
 import { t } from '../i18n.js';
-import { $, api, esc, guarded, requireFields, showErrors, uploadWithProgress, view, waitForAsset } from '../core.js';
+import { $, api, esc, guarded, requireFields, showErrors, unitOptions, uploadWithProgress, view, waitForAsset } from '../core.js';
 import { microphoneButton } from '../recorder.js';
 
 export default async function viewAlerts({ render }) {
   const channels = await api('/api/v1/channels');
+  const units = (await api('/api/v1/units')).items;
   const active = (await api('/api/v1/alerts?active=true')).items;
   const programs = (await api('/api/v1/programs?status=approved&limit=500')).items ?? [];
   view().innerHTML = `<h1>${t('alerts')}</h1>
     <section class="card" id="active">${active.map((a) => `<div class="airing prio-emergency" data-id="${a.id}"><strong>${esc(a.title)}</strong> <button class="warn" data-stop>${t('stop')}</button></div>`).join('') || `<p>${t('nothing')}</p>`}</section>
     <form class="card" id="alert"><label>${t('titleField')}<input name="title"></label>
-      <label>${t('channel')}</label><div data-field="channelIds">${channels.map((c) => `<label class="check"><input type="checkbox" name="channelIds" value="${c.id}"> ${esc(c.name)}</label>`).join('')}</div>
+      <label>${t('alertTarget')}<select name="target"><option value="channels">${t('chosenChannels')}</option><option value="unit">${t('wholeUnit')}</option></select></label>
+      <div data-for-target="channels"><label>${t('channel')}</label><div data-field="channelIds">${channels.filter((c) => c.kind === 'audio').map((c) => `<label class="check"><input type="checkbox" name="channelIds" value="${c.id}"> ${esc(c.name)}</label>`).join('')}</div></div>
+      <div data-for-target="unit" hidden><label data-field="unitId">${t('unit')}<select name="unitId">${unitOptions(units)}</select></label><p class="notice" id="alert-reach"></p></div>
       <label>${t('source')}<select name="source"><option value="relay">${t('relay')}</option><option value="program">${t('program')}</option><option value="recording">${t('recordingSource')}</option></select></label>
       <label data-for="relay">${t('streamUrl')}<input name="streamUrl" placeholder="http://"></label>
       <label data-for="program" hidden>${t('program')}<select name="programId">${programs.map((p) => `<option value="${p.id}">${esc(p.title)}</option>`).join('')}</select></label>
@@ -23,6 +26,16 @@ export default async function viewAlerts({ render }) {
     render();
   }));
   const form = $('#alert');
+  // every loudspeaker of a unit (a district and its communes) in one choice, with its reach said first
+  const showReach = async () => {
+    const r = await api(`/api/v1/alerts/reach?unitId=${form.unitId.value}`);
+    $('#alert-reach').textContent = t('alertReach').replace('{channels}', r.channels).replace('{devices}', r.devices);
+  };
+  form.target.onchange = () => {
+    form.querySelectorAll('[data-for-target]').forEach((d) => (d.hidden = d.dataset.forTarget !== form.target.value));
+    if (form.target.value === 'unit') showReach();
+  };
+  form.unitId.onchange = showReach;
   form.source.onchange = () => form.querySelectorAll('[data-for]').forEach((l) => (l.hidden = l.dataset.for !== form.source.value));
   let recorded = null;
   microphoneButton($('#alert-record'), $('#alert-rec-state'), (blob) => {
@@ -35,7 +48,7 @@ export default async function viewAlerts({ render }) {
     const file = form.file.files[0];
     if (!recorded && !file) return showErrors(form, { data: { fields: [{ field: 'file', message: t('recordOrFile') }] } });
     const data = new FormData();
-    data.append('unitId', channels.find((c) => c.id === form.querySelector('[name=channelIds]:checked')?.value)?.unitId ?? channels[0].unitId);
+    data.append('unitId', form.target.value === 'unit' ? form.unitId.value : channels.find((c) => c.id === form.querySelector('[name=channelIds]:checked')?.value)?.unitId ?? channels[0].unitId);
     data.append('title', form.title.value);
     data.append('file', file ?? recorded, file?.name ?? 'canh-bao.webm');
     $('#alert-up').hidden = false;
@@ -47,10 +60,11 @@ export default async function viewAlerts({ render }) {
 
   form.onsubmit = guarded(form, async () => {
     if (!requireFields(form, ['title'])) return;
+    const whole = form.target.value === 'unit';
     const channelIds = [...form.querySelectorAll('[name=channelIds]:checked')].map((i) => i.value);
-    if (!channelIds.length) return showErrors(form, { data: { fields: [{ field: 'channelIds', message: t('chooseChannel') }] } });
+    if (!whole && !channelIds.length) return showErrors(form, { data: { fields: [{ field: 'channelIds', message: t('chooseChannel') }] } });
     const source = form.source.value;
-    const body = { title: form.title.value, channelIds, source };
+    const body = { title: form.title.value, ...(whole ? { unitId: form.unitId.value } : { channelIds }), source };
     if (source === 'relay') body.streamUrl = form.streamUrl.value;
     if (source === 'program') body.programId = form.programId.value;
     if (source === 'recording') {
