@@ -284,7 +284,8 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     expect(text).toContain('Đài xã Sơn Điện');
     expect(text.split('\r\n').filter(Boolean)).toHaveLength(3); // header + two airings
     const day = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
-    expect(text).toContain(`${day} 00:01:00`); // in the commune's time, as people read it
+    expect(text).toContain(`${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)} 00:01:00`); // in the commune's time, as people read it
+    expect(text).toContain('Lượt phát chương trình'); // words, not codes
     await page.close();
   }, 60_000);
 

@@ -328,7 +328,7 @@ describe.each([
     const started = await t.http.post('/api/v1/alerts').set(as()).send({ unitId: ids['38'], title: 'Bão số 3 đổ bộ', source: 'relay', streamUrl: 'http://radio.tinh.vn/bao' });
     expect(started.status).toBe(201);
     expect([...started.body.channelIds].sort()).toEqual([ids.ch1, ids.ch2].sort());
-    await b1.inbox.waitFor(() => b1.inbox.json('/alert').find((a: { id: string }) => a.id === started.body.id), 10_000, 'alert on the second commune');
+    await b1.inbox.waitFor(() => b1.inbox.json('/alert').find((a) => a.id === started.body.id), 10_000, 'alert on the second commune');
     // both, or neither: refused with the field named; a commune operator cannot reach the province
     for (const body of [{ unitId: ids['38'], channelIds: [ids.ch1] }, {}]) {
       const res = await t.http.post('/api/v1/alerts').set(as()).send({ ...body, title: 'x', source: 'relay', streamUrl: 'http://a/b' });

@@ -238,7 +238,10 @@ describe('broadcast history', () => {
     expect(JSON.stringify(audit)).toContain('schedule.void');
     const day = (offset: number) => new Date(Date.now() + 7 * 3600_000 + offset).toISOString().slice(0, 10);
     const csv = await t.http.get(`/api/v1/reports/broadcast-log.csv?unitId=${unitId}&from=${day(-86_400_000)}&to=${day(0)}`).set(as());
-    expect(csv.text).toContain('voided');
+    expect(csv.text).toContain('Đã hủy bỏ (ghi sai)');
     expect(csv.text).toContain('Xác nhận nhầm: hôm đó mất điện');
+    const en = await t.http.get(`/api/v1/reports/broadcast-log.csv?unitId=${unitId}&from=${day(-86_400_000)}&to=${day(0)}&lang=en`).set(as());
+    expect(en.text).toContain('Voided (recorded in error)');
+    expect(en.text.replace(/^\uFEFF/, '').split('\r\n')[0]).toMatch(/^date,starts \(Asia\/Ho_Chi_Minh\),ends/);
   });
 });

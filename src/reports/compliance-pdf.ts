@@ -62,7 +62,7 @@ export function compliancePdf(meta: ReportMeta, rows: ComplianceRow[]): Promise<
         { title: 'Quy định', width: 230 }, { title: 'Đơn vị', width: 100 }, { title: 'Kênh', width: 120 }, { title: 'Kỳ', width: 70 },
         { title: 'Yêu cầu', width: 55, align: 'center' }, { title: 'Đã lập lịch', width: 65, align: 'center' }, { title: 'Bằng chứng', width: 65, align: 'center' }, { title: 'Trạng thái', width: 65 },
       ],
-      rows.map((r) => [r.ruleName, meta.unitNames.get(r.unitId) ?? '', r.channelName, r.label, complianceCells(r).required, complianceCells(r).planned, complianceCells(r).evidenced, STATUS_VI[r.status]]),
+      rows.map((r) => [r.ruleName, meta.unitNames.get(r.unitId) ?? '', r.channelName, r.label, complianceCells(r).required, complianceCells(r).planned, complianceCells(r).evidenced, (meta.statusLabel?.(r) ?? STATUS_VI[r.status])]),
       (cells) => ({ Đạt: COLORS.ok, 'Có nguy cơ': COLORS.at_risk, 'Không đạt': COLORS.violated })[cells[7]],
     );
     if (!rows.length) doc.font('body').fontSize(10).text('Không có quy định nào áp dụng cho đơn vị trong kỳ này.');

@@ -17,7 +17,7 @@ export async function complianceXlsx(meta: ReportMeta, rows: ComplianceRow[]): P
   for (const r of rows) {
     // an LED board's row counts minutes shown, not programs and airings
     const audio = r.minutes ? [null, null, null, null, null, null] : [r.required.programs, r.required.airingsPerProgram, r.planned.programs, r.planned.airings, r.evidenced.programs, r.evidenced.airings];
-    sheet.addRow([r.ruleName, meta.unitNames.get(r.unitId) ?? '', r.channelName, r.label, r.periodStart, r.periodEnd, ...audio, STATUS_VI[r.status], r.minutes?.required ?? null, r.minutes?.planned ?? null, r.minutes?.evidenced ?? null]);
+    sheet.addRow([r.ruleName, meta.unitNames.get(r.unitId) ?? '', r.channelName, r.label, r.periodStart, r.periodEnd, ...audio, meta.statusLabel?.(r) ?? STATUS_VI[r.status], r.minutes?.required ?? null, r.minutes?.planned ?? null, r.minutes?.evidenced ?? null]);
   }
   sheet.columns.forEach((c, i) => (c.width = i < 3 ? 32 : 14));
 

@@ -1,3 +1,5 @@
+import type { ComplianceRow } from '../schedule/compliance';
+
 /** What every export of a report names: whose it is, the period, and when it was made (in the unit's zone). */
 export interface ReportMeta {
   unitName: string;
@@ -7,6 +9,8 @@ export interface ReportMeta {
   timeZone: string;
   /** Names of the units the rows belong to. */
   unitNames: Map<string, string>;
+  /** How a row's status reads: "Đang thực hiện" while its period runs, not an alarm (default: by status). */
+  statusLabel?: (row: ComplianceRow) => string;
 }
 
 /** "22/11/2026 15:30" in the unit's time zone. */

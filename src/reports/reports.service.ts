@@ -7,8 +7,9 @@ import { checkDateRange } from '../schedule/date-range';
 import { UnitsService } from '../units/units.service';
 import { compliancePdf } from './compliance-pdf';
 import { complianceXlsx } from './compliance-xlsx';
+import { logHeader, LogLang, logWord } from './broadcast-log-words';
 import { csvCell, ReportMeta } from './report-meta';
-import { reportStatus } from './official/official-report';
+import { REPORT_STATUS_VI, reportStatus } from './official/official-report';
 import { OfficialReportService } from './official/official-report.service';
 import { monthSummary, unitSummary } from './report-summary';
 
@@ -43,15 +44,15 @@ export class ReportsService {
   }
 
   /** Every entry of the unit's channels in the period, with how it was confirmed or evidenced. */
-  async broadcastLog(actor: Actor, unitId: string, from: string, to: string) {
+  async broadcastLog(actor: Actor, unitId: string, from: string, to: string, lang: LogLang = 'vi') {
     checkDateRange(from, to, 800);
     const unit = await this.units.get(actor, unitId);
     const rows = await this.db.query(
-      `SELECT to_char(e.starts_at AT TIME ZONE u.timezone, 'YYYY-MM-DD') AS day,
-              to_char(e.starts_at AT TIME ZONE u.timezone, 'YYYY-MM-DD HH24:MI:SS') AS starts_at, to_char(e.ends_at AT TIME ZONE u.timezone, 'YYYY-MM-DD HH24:MI:SS') AS ends_at, un.name AS unit, c.name AS channel, e.kind, e.priority,
+      `SELECT to_char(e.starts_at AT TIME ZONE u.timezone, 'DD/MM/YYYY') AS day,
+              to_char(e.starts_at AT TIME ZONE u.timezone, 'DD/MM/YYYY HH24:MI:SS') AS starts_at, to_char(e.ends_at AT TIME ZONE u.timezone, 'DD/MM/YYYY HH24:MI:SS') AS ends_at, un.name AS unit, c.name AS channel, e.kind, e.priority,
               COALESCE(e.title, p.title) AS title, e.status,
-              to_char(e.confirmed_at AT TIME ZONE u.timezone, 'YYYY-MM-DD HH24:MI:SS') AS confirmed_at, cu.username AS confirmed_by, e.missed_reason,
-              to_char(e.evidenced_at AT TIME ZONE u.timezone, 'YYYY-MM-DD HH24:MI:SS') AS evidenced_at,
+              to_char(e.confirmed_at AT TIME ZONE u.timezone, 'DD/MM/YYYY HH24:MI:SS') AS confirmed_at, cu.display_name AS confirmed_by, e.missed_reason,
+              to_char(e.evidenced_at AT TIME ZONE u.timezone, 'DD/MM/YYYY HH24:MI:SS') AS evidenced_at,
               e.void_reason,
               -- only devices that may evidence the entry: its channel's, reporting inside the airing
               (SELECT count(DISTINCT pe.device_id) FROM play_events pe
@@ -60,22 +61,28 @@ export class ReportsService {
          FROM schedule_entries e JOIN channels c ON c.id = e.channel_id JOIN units un ON un.id = c.unit_id JOIN units u ON u.id = $1
          LEFT JOIN programs p ON p.id = e.program_id LEFT JOIN users cu ON cu.id = e.confirmed_by
         WHERE un.path LIKE $2 AND e.starts_at >= (($3::date)::timestamp AT TIME ZONE u.timezone) AND e.starts_at < ((($4::date) + 1)::timestamp AT TIME ZONE u.timezone)
-        ORDER BY e.starts_at, c.name LIMIT 500000`,
+        ORDER BY un.name, un.id, e.starts_at, c.name LIMIT 500000`,
       [unit.id, `${unit.path}%`, from, to],
     );
-    // times in the unit's zone, as people read them; the header names the zone
-    const zone = `(${unit.timezone})`;
-    const header = ['ngày', `bắt đầu ${zone}`, `kết thúc ${zone}`, 'đơn vị', 'kênh', 'loại', 'mức ưu tiên', 'nội dung', 'trạng thái', `xác nhận lúc ${zone}`, 'người xác nhận', 'lý do không phát', `thiết bị báo phát xong lúc ${zone}`, 'số thiết bị báo phát xong', 'lý do hủy bỏ (void)'];
+    // grouped by commune, times in the unit's zone, words people read; the header names the zone
     const lines = rows.map((r: Record<string, unknown>) =>
-      [r.day, r.starts_at, r.ends_at, r.unit, r.channel, r.kind, r.priority, r.title, r.status, r.confirmed_at, r.confirmed_by, r.missed_reason, r.evidenced_at, r.devices, r.void_reason].map(csvCell).join(','),
+      [r.day, r.starts_at, r.ends_at, r.unit, r.channel, logWord(lang, 'kind', r.kind as string), logWord(lang, 'priority', r.priority as string), r.title, logWord(lang, 'status', r.status as string), r.confirmed_at, r.confirmed_by, r.missed_reason, r.evidenced_at, r.devices, r.void_reason].map(csvCell).join(','),
     );
+    const header = logHeader(lang, unit.timezone);
     return { name: `nhat-ky-phat-${from}-${to}`, body: '\uFEFF' + [header.join(','), ...lines].join('\r\n') + '\r\n' };
   }
 
-  private async load(actor: Actor, unitId: string, from: string, to: string): Promise<{ meta: ReportMeta; rows: Awaited<ReturnType<ComplianceService['report']>>['rows'] }> {
+  private async load(actor: Actor, unitId: string, from: string, to: string, now = new Date()): Promise<{ meta: ReportMeta; rows: Awaited<ReturnType<ComplianceService['report']>>['rows'] }> {
     const unit = await this.units.get(actor, unitId);
-    const { rows } = await this.compliance.report(actor, unitId, from, to);
+    const { rows } = await this.compliance.report(actor, unitId, from, to, now);
     const names: Array<{ id: string; name: string }> = await this.db.query(`SELECT id, name FROM units WHERE id = ANY($1)`, [[...new Set(rows.map((r) => r.unitId))]]);
-    return { meta: { unitName: unit.name, from, to, generatedAt: new Date(), timeZone: unit.timezone, unitNames: new Map(names.map((n) => [n.id, n.name])) }, rows };
+    const unitNames = new Map(names.map((n) => [n.id, n.name]));
+    const capacity = await this.official.capacities([...new Set(rows.map((r) => r.ruleId))]);
+    // grouped by commune, then rule and period
+    const byCommune = [...rows].sort((a, b) => (unitNames.get(a.unitId) ?? '').localeCompare(unitNames.get(b.unitId) ?? '', 'vi') || a.ruleName.localeCompare(b.ruleName, 'vi') || a.channelName.localeCompare(b.channelName, 'vi') || a.periodStart.localeCompare(b.periodStart));
+    return {
+      meta: { unitName: unit.name, from, to, generatedAt: now, timeZone: unit.timezone, unitNames, statusLabel: (r) => REPORT_STATUS_VI[reportStatus(r, capacity.get(r.ruleId) ?? {}, now, unit.timezone)] },
+      rows: byCommune,
+    };
   }
 }

@@ -1,5 +1,6 @@
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { IsCalendarDate } from '../../infrastructure/http/calendar-date';
+import { ComplianceQuery } from '../../schedule/dto/schedule.dto';
 
 /** The official report: whose, which dates, and what the district writes on it before signing. */
 export class OfficialReportDto {
@@ -49,4 +50,10 @@ export class ReportPeriodsQuery {
   /** Whose time zone "today" is read in; default Asia/Ho_Chi_Minh. */
   @IsOptional() @IsUUID()
   unitId?: string;
+}
+
+export class BroadcastLogQuery extends ComplianceQuery {
+  /** The words of the file: Vietnamese (default) or English. */
+  @IsOptional() @IsIn(['vi', 'en'])
+  lang?: 'vi' | 'en';
 }
