@@ -425,8 +425,8 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await page.fill('#rule [name="definition.minAiringsPerProgram"]', '2');
     await page.fill('#rule [name="definition.from"]', '2026-12-07');
     await page.click('#rule button.primary');
-    await page.waitForSelector('#rules tr[data-id] td:text("1 × 2")');
-    expect(await page.locator('#rules tr[data-id]', { hasText: 'Mỗi tuần 01 tin' }).textContent()).toContain('2026-12-07 –');
+    await page.waitForSelector('#rules tr[data-id] td:text("1 chương trình × 2 lượt phát")');
+    expect(await page.locator('#rules tr[data-id]', { hasText: 'Mỗi tuần 01 tin' }).textContent()).toContain('07/12/2026 –');
     await page.locator('#rules tr[data-id]', { hasText: 'Mỗi tuần 01 tin' }).locator('[data-act=toggle]').click();
     await page.waitForSelector('#rules tr.inactive td:has-text("Mỗi tuần 01 tin (ngừng áp dụng)")');
     expect(await page.locator('#rules tr[data-id]').count()).toBe(2); // edited in place, not added

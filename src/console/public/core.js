@@ -117,6 +117,8 @@ export const dateTime = (iso) => {
   const day = d.toLocaleDateString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: ZONE, weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric' });
   return `${day} ${d.toLocaleTimeString('en-GB', { timeZone: ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })}`;
 };
+/** 2026-11-26 → 26/11/2026; empty stays empty. */
+export const dmy = (day) => (day ? `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}` : '');
 /** "06:00 26/11/2026" in the commune's zone, whatever the browser's language. */
 export const time = (iso) => {
   const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso)).map((x) => [x.type, x.value]));

@@ -63,7 +63,7 @@ export default async function viewCalendar({ render }) {
       <strong id="cal-title">${title}</strong>
     </div>
     <ul class="rules" id="rule-status">${rules.map((r) => `<li><span class="status-${r.status}">${esc(r.ruleName)} — ${esc(r.label)}: ${t(r.status)}</span>
-      <span class="muted">${r.minutes ? `${t('required_')} ${r.minutes.required} ${t('minutes')} · ${t('planned')} ${r.minutes.planned} · ${t('evidenced')} ${r.minutes.evidenced}` : `${t('required_')} ${r.required.programs} × ${r.required.airingsPerProgram} · ${t('planned')} ${r.planned.programs} / ${r.planned.airings} · ${t('evidenced')} ${r.evidenced.programs} / ${r.evidenced.airings}`}</span></li>`).join('') || '<li>—</li>'}</ul>
+      <span class="muted">${r.minutes ? `${t('required_')} ${r.minutes.required} ${t('minutes')} · ${t('planned')} ${r.minutes.planned} · ${t('evidenced')} ${r.minutes.evidenced}` : `${t('required_')} ${r.required.programs} ${t('programsWord')} × ${r.required.airingsPerProgram} ${t('airingsWord')} · ${t('planned')} ${r.planned.programs} ${t('programsWord')} / ${r.planned.airings} ${t('airingsWord')} · ${t('evidenced')} ${r.evidenced.programs} ${t('programsWord')} / ${r.evidenced.airings} ${t('airingsWord')}`}</span></li>`).join('') || '<li>—</li>'}</ul>
     <p class="legend">${t('legend')}: <span class="chip prio-emergency">${t('emergency')}</span> <span class="chip prio-priority">${t('priority')}</span> <span class="chip prio-normal">${t('normal')}</span></p>
     <div id="entry-detail"></div>
     ${role() !== 'viewer' ? `<details class="card" id="add-entry-box"><summary>${t('addEntry')}</summary><div id="add-entry"></div></details>` : ''}

@@ -9,7 +9,7 @@ export default async function viewDevices({ render }) {
   // nothing a device sends disappears silently: administrators see what was refused, and why
   const rejected = role() === 'admin' ? await api('/api/v1/device-events/rejected?limit=20') : null;
   view().innerHTML = `<h1>${t('devices')}</h1>
-    ${canRegister ? `<form class="card" id="register"><div class="row"><label>${t('channel')}<select name="channelId">${channels.map((c) => `<option value="${c.id}">${esc(c.name)}</option>`).join('')}</select></label>
+    ${canRegister ? `<form class="card" id="register"><div class="row"><label>${t('channel')}<select name="channelId">${channels.map((c) => `<option value="${c.id}" data-kind="${c.kind === 'display' ? 'led' : 'speaker'}">${esc(c.name)}</option>`).join('')}</select></label>
       <label>${t('name')}<input name="name"></label><label>${t('kind')}<select name="kind"><option value="speaker">${t('speaker')}</option><option value="led">${t('led')}</option></select></label></div>
       <button class="primary">${t('register')}</button><div id="token"></div></form>` : ''}
     <table id="devices"><tr><th>${t('name')}</th><th>${t('status')}</th><th>${t('lastSeen')}</th><th>${t('version')}</th><th>${t('volume')}</th>${canRegister ? '<th></th>' : ''}</tr>
@@ -40,6 +40,12 @@ export default async function viewDevices({ render }) {
     cmd.onsubmit = (e) => (e.preventDefault(), requireFields(cmd, ['volume']) && send({ type: 'volume', volume: Number(cmd.volume.value) })());
   });
   const form = $('#register');
+  // the device's kind follows its channel: a loudspeaker cluster on an audio channel, a player on an LED board
+  const matchKind = () => (form.kind.value = form.channelId.selectedOptions[0]?.dataset.kind ?? 'speaker');
+  if (form) {
+    form.channelId.onchange = matchKind;
+    matchKind();
+  }
   if (form) form.onsubmit = guarded(form, async () => {
     if (!requireFields(form, ['name'])) return;
     const res = await api(`/api/v1/channels/${form.channelId.value}/devices`, { method: 'POST', body: { name: form.name.value, kind: form.kind.value } });

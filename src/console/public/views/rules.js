@@ -1,6 +1,6 @@
 // Series (chuyên mục) and the rebroadcast rules set on them.
 import { t } from '../i18n.js';
-import { $, api, esc, guarded, requireFields, unitOptions, view } from '../core.js';
+import { $, api, dmy, esc, guarded, requireFields, unitOptions, view } from '../core.js';
 
 export default async function viewRules({ render }) {
   const units = (await api('/api/v1/units')).items;
@@ -22,7 +22,7 @@ export default async function viewRules({ render }) {
       <label>${t('effectiveTo')}<input name="definition.to" type="date"></label></div>
       <button class="primary">${t('save')}</button></form>
     <table id="rules"><tr><th>${t('rule')}</th><th>${t('period')}</th><th>${t('required_')}</th><th>${t('effective')}</th><th></th></tr>
-      ${list.map((r) => `<tr data-id="${r.id}" class="${r.active ? '' : 'inactive'}"><td>${esc(r.name)}${r.active ? '' : ` <em>(${t('inactive')})</em>`}</td><td>${t(r.definition.period)}</td><td>${r.definition.minPrograms} × ${r.definition.minAiringsPerProgram}</td><td>${esc(r.definition.from ?? '')} – ${esc(r.definition.to ?? '')}</td>
+      ${list.map((r) => `<tr data-id="${r.id}" class="${r.active ? '' : 'inactive'}"><td>${esc(r.name)}${r.active ? '' : ` <em>(${t('inactive')})</em>`}</td><td>${t(r.definition.period)}</td><td>${r.definition.medium === 'display' ? esc((r.definition.dailyWindows ?? []).map((w) => `${w.start}–${w.end}`).join(', ')) : `${r.definition.minPrograms} ${t('programsWord')} × ${r.definition.minAiringsPerProgram} ${t('airingsWord')}`}</td><td>${esc(dmy(r.definition.from))} – ${esc(dmy(r.definition.to))}</td>
         <td class="actions"><button type="button" data-act="edit">${t('edit')}</button> <button type="button" class="warn" data-act="toggle">${t(r.active ? 'deactivate' : 'activate')}</button></td></tr>`).join('')}</table>`;
   const seriesForm = $('#series');
   seriesForm.onsubmit = guarded(seriesForm, async () => {
