@@ -729,4 +729,27 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     }
     expect(problems).toEqual([]);
   }, 180_000);
+
+  it('works by keyboard: signing in, the menu, a calendar day and an airing open with Tab and Enter', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+    await page.goto(`${base}/`);
+    await page.focus('[name=username]');
+    await page.keyboard.type('bientap.a');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('mat-khau-dai-du');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#nav a');
+    // Tab reaches the calendar link in the menu; Enter follows it
+    for (let i = 0; i < 30 && !(await page.evaluate(`document.activeElement?.getAttribute('href') === '#/calendar'`)); i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#cal .day button.num');
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    await page.focus(`#cal [data-day="${today}"] button.num`);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#day-list');
+    await page.focus('#day-list .chip');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#entry');
+    await page.close();
+  }, 60_000);
 });

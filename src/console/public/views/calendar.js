@@ -43,13 +43,13 @@ export default async function viewCalendar({ render }) {
   let grid = '';
   if (mode === 'month') {
     for (let d = first; d <= last; d = addDays(d, 1)) {
-      grid += `<div class="day ${d.slice(0, 7) !== month ? 'other' : ''} ${d === today ? 'today' : ''}" data-day="${d}"><div class="num">${Number(d.slice(8))}</div>${(byDay.get(d) ?? []).map((e) => chip(e, false)).join('')}</div>`;
+      grid += `<div class="day ${d.slice(0, 7) !== month ? 'other' : ''} ${d === today ? 'today' : ''}" data-day="${d}"><button type="button" class="num" title="${t('dayList')} ${d.split('-').reverse().join('/')}">${Number(d.slice(8))}</button>${(byDay.get(d) ?? []).map((e) => chip(e, false)).join('')}</div>`;
     }
   } else {
     for (let d = first; d <= last; d = addDays(d, 1)) {
       const windows = (channel.windows ?? []).filter((w) => w.days.includes(weekday(d))).map((w) => `<div class="window">${w.start}–${w.end}</div>`).join('');
       const off = (channel.daysOff ?? []).includes(d);
-      grid += `<div class="day week ${d === today ? 'today' : ''}" data-day="${d}"><div class="num">${d.slice(8)}/${d.slice(5, 7)}</div>${off ? `<div class="window off">—</div>` : windows}${(byDay.get(d) ?? []).map((e) => chip(e, true)).join('')}</div>`;
+      grid += `<div class="day week ${d === today ? 'today' : ''}" data-day="${d}"><button type="button" class="num" title="${t('dayList')} ${d.split('-').reverse().join('/')}">${d.slice(8)}/${d.slice(5, 7)}</button>${off ? `<div class="window off">—</div>` : windows}${(byDay.get(d) ?? []).map((e) => chip(e, true)).join('')}</div>`;
     }
   }
   const title = mode === 'month' ? `${t('month')} ${Number(month.slice(5))}/${month.slice(0, 4)}` : `${t('week')} ${first.slice(8)}/${first.slice(5, 7)} – ${last.slice(8)}/${last.slice(5, 7)}/${last.slice(0, 4)}`;
