@@ -3,25 +3,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
-import pdfParse from 'pdf-parse/lib/pdf-parse.js';
 import { DataSource } from 'typeorm';
 import { ADMIN, startTestApp, TestApp } from './support/test-app';
+import { pagesOf } from './support/pdf-pages';
 
 const SCREENSHOTS = join(__dirname, '..', 'test-output', 'screenshots');
 const has = (bin: string) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
 
-/** Text of each page, read back from the PDF by pdf.js. */
-async function pagesOf(pdf: Buffer): Promise<string[]> {
-  const pages: string[] = [];
-  await pdfParse(pdf, {
-    pagerender: async (page: { getTextContent(): Promise<{ items: Array<{ str: string }> }> }) => {
-      const text = (await page.getTextContent()).items.map((i) => i.str).join(' ');
-      pages.push(text);
-      return text;
-    },
-  });
-  return pages;
-}
 
 /** The DOCX's body as paragraphs and table rows of cell texts, read from word/document.xml. */
 async function docxOf(docx: Buffer): Promise<{ xml: string; text: string; rows: string[][] }> {

@@ -11,8 +11,6 @@ import type { DeviceEvent, Playlist } from './protocol';
 
 const T = Date.parse('2026-12-01T06:00:00+07:00');
 const iso = (s: number) => new Date(T + s * 1000).toISOString();
-/** Lets real I/O (hashing a cached file, writing the outbox) finish; the fake clock stands still. */
-const flush = () => new Promise((r) => setTimeout(r, 60));
 
 /** The agent with a fake clock and the null audio output: no broker, no server, no sound card. */
 describe('player agent on a fake clock', () => {
@@ -23,6 +21,20 @@ describe('player agent on a fake clock', () => {
   let sha: string;
 
   const events = (): DeviceEvent[] => readdirSync(join(dir, 'outbox')).sort().map((f) => JSON.parse(readFileSync(join(dir, 'outbox', f), 'utf8')));
+  /**
+   * Lets the agent's real I/O (hashing, outbox files) catch up with the fake clock: returns once
+   * nothing new was played or recorded for three quiet 50 ms windows (a fixed wait failed on a busy machine).
+   */
+  const flush = async () => {
+    const mark = () => `${plays.length}|${readdirSync(join(dir, 'outbox')).length}`;
+    let last = mark();
+    for (let quiet = 0, i = 0; quiet < 3 && i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const now = mark();
+      quiet = now === last ? quiet + 1 : 0;
+      last = now;
+    }
+  };
   const playlist = (version: number, entries: Playlist['entries']): Playlist => ({ protocol: 'bcast/v1', deviceId: 'dev-1', channelId: 'ch-1', version, generatedAt: iso(-3600), validFrom: iso(-21600), validUntil: iso(86400 * 7), timezone: 'Asia/Ho_Chi_Minh', entries });
   const news = (from: number, to: number) => ({ id: 'news', kind: 'audio' as const, startsAt: iso(from), endsAt: iso(to), priority: 20, title: 'Bản tin', media: [{ sha256: sha, url: `/api/v1/media/${sha}`, bytes: 5, mime: 'audio/mpeg', durationMs: (to - from) * 1000 }] });
 

@@ -1,19 +1,7 @@
-import pdfParse from 'pdf-parse/lib/pdf-parse.js';
 import type { ComplianceRow } from '../schedule/compliance';
 import { compliancePdf } from './compliance-pdf';
+import { pagesOf } from '../../test/support/pdf-pages';
 
-/** Text of each page, read back from the PDF bytes by pdf.js. */
-async function pagesOf(pdf: Buffer): Promise<string[]> {
-  const pages: string[] = [];
-  await pdfParse(pdf, {
-    pagerender: async (page: { getTextContent(): Promise<{ items: Array<{ str: string }> }> }) => {
-      const text = (await page.getTextContent()).items.map((i) => i.str).join(' ');
-      pages.push(text);
-      return text;
-    },
-  });
-  return pages;
-}
 
 const rows: ComplianceRow[] = Array.from({ length: 120 }, (_, i) => ({
   ruleId: 'r1',

@@ -1,18 +1,9 @@
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { IsCalendarDate } from '../../infrastructure/http/calendar-date';
 import { ComplianceQuery } from '../../schedule/dto/schedule.dto';
 
 /** The official report: whose, which dates, and what the district writes on it before signing. */
-export class OfficialReportDto {
-  @IsUUID()
-  unitId: string;
-
-  /** Local dates, inclusive (see GET /reports/periods for the halves, years and Decree 09/2019 cut-offs). */
-  @IsCalendarDate()
-  from: string;
-
-  @IsCalendarDate()
-  to: string;
+export class OfficialReportDto extends ComplianceQuery {
+  // unitId, from, to: local dates, inclusive (see GET /reports/periods for the halves, years and Decree 09/2019 cut-offs)
 
   /** docx (editable before signing, the default) or pdf. */
   @IsOptional() @IsIn(['docx', 'pdf'])

@@ -46,26 +46,28 @@ export async function officialDocx(r: OfficialReport): Promise<Buffer> {
   return Packer.toBuffer(doc);
 }
 
-/** The two-column head: issuing body | national motto; number | place and date. */
-function heading(r: OfficialReport): Table {
+/** Two borderless columns side by side, as the head and the foot of an administrative document are laid out. */
+function sideBySide(left: Paragraph[], right: Paragraph[], leftPct: number): Table {
   const cell = (children: Paragraph[], pct: number) => new TableCell({ children, width: { size: pct, type: WidthType.PERCENTAGE }, borders: TableBorders.NONE });
   return new Table({
     width: { size: PAGE_WIDTH, type: WidthType.DXA },
     borders: TableBorders.NONE,
-    rows: [
-      new TableRow({
-        children: [
-          cell([center(r.parentBody, { size: 13 }), center(r.issuingBody, { bold: true, size: 13 }), center('―――', { size: 10 }), center(r.number, { size: 13 })], 40),
-          cell([
-            center('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { bold: true, size: 12 }),
-            center('Độc lập - Tự do - Hạnh phúc', { bold: true, size: 13, underline: true }),
-            center(''),
-            center(r.placeAndDate, { italics: true, size: 13 }),
-          ], 60),
-        ],
-      }),
-    ],
+    rows: [new TableRow({ children: [cell(left, leftPct), cell(right, 100 - leftPct)] })],
   });
+}
+
+/** The head: issuing body | national motto; number | place and date. */
+function heading(r: OfficialReport): Table {
+  return sideBySide(
+    [center(r.parentBody, { size: 13 }), center(r.issuingBody, { bold: true, size: 13 }), center('―――', { size: 10 }), center(r.number, { size: 13 })],
+    [
+      center('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { bold: true, size: 12 }),
+      center('Độc lập - Tự do - Hạnh phúc', { bold: true, size: 13, underline: true }),
+      center(''),
+      center(r.placeAndDate, { italics: true, size: 13 }),
+    ],
+    40,
+  );
 }
 
 const COLUMNS = ['Đơn vị', 'Yêu cầu', 'Đã lên lịch', 'Thiết bị xác nhận đã phát', 'Người vận hành xác nhận đã phát', 'Không phát được', 'Lý do không phát', 'Đã phát bù', 'Số kỳ đạt', 'Kết quả'];
@@ -130,25 +132,17 @@ function chart(sections: ReportSection[]): Table {
 
 /** "Nơi nhận" on the left, the signer on the right. */
 function signature(r: OfficialReport): Table {
-  const cell = (children: Paragraph[], pct: number) => new TableCell({ children, width: { size: pct, type: WidthType.PERCENTAGE }, borders: TableBorders.NONE });
-  return new Table({
-    width: { size: PAGE_WIDTH, type: WidthType.DXA },
-    borders: TableBorders.NONE,
-    rows: [
-      new TableRow({
-        children: [
-          cell([
-            para([run('Nơi nhận:', { bold: true, italics: true, size: 12 })], { after: 0 }),
-            ...r.recipients.map((x, i) => para([run(`- ${x}${i === r.recipients.length - 1 ? '.' : ';'}`, { size: 11 })], { after: 0 })),
-          ], 50),
-          cell([
-            ...r.signerTitle.split('\n').map((line) => center(line, { bold: true, size: 13 })),
-            center('(Ký, ghi rõ họ tên, đóng dấu)', { italics: true, size: 12 }),
-            center(''), center(''), center(''),
-            center(r.signerName, { bold: true, size: 13 }),
-          ], 50),
-        ],
-      }),
+  return sideBySide(
+    [
+      para([run('Nơi nhận:', { bold: true, italics: true, size: 12 })], { after: 0 }),
+      ...r.recipients.map((x, i) => para([run(`- ${x}${i === r.recipients.length - 1 ? '.' : ';'}`, { size: 11 })], { after: 0 })),
     ],
-  });
+    [
+      ...r.signerTitle.split('\n').map((line) => center(line, { bold: true, size: 13 })),
+      center('(Ký, ghi rõ họ tên, đóng dấu)', { italics: true, size: 12 }),
+      center(''), center(''), center(''),
+      center(r.signerName, { bold: true, size: 13 }),
+    ],
+    50,
+  );
 }
