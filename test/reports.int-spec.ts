@@ -37,6 +37,18 @@ describe('reports', () => {
     expect(wb.getWorksheet('Tuân thủ')!.rowCount).toBe(4 + 12); // title, period, blank, header + 2 channels × 6 months
     expect(wb.getWorksheet('Tổng hợp theo tháng')!.rowCount).toBe(1 + 6);
     expect(wb.getWorksheet('Theo đơn vị')!.getColumn(1).values.slice(2)).toEqual(['Xã A', 'Xã B']);
+    // rows grouped by commune, statuses as people read them (these periods are over: not met)
+    expect(wb.getWorksheet('Tuân thủ')!.getColumn(2).values.slice(5)).toEqual([...Array(6).fill('Xã A'), ...Array(6).fill('Xã B')]);
+    expect(new Set(wb.getWorksheet('Tuân thủ')!.getColumn(13).values.slice(5))).toEqual(new Set(['Không đạt']));
+    // an English workbook on request
+    const en = await t.http.get(`/api/v1/reports/compliance.xlsx?${q}&lang=en`).set(as()).buffer(true).parse(binary as never);
+    expect(en.headers['content-disposition']).toBe('attachment; filename="compliance-2026-01-01-2026-06-30.xlsx"');
+    const wbEn = new ExcelJS.Workbook();
+    await wbEn.xlsx.load(en.body);
+    expect(wbEn.worksheets.map((w) => w.name)).toEqual(['Compliance', 'By month', 'By unit']);
+    expect(wbEn.getWorksheet('Compliance')!.getRow(4).getCell(13).value).toBe('Status');
+    expect(wbEn.getWorksheet('Compliance')!.getRow(5).getCell(13).value).toBe('Not met');
+    expect((await t.http.get(`/api/v1/reports/compliance.xlsx?${q}&lang=fr`).set(as())).body.fields[0].field).toBe('lang');
     const pdf = await t.http.get(`/api/v1/reports/compliance.pdf?${q}`).set(as()).buffer(true).parse(binary as never);
     expect(pdf.body.subarray(0, 5).toString()).toBe('%PDF-');
     const csv = await t.http.get(`/api/v1/reports/broadcast-log.csv?${q}`).set(as());

@@ -11,6 +11,7 @@ export interface ReportMeta {
   unitNames: Map<string, string>;
   /** How a row's status reads: "Đang thực hiện" while its period runs, not an alarm (default: by status). */
   statusLabel?: (row: ComplianceRow) => string;
+  statusLabelEn?: (row: ComplianceRow) => string;
 }
 
 /** "22/11/2026 15:30" in the unit's time zone. */

@@ -37,8 +37,8 @@ export class ReportsController {
 
   @Get('compliance.xlsx')
   @ApiOperation({ operationId: 'complianceXlsx', summary: 'Báo cáo tuân thủ (Excel)' })
-  async xlsx(@CurrentActor() actor: Actor, @Query() q: ComplianceQuery, @Res() res: Response) {
-    const { name, body } = await this.reports.xlsx(actor, q.unitId, q.from, q.to);
+  async xlsx(@CurrentActor() actor: Actor, @Query() q: BroadcastLogQuery, @Res() res: Response) {
+    const { name, body } = await this.reports.xlsx(actor, q.unitId, q.from, q.to, q.lang);
     send(res, body, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', `${name}.xlsx`);
   }
 

@@ -9,7 +9,7 @@ import { compliancePdf } from './compliance-pdf';
 import { complianceXlsx } from './compliance-xlsx';
 import { logHeader, LogLang, logWord } from './broadcast-log-words';
 import { csvCell, ReportMeta } from './report-meta';
-import { REPORT_STATUS_VI, reportStatus } from './official/official-report';
+import { REPORT_STATUS_EN, REPORT_STATUS_VI, reportStatus } from './official/official-report';
 import { OfficialReportService } from './official/official-report.service';
 import { monthSummary, unitSummary } from './report-summary';
 
@@ -33,9 +33,9 @@ export class ReportsService {
     return { months: monthSummary(rows), units, unitsCompliant: units.filter((u) => u.compliant).length, summary, rows: read };
   }
 
-  async xlsx(actor: Actor, unitId: string, from: string, to: string) {
+  async xlsx(actor: Actor, unitId: string, from: string, to: string, lang: 'vi' | 'en' = 'vi') {
     const { meta, rows } = await this.load(actor, unitId, from, to);
-    return { name: `tuan-thu-${from}-${to}`, body: await complianceXlsx(meta, rows) };
+    return { name: `${lang === 'en' ? 'compliance' : 'tuan-thu'}-${from}-${to}`, body: await complianceXlsx(meta, rows, lang) };
   }
 
   async pdf(actor: Actor, unitId: string, from: string, to: string) {
@@ -81,7 +81,9 @@ export class ReportsService {
     // grouped by commune, then rule and period
     const byCommune = [...rows].sort((a, b) => (unitNames.get(a.unitId) ?? '').localeCompare(unitNames.get(b.unitId) ?? '', 'vi') || a.ruleName.localeCompare(b.ruleName, 'vi') || a.channelName.localeCompare(b.channelName, 'vi') || a.periodStart.localeCompare(b.periodStart));
     return {
-      meta: { unitName: unit.name, from, to, generatedAt: now, timeZone: unit.timezone, unitNames, statusLabel: (r) => REPORT_STATUS_VI[reportStatus(r, capacity.get(r.ruleId) ?? {}, now, unit.timezone)] },
+      meta: { unitName: unit.name, from, to, generatedAt: now, timeZone: unit.timezone, unitNames, 
+        statusLabel: (r) => REPORT_STATUS_VI[reportStatus(r, capacity.get(r.ruleId) ?? {}, now, unit.timezone)],
+        statusLabelEn: (r) => REPORT_STATUS_EN[reportStatus(r, capacity.get(r.ruleId) ?? {}, now, unit.timezone)] },
       rows: byCommune,
     };
   }

@@ -43,6 +43,7 @@ export class ReportPeriodsQuery {
   unitId?: string;
 }
 
+/** A report file's query: whose, which dates, and in which language (the broadcast log CSV, the XLSX). */
 export class BroadcastLogQuery extends ComplianceQuery {
   /** The words of the file: Vietnamese (default) or English. */
   @IsOptional() @IsIn(['vi', 'en'])

@@ -35,7 +35,8 @@ export default async function viewReports() {
   const q = () => `unitId=${form.unitId.value}&from=${form.from.value}&to=${form.to.value}`;
   const exporting = (path, name) => guarded(form, async () => {
     if (!requireFields(form, ['from', 'to'])) return;
-    await download(`${path}?${q()}`, `${name}-${form.from.value}-${form.to.value}.${path.split('.').pop()}`);
+    // the files in the console's language (the PDF is Vietnamese only)
+    await download(`${path}?${q()}${path.endsWith('.pdf') ? '' : `&lang=${lang}`}`, `${name}-${form.from.value}-${form.to.value}.${path.split('.').pop()}`);
   });
   $('#xlsx').onclick = exporting('/api/v1/reports/compliance.xlsx', 'tuan-thu');
   $('#pdf').onclick = exporting('/api/v1/reports/compliance.pdf', 'tuan-thu');
