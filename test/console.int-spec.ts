@@ -752,4 +752,23 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await page.waitForSelector('#entry');
     await page.close();
   }, 60_000);
+
+  it('an editor sends an alert to every loudspeaker of the province in one choice, told first how many it reaches', async () => {
+    const page = await login('bientap.a', 'mat-khau-dai-du', { width: 390, height: 844 });
+    await page.click('a[href="#/alerts"]');
+    await page.waitForSelector('#alert');
+    await page.fill('#alert [name=title]', 'Cảnh báo lũ quét toàn tỉnh');
+    await page.selectOption('#alert [name=target]', 'unit');
+    await page.selectOption('#alert [name=unitId]', ids['38']);
+    const speakers: Array<{ id: string }> = await t.app.get(DataSource).query(`SELECT c.id FROM channels c JOIN units u ON u.id = c.unit_id WHERE u.path LIKE (SELECT path FROM units WHERE id = $1) || '%' AND c.kind = 'audio' AND c.active`, [ids['38']]);
+    await page.waitForFunction(`document.getElementById('alert-reach').textContent.includes('${speakers.length} kênh')`);
+    await page.fill('#alert [name=streamUrl]', 'http://radio.thanhhoa.vn/khan-cap');
+    await page.click('#alert button.primary');
+    await page.waitForSelector('#active [data-stop]');
+    const [alert] = (await t.http.get('/api/v1/alerts?active=true').set({ Authorization: `Bearer ${await t.login('bientap.a', 'mat-khau-dai-du')}` })).body.items;
+    expect([...alert.channelIds].sort()).toEqual(speakers.map((c) => c.id).sort());
+    await page.click('#active [data-stop]');
+    await page.waitForFunction(`!document.querySelector('#active [data-stop]')`);
+    await page.close();
+  }, 60_000);
 });
