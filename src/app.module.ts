@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { BulletinsModule } from './bulletins/bulletins.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { DevicesModule } from './devices/devices.module';
 import { DistributionModule } from './distribution/distribution.module';
@@ -48,6 +49,7 @@ export class AppModule {
         ChannelsModule,
         BroadcastScheduleModule,
         CampaignsModule,
+        BulletinsModule,
         DevicesModule,
         DistributionModule,
         ReportsModule,

@@ -21,5 +21,6 @@ import { PresenceService } from './presence.service';
   imports: [ChannelsModule, DevicesModule, EvidenceModule, MediaModule, ProgramsModule, UnitsModule],
   controllers: [PlaylistsController, DeviceAlertController, FleetController],
   providers: [PlaylistCompiler, PlaylistDistributor, DeviceIngest, PresenceService, AlertsService, DeviceCommandsService, MosquittoSync],
+  exports: [AlertsService],
 })
 export class DistributionModule {}
