@@ -771,4 +771,46 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     await page.waitForFunction(`!document.querySelector('#active [data-stop]')`);
     await page.close();
   }, 60_000);
+
+  it('an editor sends bulletins down; the commune operator finds them first on the phone, schedules one and declines the other with a reason', async () => {
+    const editor = await login('bientap.a');
+    await editor.click('a[href="#/bulletins"]');
+    await editor.waitForSelector('#bulletin');
+    const send = async (title: string) => {
+      await editor.fill('#bulletin [name=title]', title);
+      await editor.selectOption('#bulletin [name=targetUnitId]', ids['15943']);
+      await editor.click('#bulletin button.primary');
+      await editor.waitForFunction(`/Đã gửi tới \\d+ kênh/.test(document.getElementById('bulletin-sent').textContent)`);
+      await editor.waitForSelector('#bulletin-sent:empty', { state: 'attached' }).catch(() => undefined);
+    };
+    await send('Thông báo lịch tiêm chủng');
+    await editor.waitForTimeout(1600); // the page reloads its report
+    await send('Thông báo thu thuế đất');
+
+    const page = await login('vanhanh.sd', 'mat-khau-dai-du', { width: 390, height: 844 });
+    await page.waitForSelector('#bulletins form.bulletin');
+    // the inbox is the first thing on the operator's page
+    expect(await page.evaluate(`document.querySelector('#view h1').nextElementSibling.id`)).toBe('bulletins');
+    await shot(page, 'operator-bulletins');
+    // the commune has two loudspeaker channels: each gets the bulletin; this operator answers for the first
+    const form = (title: string) => page.locator(`#bulletins form.bulletin[data-channel="${ids.channel}"]`, { hasText: title });
+    const later = new Date(Date.now() + 7 * 3600_000 + 15 * 60_000).toISOString().slice(11, 16);
+    await form('Thông báo lịch tiêm chủng').locator('[name=at]').fill(later);
+    await form('Thông báo lịch tiêm chủng').locator('[name=place]').click();
+    await page.waitForFunction(`[...document.querySelectorAll('#bulletins form.bulletin')].some((f) => f.textContent.includes('Thông báo lịch tiêm chủng') && f.textContent.includes('Đã xếp phát lúc'))`);
+    await form('Thông báo thu thuế đất').locator('[name=decline]').click();
+    expect(await form('Thông báo thu thuế đất').locator('[name=reason] + .error').textContent()).toBe('Không được để trống');
+    await form('Thông báo thu thuế đất').locator('[name=reason]').fill('Trùng giờ tiếp âm');
+    await form('Thông báo thu thuế đất').locator('[name=decline]').click();
+    await page.waitForFunction(`![...document.querySelectorAll('#bulletins form.bulletin')].some((f) => f.textContent.includes('Thông báo thu thuế đất') && f.querySelector('[name=decline]') && f.dataset.channel === '${ids.channel}')`);
+    const [{ status, decline_reason }] = await t.app.get(DataSource).query(`SELECT d.status, d.decline_reason FROM bulletin_deliveries d JOIN bulletins b ON b.id = d.bulletin_id WHERE b.title = 'Thông báo thu thuế đất' AND d.channel_id = $1`, [ids.channel]);
+    expect([status, decline_reason]).toEqual(['declined', 'Trùng giờ tiếp âm']);
+    await page.close();
+    // the editor's report shows what the commune did
+    await editor.reload();
+    await editor.waitForSelector('#bulletin-report tr:has(td)');
+    expect(await editor.textContent('#bulletin-report')).toContain('Trùng giờ tiếp âm');
+    await shot(editor, 'bulletins');
+    await editor.close();
+  }, 90_000);
 });

@@ -2,6 +2,7 @@
 import { lang, t, toggleLang } from './i18n.js';
 import { $, esc, logout, role, session, view } from './core.js';
 import viewAlerts from './views/alerts.js';
+import viewBulletins from './views/bulletins.js';
 import viewCalendar from './views/calendar.js';
 import viewCampaigns from './views/campaigns.js';
 import viewChannelLog from './views/channel-log.js';
@@ -16,13 +17,13 @@ import viewUpload from './views/upload.js';
 
 const routes = {
   login: viewLogin, today: viewToday, calendar: viewCalendar, campaigns: viewCampaigns, upload: viewUpload, programs: viewPrograms, rules: viewRules,
-  channels: viewChannels, devices: viewDevices, alerts: viewAlerts, reports: viewReports, channel: viewChannelLog,
+  channels: viewChannels, devices: viewDevices, alerts: viewAlerts, reports: viewReports, channel: viewChannelLog, bulletins: viewBulletins,
 };
 
 /** The pages each role sees in the menu (the API enforces the same scopes). */
 function menu(r) {
   const editor = r === 'admin' || r === 'editor';
-  return ['today', 'calendar', ...(r !== 'viewer' ? ['upload'] : []), 'programs', 'campaigns', ...(editor ? ['rules', 'channels'] : []), 'devices', ...(r !== 'viewer' ? ['alerts'] : []), 'reports'];
+  return ['today', 'calendar', ...(r !== 'viewer' ? ['upload'] : []), 'programs', 'campaigns', ...(editor ? ['rules', 'channels', 'bulletins'] : []), 'devices', ...(r !== 'viewer' ? ['alerts'] : []), 'reports'];
 }
 
 // Renders run one after another: a slow page finishing late never overwrites the page asked for next.

@@ -9,6 +9,20 @@ export default async function viewToday({ render }) {
   const from = instant(localDay(0));
   const to = instant(localDay(2));
   let html = `<h1>${t('today')}</h1>`;
+  // bulletins from above come first: priority ones already open the next session, normal ones wait for a time or a no
+  const inbox = await api('/api/v1/bulletins/inbox');
+  if (inbox.length) {
+    html += `<section class="card" id="bulletins"><h2>${t('bulletinsFromAbove')} (${inbox.length})</h2>`;
+    for (const b of inbox) {
+      const mates = inbox.filter((x) => x.channelId === b.channelId && x.level === 'priority' && x.status === 'placed');
+      html += `<form class="bulletin level-${b.level}" data-bulletin="${b.bulletinId}" data-channel="${b.channelId}"><div><strong>${t(`level_${b.level}`)}</strong> · ${esc(b.title)} <span class="muted">— ${esc(b.channelName)} · ${t(`source_${b.source}`)} · ${t('validUntil')} ${esc(time(b.validUntil))}</span></div>
+        ${b.status === 'placed'
+          ? `<div>${t(b.level === 'priority' ? 'opensSession' : 'placedAt')} ${esc(time(b.startsAt))}${mates.length > 1 ? ` <button type="button" name="earlier" ${mates[0].bulletinId === b.bulletinId ? 'disabled' : ''}>${t('earlier')}</button>` : ''}${b.note ? `<div class="muted">${esc(b.note)}</div>` : ''}</div>`
+          : `<div><label class="inline">${t('airAt')} <input name="at" type="time" class="tiny"></label> <button class="ok" name="place" type="button">${t('place')}</button>
+             <input name="reason" placeholder="${t('reason')}" class="inline"> <button class="warn" name="decline" type="button">${t('decline')}</button></div>`}</form>`;
+    }
+    html += '</section>';
+  }
   // a commune that was offline catches up: past days' airings nobody confirmed and no device reported
   const earlier = (await api('/api/v1/entries/unconfirmed?days=7')).filter((e) => Date.parse(e.startsAt) < Date.parse(from));
   if (earlier.length) {
@@ -80,6 +94,36 @@ export default async function viewToday({ render }) {
       showErrors(now, err);
     }
   }, (message) => showErrors(now, { data: { message } }));
+
+  view().querySelectorAll('form.bulletin').forEach((form) => {
+    const path = `/api/v1/bulletins/${form.dataset.bulletin}/channels/${form.dataset.channel}`;
+    // the page is drawn again only after the service took the answer (a missing field keeps its message)
+    const act = (fn) => async () => {
+      try {
+        if ((await fn()) !== false) render();
+      } catch (err) {
+        showErrors(form, err);
+      }
+    };
+    form.querySelector('[name=place]')?.addEventListener('click', act(async () => {
+      if (!requireFields(form, ['at'])) return false;
+      // today at that time, or tomorrow if it has passed
+      let at = new Date(instant(localDay(0), form.at.value));
+      if (at < new Date()) at = new Date(instant(localDay(1), form.at.value));
+      await api(`${path}/place`, { method: 'POST', body: { startsAt: at.toISOString() } });
+    }));
+    form.querySelector('[name=decline]')?.addEventListener('click', act(async () => {
+      if (!requireFields(form, ['reason'])) return false;
+      await api(`${path}/decline`, { method: 'POST', body: { reason: form.reason.value } });
+    }));
+    form.querySelector('[name=earlier]')?.addEventListener('click', act(async () => {
+      // move this priority bulletin one place up among those opening the channel's next session
+      const ids = inbox.filter((x) => x.channelId === form.dataset.channel && x.level === 'priority' && x.status === 'placed').map((x) => x.bulletinId);
+      const i = ids.indexOf(form.dataset.bulletin);
+      [ids[i - 1], ids[i]] = [ids[i], ids[i - 1]];
+      await api(`/api/v1/channels/${form.dataset.channel}/bulletin-order`, { method: 'POST', body: { bulletinIds: ids } });
+    }));
+  });
 
   view().querySelectorAll('form.airing').forEach((form) => {
     const send = async (outcome) => {
