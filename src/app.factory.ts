@@ -41,7 +41,9 @@ function uploadSizeGate(limitMb: number) {
  * style; media and downloads from this origin or blob:), may not be framed, and types are not sniffed.
  * The API documentation page (Swagger UI, which needs inline code) gets helmet without the CSP.
  */
-function securityHeaders() {
+function securityHeaders(tileUrl?: string) {
+  // the map's tiles come from the configured tile server (and only from there)
+  const tiles = tileUrl ? [new URL(tileUrl.replace(/\{[a-z]\}/g, '0')).origin] : [];
   const strict = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -49,7 +51,7 @@ function securityHeaders() {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
+        imgSrc: ["'self'", 'data:', 'blob:', ...tiles],
         mediaSrc: ["'self'", 'blob:'],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],
@@ -73,7 +75,7 @@ export async function createApp(config: AppConfig, runtime: Runtime, logger = ne
     abortOnError: false,
   });
   app.use(requestContext(logger));
-  app.use(securityHeaders());
+  app.use(securityHeaders(config.MAP_TILE_URL));
   app.use(app.get(DatabaseWatch).gate());
   app.use(uploadSizeGate(config.MEDIA_UPLOAD_LIMIT_MB));
   installMetrics(app, config.METRICS_TOKEN);
@@ -86,6 +88,8 @@ export async function createApp(config: AppConfig, runtime: Runtime, logger = ne
   // The web console: static files, no build step (src/console/public, copied to dist by nest build).
   const consoleDir = join(__dirname, 'console', 'public');
   app.useStaticAssets(consoleDir, { prefix: '/console/', index: false, maxAge: '1h' });
+  // the map library, served from this origin (no CDN: offline installations, and the CSP)
+  app.useStaticAssets(join(require.resolve('leaflet/package.json'), '..', 'dist'), { prefix: '/vendor/leaflet/', index: false, maxAge: '1d' });
   app.getHttpAdapter().get('/', (_req: unknown, res: unknown) => (res as { sendFile(path: string): void }).sendFile(join(consoleDir, 'index.html')));
   installPlaylistPollFastPath(app.getHttpServer(), app.get(DeviceTokenCache), app.get(PlaylistCompiler));
 

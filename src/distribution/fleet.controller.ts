@@ -23,6 +23,11 @@ export class DeviceListQuery {
   flagged?: boolean;
 }
 
+export class MapQuery {
+  @IsOptional() @IsUUID()
+  unitId?: string;
+}
+
 export class AlertListQuery {
   @IsOptional() @StrictBoolean() @IsBoolean()
   active?: boolean;
@@ -40,6 +45,12 @@ export class FleetController {
   async list(@CurrentActor() actor: Actor, @Query() q: DeviceListQuery) {
     if (q.channelId) await this.channels.get(actor, q.channelId);
     return { items: await this.presence.list(actor, q) };
+  }
+
+  @Get('map')
+  @ApiOperation({ operationId: 'deviceMap', summary: 'Bản đồ cụm loa và bảng LED: trạng thái (đang phát, chờ, mất kết nối, danh sách phát cũ) và danh sách sự cố kèm thời gian kéo dài' })
+  map(@CurrentActor() actor: Actor, @Query() q: MapQuery) {
+    return this.presence.map(actor, q.unitId);
   }
 
   @Post('devices/:id/commands')

@@ -59,6 +59,15 @@ export interface DevicePresence {
   eventsRefused: number;
   eventsRefusedReason: string | null;
   flags: PresenceFlag[];
+  lat: number | null;
+  lng: number | null;
+  unitId: string;
+  unitName: string;
+  channelName: string;
+  /** How the map colours it: offline first, then an old playlist, then playing or idle. */
+  state: 'playing' | 'idle' | 'offline' | 'oldPlaylist';
+  /** Since when the fault (offline, old playlist) lasts; null when none. */
+  faultSince: Date | null;
 }
 
 const FLUSH_MS = 200;
@@ -124,6 +133,7 @@ export class PresenceService implements OnApplicationShutdown {
     const rows = await this.db.query(
       `SELECT * FROM (
          SELECT d.id, d.channel_id, d.name, d.kind, d.village, d.agent_version, d.online, d.last_seen_at, d.acked_playlist_version,
+                d.lat, d.lng, u.id AS unit_id, u.name AS unit_name, c.name AS channel_name, d.created_at, cp.generated_at,
                 d.now_playing, d.volume, d.disk_free_bytes, cp.version AS current_version, d.events_refused, d.events_refused_reason,
                 (d.events_refused_at > $2::timestamptz - interval '1 hour') AS refusing,
                 (NOT d.online OR d.last_seen_at IS NULL OR d.last_seen_at < $2::timestamptz - make_interval(secs => $3)) AS offline,
@@ -153,6 +163,24 @@ export class PresenceService implements OnApplicationShutdown {
       eventsRefused: Number(r.events_refused),
       eventsRefusedReason: r.events_refused_reason,
       flags: [...(r.offline ? ['offline'] : []), ...(r.old_playlist ? ['oldPlaylist'] : []), ...(r.refusing ? ['eventsRefused'] : [])] as PresenceFlag[],
-    }));
+      lat: r.lat as number | null,
+      lng: r.lng as number | null,
+      unitId: r.unit_id as string,
+      unitName: r.unit_name as string,
+      channelName: r.channel_name as string,
+      state: r.offline ? 'offline' : r.old_playlist ? 'oldPlaylist' : r.now_playing ? 'playing' : 'idle',
+      // offline since it was last heard (or registered, if never); an old playlist since the new one was published
+      faultSince: r.offline ? ((r.last_seen_at ?? r.created_at) as Date) : r.old_playlist ? (r.generated_at as Date) : null,
+    }) as DevicePresence);
+  }
+
+  /** The map of a subtree: every placed device coloured by its state, and the faults with how long each has lasted. */
+  async map(actor: Actor, unitId: string | undefined, now = new Date()) {
+    const devices = await this.list(actor, { unitId }, now);
+    const faults = devices
+      .filter((d) => d.faultSince)
+      .map((d) => ({ deviceId: d.id, name: d.name, unitName: d.unitName, channelName: d.channelName, state: d.state, since: d.faultSince, seconds: Math.max(0, Math.round((now.getTime() - new Date(d.faultSince!).getTime()) / 1000)) }))
+      .sort((a, b) => b.seconds - a.seconds);
+    return { tileUrl: this.config.MAP_TILE_URL ?? null, devices: devices.filter((d) => d.lat !== null && d.lng !== null), unplaced: devices.filter((d) => d.lat === null || d.lng === null).length, faults };
   }
 }

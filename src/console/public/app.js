@@ -9,6 +9,7 @@ import viewChannelLog from './views/channel-log.js';
 import viewChannels from './views/channels.js';
 import viewDevices from './views/devices.js';
 import viewLogin from './views/login.js';
+import viewMap from './views/map.js';
 import viewPrograms from './views/programs.js';
 import viewReports from './views/reports.js';
 import viewRules from './views/rules.js';
@@ -17,13 +18,13 @@ import viewUpload from './views/upload.js';
 
 const routes = {
   login: viewLogin, today: viewToday, calendar: viewCalendar, campaigns: viewCampaigns, upload: viewUpload, programs: viewPrograms, rules: viewRules,
-  channels: viewChannels, devices: viewDevices, alerts: viewAlerts, reports: viewReports, channel: viewChannelLog, bulletins: viewBulletins,
+  channels: viewChannels, devices: viewDevices, alerts: viewAlerts, reports: viewReports, channel: viewChannelLog, bulletins: viewBulletins, map: viewMap,
 };
 
 /** The pages each role sees in the menu (the API enforces the same scopes). */
 function menu(r) {
   const editor = r === 'admin' || r === 'editor';
-  return ['today', 'calendar', ...(r !== 'viewer' ? ['upload'] : []), 'programs', 'campaigns', ...(editor ? ['rules', 'channels', 'bulletins'] : []), 'devices', ...(r !== 'viewer' ? ['alerts'] : []), 'reports'];
+  return ['today', 'calendar', ...(r !== 'viewer' ? ['upload'] : []), 'programs', 'campaigns', ...(editor ? ['rules', 'channels', 'bulletins'] : []), 'devices', 'map', ...(r !== 'viewer' ? ['alerts'] : []), 'reports'];
 }
 
 // Renders run one after another: a slow page finishing late never overwrites the page asked for next.

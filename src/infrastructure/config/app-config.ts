@@ -62,6 +62,12 @@ export class AppConfig {
   @IsString()
   TRUST_PROXY?: string;
 
+  /** The console map's tiles, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; unset: the plain boundary view, no tile server needed. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^https?:\/\/[^\s/]+\/\S*\{z\}\S*\{x\}\S*\{y\}\S*$/, { message: 'MAP_TILE_URL phải là địa chỉ http(s) có {z}, {x}, {y}' })
+  MAP_TILE_URL?: string;
+
   /** Bearer token for GET /metrics (Prometheus); unset: no metrics endpoint. */
   @IsOptional()
   @IsString()
@@ -311,7 +317,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const input: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'MQTT_URL', 'MEDIA_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'ADMIN_PASSWORD', 'TOKEN_SECRET', 'TTS_HTTP_URL', 'TTS_HTTP_TOKEN', 'INSTANCE_ID', 'MOSQUITTO_EXPORT_DIR', 'EMBEDDED_MQTT_HOST', 'METRICS_TOKEN', 'TRUST_PROXY', 'MQTT_TLS_CERT_FILE', 'MQTT_TLS_KEY_FILE']) {
+  for (const key of [...known, 'DATABASE_URL', 'MQTT_URL', 'MEDIA_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'ADMIN_PASSWORD', 'TOKEN_SECRET', 'TTS_HTTP_URL', 'TTS_HTTP_TOKEN', 'INSTANCE_ID', 'MOSQUITTO_EXPORT_DIR', 'EMBEDDED_MQTT_HOST', 'METRICS_TOKEN', 'TRUST_PROXY', 'MAP_TILE_URL', 'MQTT_TLS_CERT_FILE', 'MQTT_TLS_KEY_FILE']) {
     if (env[key] !== undefined) input[key] = env[key] as string;
   }
   const config = plainToInstance(AppConfig, input);
