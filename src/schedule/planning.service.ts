@@ -80,16 +80,7 @@ export class PlanningService {
 
     // Booked time, generously around the dates: periods (weeks, quarters) reach beyond them.
     const tz = channelRows[0]?.timezone ?? 'Asia/Ho_Chi_Minh';
-    // the planner may take back only its own airings that are still to come and not reported
-    const bookedRows: Array<{ id: string; channel_id: string; starts_at: Date; ends_at: Date; program_id: string | null; replaceable: boolean }> = channelRows.length
-      ? await this.db.query(
-          `SELECT id, channel_id, starts_at, ends_at, program_id,
-                  (source = 'planner' AND status = 'scheduled' AND evidenced_at IS NULL AND starts_at > $4) AS replaceable
-             FROM schedule_entries
-            WHERE channel_id = ANY($1::uuid[]) AND status IN ('scheduled', 'aired') AND starts_at < $3 AND ends_at > $2`,
-          [channelRows.map((c) => c.id), zonedInstant(addDays(from, -100), '00:00', tz), zonedInstant(addDays(to, 100), '00:00', tz), now],
-        )
-      : [];
+    const bookedRows = await this.bookedEntries(channelRows.map((c) => c.id), zonedInstant(addDays(from, -100), '00:00', tz), zonedInstant(addDays(to, 100), '00:00', tz), now);
     const booked = new Map<string, PlanChannel['booked']>();
     for (const b of bookedRows) {
       const list = booked.get(b.channel_id) ?? [];
@@ -178,13 +169,7 @@ export class PlanningService {
     from: string, to: string, now: Date,
   ) {
     const tz = boards[0].timezone;
-    const rows: Array<{ id: string; channel_id: string; starts_at: Date; ends_at: Date; rule_id: string | null; media_asset_ids: string[] | null; replaceable: boolean }> = await this.db.query(
-      `SELECT id, channel_id, starts_at, ends_at, rule_id, media_asset_ids,
-              (source = 'planner' AND status = 'scheduled' AND evidenced_at IS NULL AND starts_at > $4) AS replaceable
-         FROM schedule_entries
-        WHERE channel_id = ANY($1::uuid[]) AND status IN ('scheduled', 'aired') AND starts_at < $3 AND ends_at > $2`,
-      [boards.map((c) => c.id), zonedInstant(addDays(from, -1), '00:00', tz), zonedInstant(addDays(to, 2), '00:00', tz), now],
-    );
+    const rows = await this.bookedEntries(boards.map((c) => c.id), zonedInstant(addDays(from, -1), '00:00', tz), zonedInstant(addDays(to, 2), '00:00', tz), now);
     const booked = new Map<string, DisplayChannel['booked']>();
     for (const b of rows) {
       const list = booked.get(b.channel_id) ?? [];
@@ -198,6 +183,22 @@ export class PlanningService {
     const ready = new Set<string>((await this.db.query(`SELECT id FROM media_assets WHERE id = ANY($1::uuid[]) AND status = 'ready' AND kind IN ('image', 'clip', 'slide')`, [slideIds])).map((r: { id: string }) => r.id));
     for (const r of rules) r.definition = { ...r.definition, match: { ...r.definition.match, mediaAssetIds: (r.definition.match.mediaAssetIds ?? []).filter((id) => ready.has(id)) } };
     return planDisplay({ now, from, to, channels, rules });
+  }
+
+  /**
+   * What is booked on these channels around the dates (scheduled or aired), and whether the planner may
+   * take it back: only its own airings that are still to come and not reported.
+   */
+  private async bookedEntries(channelIds: string[], from: Date, to: Date, now: Date) {
+    if (!channelIds.length) return [];
+    const rows: Array<{ id: string; channel_id: string; starts_at: Date; ends_at: Date; program_id: string | null; rule_id: string | null; media_asset_ids: string[] | null; replaceable: boolean }> = await this.db.query(
+      `SELECT id, channel_id, starts_at, ends_at, program_id, rule_id, media_asset_ids,
+              (source = 'planner' AND status = 'scheduled' AND evidenced_at IS NULL AND starts_at > $4) AS replaceable
+         FROM schedule_entries
+        WHERE channel_id = ANY($1::uuid[]) AND status IN ('scheduled', 'aired') AND starts_at < $3 AND ends_at > $2`,
+      [channelIds, from, to, now],
+    );
+    return rows;
   }
 
   private async cancelEntries(tx: EntityManager, ids: string[], now: Date): Promise<void> {
