@@ -37,8 +37,11 @@ const TILE = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQV
       .send('code,name,kind,parent_code\n38,Tỉnh Thanh Hóa,province,\n1,Xã Sơn Điện,commune,38\n2,Xã Mường Mìn,commune,38\n').expect(200);
     for (const u of (await t.http.get('/api/v1/units').set(admin)).body.items) ids[u.code] = u.id;
     const channel = async (unit: string, name: string, kind = 'audio') => (await t.http.post('/api/v1/channels').set(admin).send({ unitId: ids[unit], name, kind, windows: [] }).expect(201)).body.id;
-    const device = async (ch: string, name: string, lat: number | null, lng: number | null, kind = 'speaker') =>
-      (await t.http.post(`/api/v1/channels/${ch}/devices`).set(admin).send({ name, kind, ...(lat === null ? {} : { lat, lng }) }).expect(201)).body.device.id;
+    const device = async (ch: string, name: string, lat: number | null, lng: number | null, kind = 'speaker') => {
+      const res = (await t.http.post(`/api/v1/channels/${ch}/devices`).set(admin).send({ name, kind, ...(lat === null ? {} : { lat, lng }) }).expect(201)).body;
+      ids[`token:${res.device.id}`] = res.token;
+      return res.device.id as string;
+    };
     const a = await channel('1', 'Đài xã Sơn Điện');
     const b = await channel('2', 'Đài xã Mường Mìn');
     const led = await channel('1', 'Bảng LED chợ Sơn Điện', 'display');
@@ -48,18 +51,24 @@ const TILE = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQV
     ids.offline = await device(b, 'Cụm loa bản Chanh', 20.402, 104.95);
     ids.old = await device(b, 'Cụm loa bản Poọng', 20.41, 104.97);
     ids.unplaced = await device(b, 'Cụm loa mới lắp', null, null);
+    // the offline cluster's last words before it went silent: a playlist, then a failed airing
+    await t.http.post(`/api/v1/devices/${ids.offline}/events`).set({ Authorization: `Bearer ${ids[`token:${ids.offline}`]}` }).send([
+      { eventId: 'e1', deviceId: ids.offline, type: 'playlist.applied', at: new Date(Date.now() - 4 * 3600_000).toISOString(), playlistVersion: 1 },
+      { eventId: 'e2', deviceId: ids.offline, type: 'media.failed', at: new Date(Date.now() - 3.5 * 3600_000).toISOString(), detail: { reason: 'hash-mismatch' } },
+    ]).expect(200);
     const db = t.app.get(DataSource);
     // what the devices last said (as the presence flush stores it)
     await db.query(`UPDATE devices SET online = true, last_seen_at = now(), now_playing = 'Bản tin sáng' WHERE id = $1`, [ids.playing]);
     await db.query(`UPDATE devices SET online = true, last_seen_at = now() WHERE id = ANY($1::uuid[])`, [[ids.idle, ids.ledIdle, ids.unplaced]]);
     await db.query(`UPDATE devices SET online = false, last_seen_at = now() - interval '3 hours 10 minutes' WHERE id = $1`, [ids.offline]);
     await db.query(`UPDATE devices SET online = true, last_seen_at = now(), acked_playlist_version = 1 WHERE id = $1`, [ids.old]);
-    await db.query(
-      `INSERT INTO channel_playlists (channel_id, version, content_hash, timezone, valid_from, valid_until, entries, generated_at)
-       VALUES ($1, 5, repeat('a', 64), 'Asia/Ho_Chi_Minh', now(), now() + interval '1 day', '[]', now() - interval '2 hours 5 minutes')
-       ON CONFLICT (channel_id) DO UPDATE SET version = 5, generated_at = now() - interval '2 hours 5 minutes'`,
-      [b],
-    );
+    // Mường Mìn's playlist went to version 5 two hours ago (after the compiler has settled the channel's first version)
+    for (let i = 0; i < 100; i++) {
+      const [{ compiled, pending }] = await db.query(`SELECT EXISTS (SELECT 1 FROM channel_playlists WHERE channel_id = $1) AS compiled, EXISTS (SELECT 1 FROM playlist_changes WHERE channel_id = $1) AS pending`, [b]);
+      if (compiled && !pending) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await db.query(`UPDATE channel_playlists SET version = 5, generated_at = now() - interval '2 hours 5 minutes' WHERE channel_id = $1`, [b]);
     await db.query(`UPDATE devices SET acked_playlist_version = 5 WHERE id = $1`, [ids.unplaced]);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   }, 120_000);
@@ -111,6 +120,13 @@ const TILE = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQV
     expect(await page.textContent('.leaflet-popup-content')).toContain('Cụm loa bản Chanh');
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, 'map-tiles.png') });
+    // its page: what it reported before it went silent
+    await page.click('.leaflet-popup-content a[href^="#/device"]');
+    await page.waitForSelector('#device-events tr[data-type]');
+    expect(await page.locator('#device-events tr[data-type]').evaluateAll((rows) => rows.map((r) => r.textContent))).toEqual([
+      expect.stringContaining('Tải tệp lỗi'), expect.stringContaining('Nhận danh sách phát'),
+    ]);
+    expect(await page.textContent('#device-events')).toContain('hash-mismatch');
     await page.close();
   }, 60_000);
 

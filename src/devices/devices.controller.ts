@@ -43,6 +43,12 @@ export class DevicesController {
     return this.devices.list(actor, channelId);
   }
 
+  @Get('devices/:id/activity')
+  @ApiOperation({ operationId: 'deviceActivity', summary: 'Trang của một cụm loa: sự kiện gần đây và các lượt phát của kênh (24 giờ qua và tới)' })
+  activity(@CurrentActor() actor: Actor, @Param('id', ParseId) id: string) {
+    return this.devices.activity(actor, id);
+  }
+
   @Post('devices/:id/token')
   @HttpCode(200)
   @Roles('admin', 'editor', 'operator')

@@ -92,6 +92,24 @@ export class DevicesService {
     return this.newToken(actor, await this.get(actor, id), 'device.reinstate');
   }
 
+  /** A cluster's page: what it reported lately (newest first), and its channel's airings of the last day and the next. */
+  async activity(actor: Actor, id: string, limit = 50, now = new Date()) {
+    const device = await this.get(actor, id);
+    const events = await this.db.query(
+      `SELECT pe.type, pe.at, pe.entry_id AS "entryId", COALESCE(e.title, p.title) AS title, pe.detail
+         FROM play_events pe LEFT JOIN schedule_entries e ON e.id = pe.entry_id LEFT JOIN programs p ON p.id = e.program_id
+        WHERE pe.device_id = $1 ORDER BY pe.at DESC LIMIT $2`,
+      [device.id, limit],
+    );
+    const airings = await this.db.query(
+      `SELECT e.id, e.kind, e.priority, e.status, COALESCE(e.title, p.title) AS title, e.starts_at AS "startsAt", e.ends_at AS "endsAt", e.evidenced_at AS "evidencedAt"
+         FROM schedule_entries e LEFT JOIN programs p ON p.id = e.program_id
+        WHERE e.channel_id = $1 AND e.status <> 'cancelled' AND e.starts_at >= $2 AND e.starts_at < $3 ORDER BY e.starts_at`,
+      [device.channelId, new Date(now.getTime() - 86_400_000), new Date(now.getTime() + 86_400_000)],
+    );
+    return { device: { id: device.id, name: device.name, kind: device.kind, channelId: device.channelId, lat: device.lat, lng: device.lng, village: device.village }, events, airings };
+  }
+
   private async newToken(actor: Actor, device: Device & { unitPath: string }, action: 'device.rotate' | 'device.reinstate'): Promise<{ device: Device; token: string }> {
     const id = device.id;
     const { token, hash } = newDeviceToken();

@@ -7,6 +7,7 @@ import viewCalendar from './views/calendar.js';
 import viewCampaigns from './views/campaigns.js';
 import viewChannelLog from './views/channel-log.js';
 import viewChannels from './views/channels.js';
+import viewDevice from './views/device.js';
 import viewDevices from './views/devices.js';
 import viewLogin from './views/login.js';
 import viewMap from './views/map.js';
@@ -18,7 +19,7 @@ import viewUpload from './views/upload.js';
 
 const routes = {
   login: viewLogin, today: viewToday, calendar: viewCalendar, campaigns: viewCampaigns, upload: viewUpload, programs: viewPrograms, rules: viewRules,
-  channels: viewChannels, devices: viewDevices, alerts: viewAlerts, reports: viewReports, channel: viewChannelLog, bulletins: viewBulletins, map: viewMap,
+  channels: viewChannels, devices: viewDevices, alerts: viewAlerts, reports: viewReports, channel: viewChannelLog, bulletins: viewBulletins, map: viewMap, device: viewDevice,
 };
 
 /** The pages each role sees in the menu (the API enforces the same scopes). */

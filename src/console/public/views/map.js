@@ -79,7 +79,7 @@ export default async function viewMap() {
   for (const d of data.devices) {
     L.circleMarker([d.lat, d.lng], { radius: 8, color: '#fff', weight: 2, fillColor: COLORS[d.state], fillOpacity: 1, className: `device device-${d.id} state-${d.state}` })
       .bindPopup(`<strong>${esc(d.name)}</strong><br>${esc(d.unitName)} · ${esc(d.channelName)}<br>${t(`state_${d.state}`)}${d.nowPlaying ? ` — ${esc(d.nowPlaying)}` : ''}<br>
-        <a href="#/channel?id=${d.channelId}&from=${today}&to=${today}&name=${encodeURIComponent(d.channelName)}">${t('recentAirings')}</a>`)
+        <a href="#/device?id=${d.id}">${t('clusterPage')}</a> · <a href="#/channel?id=${d.channelId}&from=${today}&to=${today}&name=${encodeURIComponent(d.channelName)}">${t('recentAirings')}</a>`)
       .addTo(map);
   }
   const all = data.devices.map((d) => [d.lat, d.lng]);
