@@ -58,7 +58,9 @@ export class ReportsService {
               (SELECT count(DISTINCT pe.device_id) FROM play_events pe
                 WHERE pe.entry_id = e.id AND pe.type = 'play.completed' AND pe.channel_id = e.channel_id
                   AND is_evidence_time(pe.at, e.starts_at, e.ends_at)) AS devices
-         FROM schedule_entries e JOIN channels c ON c.id = e.channel_id JOIN units un ON un.id = c.unit_id JOIN units u ON u.id = $1
+         FROM schedule_entries e JOIN channels c ON c.id = e.channel_id JOIN units u ON u.id = $1
+         -- the unit the channel belonged to that day: before a merge, the former commune
+         JOIN units un ON un.id = COALESCE((SELECT h.unit_id FROM channel_unit_history h WHERE h.channel_id = c.id AND (e.starts_at AT TIME ZONE u.timezone)::date < h.until ORDER BY h.until LIMIT 1), c.unit_id)
          LEFT JOIN programs p ON p.id = e.program_id LEFT JOIN users cu ON cu.id = e.confirmed_by
         WHERE un.path LIKE $2 AND e.starts_at >= (($3::date)::timestamp AT TIME ZONE u.timezone) AND e.starts_at < ((($4::date) + 1)::timestamp AT TIME ZONE u.timezone)
         ORDER BY un.name, un.id, e.starts_at, c.name LIMIT 500000`,

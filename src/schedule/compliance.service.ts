@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { UnitsService } from '../units/units.service';
 import { checkDateRange } from './date-range';
@@ -8,6 +8,32 @@ import { ComplianceRow, complianceStatus } from './compliance';
 import { addDays, zonedInstant } from './planner/local-time';
 import { isDisplayRule, periodInstances, RuleDefinition } from './planner/rule-definition';
 import { displayCompliance } from './display-compliance';
+import { byOwner } from './compliance-order';
+
+/** Channels that belonged to a unit under $1 until after $2 (a local date): moved away by a merge since. */
+const HISTORY_IN_SCOPE = `SELECT h.channel_id FROM channel_unit_history h JOIN units hu ON hu.id = h.unit_id WHERE hu.path LIKE $1 AND h.until > $2::date`;
+
+/**
+ * Whose each channel was on a given local day: its unit now, or — before a merge moved it — the unit
+ * its history row names (the first `until` after the day).
+ */
+export async function channelUnits(db: EntityManager, channels: Array<{ id: string; unit_id: string; path: string }>) {
+  const history: Array<{ channelId: string; unitId: string; path: string; until: string }> = channels.length
+    ? await db.query(
+        `SELECT h.channel_id AS "channelId", h.unit_id AS "unitId", u.path, to_char(h.until, 'YYYY-MM-DD') AS until
+           FROM channel_unit_history h JOIN units u ON u.id = h.unit_id WHERE h.channel_id = ANY($1::uuid[]) ORDER BY h.until`,
+        [channels.map((c) => c.id)],
+      )
+    : [];
+  const now = new Map(channels.map((c) => [c.id, { unitId: c.unit_id, path: c.path }]));
+  return {
+    history,
+    on(channelId: string, day: string): { unitId: string; path: string } {
+      const h = history.find((x) => x.channelId === channelId && day < x.until);
+      return h ? { unitId: h.unitId, path: h.path } : now.get(channelId)!;
+    },
+  };
+}
 
 /** Up to this many channels, their entries are read channel by channel through the index. */
 const PER_CHANNEL_LOOKUP_MAX = 1000;
@@ -25,10 +51,14 @@ export class ComplianceService {
     checkDateRange(from, to, 800);
     const unit = await this.units.get(actor, unitId);
 
+    // the unit's loudspeakers now, and those that were its own before a merge moved them
     const channels: Array<{ id: string; name: string; unit_id: string; path: string; timezone: string }> = await this.db.query(
-      `SELECT c.id, c.name, c.unit_id, u.path, u.timezone FROM channels c JOIN units u ON u.id = c.unit_id WHERE c.active AND c.kind = 'audio' AND u.path LIKE $1 ORDER BY u.path, c.name`,
-      [`${unit.path}%`],
+      `SELECT c.id, c.name, c.unit_id, u.path, u.timezone FROM channels c JOIN units u ON u.id = c.unit_id
+        WHERE c.active AND c.kind = 'audio' AND (u.path LIKE $1 OR c.id IN (${HISTORY_IN_SCOPE}))
+        ORDER BY u.path, c.name`,
+      [`${unit.path}%`, from],
     );
+    const unitAt = await channelUnits(this.db.manager, channels);
     const allRules: Array<{ id: string; name: string; definition: RuleDefinition; target: string }> = await this.db.query(
       `SELECT r.id, r.name, r.definition, t.path AS target FROM rules r JOIN units t ON t.id = r.target_unit_id
         WHERE r.active AND ($1 LIKE t.path || '%' OR t.path LIKE $1 || '%') ORDER BY r.name`,
@@ -62,7 +92,13 @@ export class ComplianceService {
          -- index (LATERAL, OFFSET 0 so that it is not flattened), whatever the statistics say — right after a
          -- month is planned they are stale, and the plain join then scanned the period's entries once per
          -- channel. The whole country: one scan of the period and a join.
-         SELECT e.channel_id, e.program_id, ch.path, e.starts_at AT TIME ZONE ch.timezone AS local,
+         SELECT e.channel_id, e.program_id,
+                -- a channel moved by a merge counts for the unit it belonged to on the day
+                CASE WHEN ch.id = ANY($7::uuid[])
+                  THEN COALESCE((SELECT h.path FROM unnest($7::uuid[], $8::text[], $9::date[]) AS h(channel_id, path, until)
+                                  WHERE h.channel_id = ch.id AND (e.starts_at AT TIME ZONE ch.timezone)::date < h.until ORDER BY h.until LIMIT 1), ch.path)
+                  ELSE ch.path END AS path,
+                e.starts_at AT TIME ZONE ch.timezone AS local,
                 -- evidence: an operator's confirmation, or a device's play.completed
                 (e.status = 'aired' OR e.evidenced_at IS NOT NULL) AS evidenced
            FROM ch ${perChannel ? 'JOIN LATERAL' : 'JOIN'} (
@@ -105,6 +141,9 @@ export class ComplianceService {
         zonedInstant(addDays(to, 100), '00:00', unit.timezone),
         channels.map((c) => c.path),
         channels.map((c) => c.timezone),
+        unitAt.history.map((h) => h.channelId),
+        unitAt.history.map((h) => h.path),
+        unitAt.history.map((h) => h.until),
       ]);
       return rows;
     });
@@ -115,8 +154,13 @@ export class ComplianceService {
     for (const rule of rules) {
       const d = rule.definition;
       const periods = periodInstances(d, from, to);
-      for (const ch of channels.filter((c) => c.path.startsWith(rule.target))) {
+      // ordered by the unit each row belongs to, then the channel: a merge does not reorder earlier rows
+      const ruleRows: Array<{ path: string; name: string; row: ComplianceRow }> = [];
+      for (const ch of channels) {
         for (const p of periods) {
+          // the channel's unit when the period began: before a merge, the former commune
+          const owner = unitAt.on(ch.id, p.start);
+          if (!owner.path.startsWith(rule.target) || !owner.path.startsWith(unit.path)) continue;
           const c = byKey.get(`${rule.id}|${ch.id}|${p.key}`);
           const found = {
             plannedPrograms: c?.planned_programs ?? 0,
@@ -126,26 +170,28 @@ export class ComplianceService {
             distinctPrograms: c?.distinct_programs ?? 0,
           };
           const end = zonedInstant(p.end, '00:00', ch.timezone);
-          rows.push({
-            ruleId: rule.id, ruleName: rule.name, channelId: ch.id, channelName: ch.name, unitId: ch.unit_id,
+          ruleRows.push({ path: owner.path, name: ch.name, row: {
+            ruleId: rule.id, ruleName: rule.name, channelId: ch.id, channelName: ch.name, unitId: owner.unitId,
             period: p.key, label: p.label, periodStart: p.start, periodEnd: addDays(p.end, -1),
             required: { programs: d.minPrograms, maxPrograms: d.maxPrograms ?? null, airingsPerProgram: d.minAiringsPerProgram },
             planned: { programs: found.plannedPrograms, airings: found.plannedAirings },
             evidenced: { programs: found.evidencedPrograms, airings: found.evidencedAirings },
             status: complianceStatus(d.minPrograms, d.maxPrograms, found, end, now),
             planShort: found.plannedPrograms < d.minPrograms,
-          });
+          } });
         }
       }
+      rows.push(...byOwner(ruleRows));
     }
     // LED boards under display rules: minutes shown, planned and evidenced
     if (displayRules.length) {
       const boards = await this.db.query(
         `SELECT c.id, c.name, c.unit_id, u.path, u.timezone, to_json(c.days_off) AS days_off FROM channels c JOIN units u ON u.id = c.unit_id
-          WHERE c.active AND c.kind = 'display' AND u.path LIKE $1 ORDER BY u.path, c.name`,
-        [`${unit.path}%`],
+          WHERE c.active AND c.kind = 'display' AND (u.path LIKE $1 OR c.id IN (${HISTORY_IN_SCOPE})) ORDER BY u.path, c.name`,
+        [`${unit.path}%`, from],
       );
-      rows.push(...(await displayCompliance(this.db.manager, displayRules, boards, from, to, now)));
+      const boardAt = await channelUnits(this.db.manager, boards);
+      rows.push(...(await displayCompliance(this.db.manager, displayRules, boards, from, to, now, (id, day) => boardAt.on(id, day), unit.path)));
     }
     const summary = { ok: 0, at_risk: 0, violated: 0 };
     for (const r of rows) summary[r.status] += 1;

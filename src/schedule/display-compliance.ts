@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { ComplianceRow } from './compliance';
+import { byOwner } from './compliance-order';
 import { addDays, zonedInstant } from './planner/local-time';
 import { dailyDisplayMinutes, periodInstances, RuleDefinition } from './planner/rule-definition';
 
@@ -25,6 +26,9 @@ export async function displayCompliance(
   from: string,
   to: string,
   now: Date,
+  /** Whose a board was on a day (a merge moves boards; earlier periods stay the former unit's), and the report's scope. */
+  ownerOn?: (boardId: string, day: string) => { unitId: string; path: string },
+  scopePath = '',
 ): Promise<ComplianceRow[]> {
   if (!rules.length || !boards.length) return [];
   const tz = boards[0].timezone;
@@ -48,9 +52,12 @@ export async function displayCompliance(
   for (const rule of rules) {
     const d = rule.definition;
     const windowMinutes = dailyDisplayMinutes(d);
-    for (const board of boards.filter((b) => b.path.startsWith(rule.target))) {
+    const ruleRows: Array<{ path: string; name: string; row: ComplianceRow }> = [];
+    for (const board of boards) {
       const off = new Set(board.days_off ?? []);
       for (const p of periodInstances(d, from, to)) {
+        const owner = ownerOn?.(board.id, p.start) ?? { unitId: board.unit_id, path: board.path };
+        if (!owner.path.startsWith(rule.target) || !owner.path.startsWith(scopePath)) continue;
         let required = 0;
         let planned = 0;
         let evidenced = 0;
@@ -63,8 +70,8 @@ export async function displayCompliance(
         }
         const minutes = { required: Math.round(required), planned: Math.round(planned), evidenced: Math.round(evidenced) };
         const ended = now >= zonedInstant(p.end, '00:00', board.timezone);
-        rows.push({
-          ruleId: rule.id, ruleName: rule.name, channelId: board.id, channelName: board.name, unitId: board.unit_id,
+        ruleRows.push({ path: owner.path, name: board.name, row: {
+          ruleId: rule.id, ruleName: rule.name, channelId: board.id, channelName: board.name, unitId: owner.unitId,
           period: p.key, label: p.label, periodStart: p.start, periodEnd: addDays(p.end, -1),
           medium: 'display', minutes,
           required: { programs: 0, maxPrograms: null, airingsPerProgram: 0 },
@@ -72,9 +79,10 @@ export async function displayCompliance(
           evidenced: { programs: 0, airings: 0 },
           status: minutes.evidenced >= minutes.required ? 'ok' : ended ? 'violated' : 'at_risk',
           planShort: minutes.planned < minutes.required,
-        });
+        } });
       }
     }
+    rows.push(...byOwner(ruleRows));
   }
   return rows;
 }

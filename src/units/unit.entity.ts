@@ -30,6 +30,13 @@ export class Unit {
   @Column({ type: 'text' })
   timezone: string;
 
+  /** Set when the commune merged into another (from `mergedOn`); kept for the history it carries. */
+  @Column({ type: 'uuid', nullable: true })
+  mergedInto: string | null;
+
+  @Column({ type: 'date', nullable: true })
+  mergedOn: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
