@@ -340,6 +340,25 @@ describe.each([
     expect((await t.http.post(`/api/v1/alerts/${started.body.id}/stop`).set(as())).status).toBe(200);
   });
 
+  it('takes a device of the channel\'s kind only: clusters and integration boxes (wired / FM stations) on loudspeakers, players on LED boards', async () => {
+    const board = (await t.http.post('/api/v1/channels').set(as()).send({ unitId: ids['1'], name: 'Bảng LED', kind: 'display', windows: [] })).body.id;
+    const wrong = [[ids.ch1, 'led'], [board, 'speaker'], [board, 'integration']] as const;
+    for (const [channel, kind] of wrong) {
+      const res = await t.http.post(`/api/v1/channels/${channel}/devices`).set(as()).send({ name: 'x', kind });
+      expect([res.status, res.body.code, res.body.fields?.[0]?.field]).toEqual([422, 'WRONG_KIND', 'kind']);
+    }
+    const fm = await t.http.post(`/api/v1/channels/${ids.ch1}/devices`).set(as()).send({ name: 'Đài FM xã (bộ tích hợp)', kind: 'integration', lat: 20.33, lng: 104.85 });
+    expect([fm.status, fm.body.device.kind]).toEqual([201, 'integration']);
+    expect((await t.http.post(`/api/v1/channels/${board}/devices`).set(as()).send({ name: 'Bảng LED chợ', kind: 'led' })).status).toBe(201);
+    // the integration box gets the channel's playlist like a cluster
+    let playlist: { status: number; body: { channelId?: string; deviceId?: string } } = { status: 0, body: {} };
+    for (let i = 0; i < 50 && playlist.status !== 200; i++) {
+      playlist = await t.http.get(`/api/v1/devices/${fm.body.device.id}/playlist`).set({ Authorization: `Bearer ${fm.body.token}` });
+      if (playlist.status !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect([playlist.status, playlist.body.channelId, playlist.body.deviceId]).toEqual([200, ids.ch1, fm.body.device.id]);
+  });
+
   it('sends commands to one device', async () => {
     const a1 = await device('a1');
     await a1.client.subscribeAsync(`${prefix}/devices/${ids.a1}/commands`, { qos: 1 });

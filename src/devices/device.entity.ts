@@ -13,7 +13,7 @@ export class Device {
   name: string;
 
   @Column({ type: 'varchar', length: 16 })
-  kind: 'speaker' | 'led';
+  kind: 'speaker' | 'led' | 'integration';
 
   /** sha256 of the device token; the token itself is shown once and never stored. */
   @Column({ type: 'char', length: 64, select: false })

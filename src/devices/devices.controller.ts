@@ -10,9 +10,9 @@ export class RegisterDeviceDto {
   @IsString() @IsNotEmpty() @MaxLength(200)
   name: string;
 
-  /** speaker: loudspeaker cluster (cụm loa IP); led: LED board. */
-  @IsIn(['speaker', 'led'])
-  kind: 'speaker' | 'led';
+  /** speaker: loudspeaker cluster (cụm loa IP); integration: a box feeding a wired or FM station's amplifier or transmitter; both on loudspeaker channels. led: LED board player, on LED board channels. */
+  @IsIn(['speaker', 'led', 'integration'])
+  kind: 'speaker' | 'led' | 'integration';
 
   @IsOptional() @IsLatitude()
   lat?: number;

@@ -17,7 +17,7 @@ export const DEVICE_NOT_FOUND = { vi: 'thiết bị', en: 'device' };
 
 export interface RegisterDevice {
   name: string;
-  kind: 'speaker' | 'led';
+  kind: 'speaker' | 'led' | 'integration';
   lat?: number;
   lng?: number;
   village?: string;
@@ -39,6 +39,10 @@ export class DevicesService {
 
   async register(actor: Actor, channelId: string, dto: RegisterDevice): Promise<{ device: Device; token: string }> {
     const channel = await this.channels.get(actor, channelId);
+    // a cluster or an integration box (wired / FM station) plays a loudspeaker channel; a player shows an LED board's
+    if ((dto.kind === 'led') !== (channel.kind === 'display')) {
+      throw AppError.wrongKind('kind', channel.kind === 'display' ? 'kênh bảng LED chỉ nhận thiết bị led' : 'kênh truyền thanh nhận cụm loa (speaker) hoặc thiết bị tích hợp đài hữu tuyến / FM (integration)', channel.kind === 'display' ? 'an LED board channel takes led devices' : 'a loudspeaker channel takes speaker or integration devices');
+    }
     const { token, hash } = newDeviceToken();
     const device = await this.db.transaction(async (tx) => {
       const saved = await tx.save(Device, tx.create(Device, { channelId: channel.id, name: dto.name.trim(), kind: dto.kind, tokenHash: hash, mosquittoHash: mosquittoPasswordHash(token), lat: dto.lat ?? null, lng: dto.lng ?? null, village: dto.village ?? null }));

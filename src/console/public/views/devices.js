@@ -10,7 +10,7 @@ export default async function viewDevices({ render }) {
   const rejected = role() === 'admin' ? await api('/api/v1/device-events/rejected?limit=20') : null;
   view().innerHTML = `<h1>${t('devices')}</h1>
     ${canRegister ? `<form class="card" id="register"><div class="row"><label>${t('channel')}<select name="channelId">${channels.map((c) => `<option value="${c.id}" data-kind="${c.kind === 'display' ? 'led' : 'speaker'}">${esc(c.name)}</option>`).join('')}</select></label>
-      <label>${t('name')}<input name="name"></label><label>${t('kind')}<select name="kind"><option value="speaker">${t('speaker')}</option><option value="led">${t('led')}</option></select></label></div>
+      <label>${t('name')}<input name="name"></label><label>${t('kind')}<select name="kind"><option value="speaker">${t('speaker')}</option><option value="integration">${t('integration')}</option><option value="led">${t('led')}</option></select></label></div>
       <button class="primary">${t('register')}</button><div id="token"></div></form>` : ''}
     <table id="devices"><tr><th>${t('name')}</th><th>${t('status')}</th><th>${t('lastSeen')}</th><th>${t('version')}</th><th>${t('volume')}</th>${canRegister ? '<th></th>' : ''}</tr>
     ${devices.map((d) => `<tr data-id="${d.id}"><td>${esc(d.name)}</td><td class="${d.online ? 'status-ok' : 'status-violated'}">${t(d.online ? 'online' : 'offline')}${d.flags.includes('oldPlaylist') ? ` ⚠ ${t('oldPlaylist')}` : ''}${d.flags.includes('eventsRefused') ? ` <span class="refused" title="${esc(d.eventsRefusedReason ?? '')}">⚠ ${t('eventsRefused')}: ${d.eventsRefused}</span>` : ''}</td><td>${d.lastSeenAt ? time(d.lastSeenAt) : '—'}</td><td>${d.playlistVersion ?? '—'} / ${d.currentVersion ?? '—'}</td><td>${d.volume ?? '—'}</td>
@@ -41,7 +41,11 @@ export default async function viewDevices({ render }) {
   });
   const form = $('#register');
   // the device's kind follows its channel: a loudspeaker cluster on an audio channel, a player on an LED board
-  const matchKind = () => (form.kind.value = form.channelId.selectedOptions[0]?.dataset.kind ?? 'speaker');
+  const matchKind = () => {
+    const kind = form.channelId.selectedOptions[0]?.dataset.kind ?? 'speaker';
+    // an LED board takes a player; a loudspeaker channel a cluster or an integration box
+    if (kind === 'led' || form.kind.value === 'led') form.kind.value = kind;
+  };
   if (form) {
     form.channelId.onchange = matchKind;
     matchKind();
