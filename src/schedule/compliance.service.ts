@@ -181,7 +181,7 @@ export class ComplianceService {
           } });
         }
       }
-      rows.push(...byOwner(ruleRows));
+      for (const r of byOwner(ruleRows)) rows.push(r); // (a spread of a country-year's rows overflows the stack)
     }
     // LED boards under display rules: minutes shown, planned and evidenced
     if (displayRules.length) {
@@ -191,7 +191,7 @@ export class ComplianceService {
         [`${unit.path}%`, from],
       );
       const boardAt = await channelUnits(this.db.manager, boards);
-      rows.push(...(await displayCompliance(this.db.manager, displayRules, boards, from, to, now, (id, day) => boardAt.on(id, day), unit.path)));
+      for (const r of await displayCompliance(this.db.manager, displayRules, boards, from, to, now, (id, day) => boardAt.on(id, day), unit.path)) rows.push(r);
     }
     const summary = { ok: 0, at_risk: 0, violated: 0 };
     for (const r of rows) summary[r.status] += 1;
