@@ -43,7 +43,10 @@ export async function displayCompliance(
         AND e.starts_at >= $3 AND e.starts_at < $4
         AND (e.rule_id = r.rule_id OR e.media_asset_ids && r.slides::uuid[] OR e.media_asset_id = ANY (r.slides::uuid[]))
        JOIN channels c ON c.id = e.channel_id JOIN units u ON u.id = c.unit_id
-       LEFT JOIN LATERAL (SELECT min(pe.at) AS first_at FROM play_events pe WHERE pe.entry_id = e.id AND pe.type = 'play.started') s ON e.evidenced_at IS NOT NULL
+       -- only for reported entries, and only in the airing's evidence window: the monthly partitions of that time, not every one
+             LEFT JOIN LATERAL (SELECT min(pe.at) AS first_at FROM play_events pe
+                                 WHERE e.evidenced_at IS NOT NULL AND pe.entry_id = e.id AND pe.type = 'play.started'
+                                   AND pe.at >= e.starts_at - interval '2 minutes' AND pe.at <= e.ends_at + interval '10 minutes') s ON true
       GROUP BY 1, 2, 3`,
     [rules.map((r) => r.id), boards.map((b) => b.id), zonedInstant(addDays(from, -100), '00:00', tz), zonedInstant(addDays(to, 100), '00:00', tz), rules.map((r) => `{${(r.definition.match.mediaAssetIds ?? []).join(',')}}`)],
   );
