@@ -265,6 +265,9 @@ if (!hasChromium) console.warn(`${CHROMIUM} is not installed: skipping the conso
     expect(await page.locator('#chart-months svg .column').count()).toBe(6 - ((month - 1) % 6));
     expect(await page.getAttribute('#chart-units svg .column', 'data-label')).toBe('Xã Sơn Điện');
     expect(await page.locator('#chart-results svg rect.bar').count()).toBeGreaterThan(0);
+    // the running months are drawn as in progress, not as at risk
+    expect(await page.locator('#chart-results svg rect.seg-open').count()).toBeGreaterThan(0);
+    expect(await page.locator('#chart-results svg rect.seg-at_risk').count()).toBe(0);
     await shot(page, 'reports');
     const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('#xlsx')]);
     const xlsxPath = await xlsx.path();

@@ -63,14 +63,19 @@ export default async function viewReports() {
     const unitName = new Map(units.map((u) => [u.id, u.name]));
     const byUnit = summary.units.sort((a, b) => (unitName.get(a.unitId) ?? '').localeCompare(unitName.get(b.unitId) ?? '', 'vi')).map((u) => ({ label: unitName.get(u.unitId) ?? '', text: `${Math.round(u.share * 100)}%`, segments: [{ share: u.share, kind: 'ok' }] }));
     const byMonth = summary.months.map((m) => ({ label: monthLabel(m.month), text: `${m.unitsOk}/${m.units}`, segments: [{ share: m.unitShare, kind: 'ok' }] }));
-    const results = summary.months.map((m) => ({
-      label: monthLabel(m.month),
-      text: `${m.ok}/${m.rows}`,
-      segments: [{ share: m.ok / m.rows, kind: 'ok' }, { share: m.atRisk / m.rows, kind: 'at_risk' }, { share: m.violated / m.rows, kind: 'violated' }],
-    }));
+    // results per month as people read them: a period still running is "in progress", not "at risk"
+    const results = summary.months.map((m) => {
+      const rows = summary.rows.filter((r) => r.periodStart.slice(0, 7) === m.month);
+      const share = (...kinds) => rows.filter((r) => kinds.includes(r.reportStatus)).length / Math.max(1, rows.length);
+      return {
+        label: monthLabel(m.month),
+        text: `${m.ok}/${m.rows}`,
+        segments: [{ share: share('met'), kind: 'ok' }, { share: share('scheduled', 'in_progress'), kind: 'open' }, { share: share('at_risk'), kind: 'at_risk' }, { share: share('not_met'), kind: 'violated' }],
+      };
+    });
     $('#result').innerHTML = `<h2>${t('communesCompliant')}: <span id="communes-share">${summary.unitsCompliant}/${summary.units.length}</span></h2>
       <div class="charts">${barChart('chart-months', t('monthsChart'), byMonth)}${barChart('chart-results', t('statusChart'), results)}${barChart('chart-units', t('unitsChart'), byUnit)}</div>
-      <p class="legend"><span class="swatch seg-ok"></span> ${t('ok')} <span class="swatch seg-at_risk"></span> ${t('at_risk')} <span class="swatch seg-violated"></span> ${t('violated')}</p>
+      <p class="legend"><span class="swatch seg-ok"></span> ${t('report_met')} <span class="swatch seg-open"></span> ${t('report_in_progress')} / ${t('report_scheduled')} <span class="swatch seg-at_risk"></span> ${t('report_at_risk')} <span class="swatch seg-violated"></span> ${t('report_not_met')}</p>
       <table id="compliance"><tr><th>${t('rule')}</th><th>${t('unit')}</th><th>${t('channel')}</th><th>${t('period')}</th><th>${t('required_')}</th><th>${t('planned')}</th><th>${t('evidenced')}</th><th>${t('status')}</th></tr>
       ${summary.rows.map((r) => `<tr data-channel="${r.channelId}"><td>${esc(r.ruleName)}</td><td>${esc(unitName.get(r.unitId) ?? '')}</td><td><a class="drill" href="#/channel?id=${r.channelId}&from=${r.periodStart}&to=${r.periodEnd}&name=${encodeURIComponent(r.channelName)}">${esc(r.channelName)}</a></td><td>${esc(r.label)}</td>${r.minutes ? `<td>${r.minutes.required} ${t('minutes')}</td><td>${r.minutes.planned} ${t('minutes')}</td><td class="evidenced">${r.minutes.evidenced} ${t('minutes')}</td>` : `<td>${r.required.programs} ${t('programsWord')} × ${r.required.airingsPerProgram} ${t('airingsWord')}</td><td>${r.planned.programs} ${t('programsWord')} / ${r.planned.airings} ${t('airingsWord')}</td><td class="evidenced">${r.evidenced.programs} ${t('programsWord')} / ${r.evidenced.airings} ${t('airingsWord')}</td>`}<td class="status-${r.status} report-${r.reportStatus}">${t(`report_${r.reportStatus}`)}</td></tr>`).join('')}</table>
       ${summary.rows.length ? '' : `<p>${t('nothing')}</p>`}`;
