@@ -6,6 +6,7 @@ import JSZip from 'jszip';
 import { DataSource } from 'typeorm';
 import { ADMIN, startTestApp, TestApp } from './support/test-app';
 import { pagesOf } from './support/pdf-pages';
+import { seedApprovedProgram } from './support/seed-program';
 
 const SCREENSHOTS = join(__dirname, '..', 'test-output', 'screenshots');
 const has = (bin: string) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
@@ -58,12 +59,7 @@ describe('official report (DOCX and PDF)', () => {
     // R1, Quan Sơn 2022: "mỗi tháng 01 chương trình và phát lại ít nhất 03 lần/tháng" = at least 4 airings
     ids.rule = (await t.http.post('/api/v1/rules').set(as(editor)).send({ name: 'Mỗi tháng 01 chương trình, phát lại ít nhất 03 lần', seriesId: series, definition: { match: {}, period: 'month', from: '2026-01-01', minPrograms: 1, minAiringsPerProgram: 4, maxAiringsPerDay: 1 } }).expect(201)).body.id;
     // the aired history of March (fixtures written as the planner and the devices would have left them)
-    const [{ id: asset }] = await db.query(
-      `INSERT INTO media_assets (unit_id, kind, status, title, original_name, original_bytes, progress, sha256, bytes, mime, duration_ms)
-       VALUES ($1, 'audio', 'ready', 'x', 'x.mp3', 1, 100, repeat('a', 64), 1, 'audio/mpeg', 600000) RETURNING id`, [ids['389']]);
-    const [{ id: program }] = await db.query(
-      `INSERT INTO programs (unit_id, title, series_id, audio_asset_id, status, created_by, approved_by, approved_at)
-       SELECT $1, 'Chuyển đổi số tháng 3', $2, $3, 'approved', a.id, b.id, now() FROM users a, users b WHERE a.username = 'admin' AND b.username = 'bientap.qs' RETURNING id`, [ids['389'], series, asset]);
+    const program = await seedApprovedProgram(db, { unitId: ids['389'], seriesId: series, title: 'Chuyển đổi số tháng 3', author: 'admin', approver: 'bientap.qs', sha256Char: 'a' });
     const airing = async (channel: string, day: number, evidenced: boolean, makesUp: string | null = null) =>
       (await db.query(
         `INSERT INTO schedule_entries (channel_id, kind, status, source, program_id, rule_id, period, starts_at, ends_at, evidenced_at, makes_up_entry_id)

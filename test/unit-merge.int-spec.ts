@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ADMIN, startTestApp, TestApp } from './support/test-app';
+import { seedApprovedProgram } from './support/seed-program';
 
 const TZ = 'Asia/Ho_Chi_Minh';
 const localDay = (t: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(t);
@@ -42,12 +43,7 @@ describe('communes that merge, and split', () => {
     // R1 for the district, and a commune's own rule (Sơn Lư: one airing a month of the same series)
     ids.rule = (await t.http.post('/api/v1/rules').set(as()).send({ name: 'Mỗi tháng 01 chương trình, phát lại ít nhất 03 lần', seriesId: series, definition: { match: {}, period: 'month', from: yearFrom, minPrograms: 1, minAiringsPerProgram: 4, maxAiringsPerDay: 1 } }).expect(201)).body.id;
     ids.communeRule = (await t.http.post('/api/v1/rules').set(as()).send({ name: 'Sơn Lư: mỗi tháng 1 lượt', seriesId: series, targetUnitId: ids['2'], definition: { match: {}, period: 'month', from: yearFrom, minPrograms: 1, minAiringsPerProgram: 1 } }).expect(201)).body.id;
-    const [{ id: asset }] = await db.query(
-      `INSERT INTO media_assets (unit_id, kind, status, title, original_name, original_bytes, progress, sha256, bytes, mime, duration_ms)
-       VALUES ($1, 'audio', 'ready', 'x', 'x.mp3', 1, 100, repeat('b', 64), 1, 'audio/mpeg', 600000) RETURNING id`, [ids['389']]);
-    const [{ id: program }] = await db.query(
-      `INSERT INTO programs (unit_id, title, series_id, audio_asset_id, status, created_by, approved_by, approved_at)
-       SELECT $1, 'Chuyển đổi số', $2, $3, 'approved', a.id, b.id, now() FROM users a, users b WHERE a.username = 'admin' AND b.username = 'bientap.qs' RETURNING id`, [ids['389'], series, asset]);
+    const program = await seedApprovedProgram(db, { unitId: ids['389'], seriesId: series, title: 'Chuyển đổi số', author: 'admin', approver: 'bientap.qs', sha256Char: 'b' });
     ids.program = program;
     // a year of airings: days 2, 9, 16, 23 of each month at 06:00; devices reported them, except Tam Lư's in odd months
     await db.query(

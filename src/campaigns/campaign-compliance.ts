@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { ComplianceStatus } from '../schedule/compliance';
 import { addDays, zonedInstant } from '../schedule/planner/local-time';
+import { FIRST_SHOWN } from '../schedule/display-compliance';
 import { dailyDisplayMinutes } from '../schedule/planner/rule-definition';
 import type { Campaign } from './campaign.entity';
 
@@ -67,10 +68,7 @@ export class CampaignComplianceService {
                   (COALESCE(sum(extract(epoch FROM LEAST(e.ends_at, $4, e.evidenced_at) - GREATEST(e.starts_at, $3, COALESCE(s.first_at, e.starts_at))))
                      FILTER (WHERE e.evidenced_at IS NOT NULL OR e.status = 'aired'), 0) / 60)::float8 AS evidenced_min
              FROM schedule_entries e
-             -- only for reported entries, and only in the airing's evidence window: the monthly partitions of that time, not every one
-             LEFT JOIN LATERAL (SELECT min(pe.at) AS first_at FROM play_events pe
-                                 WHERE e.evidenced_at IS NOT NULL AND pe.entry_id = e.id AND pe.type = 'play.started'
-                                   AND pe.at >= e.starts_at - interval '2 minutes' AND pe.at <= e.ends_at + interval '10 minutes') s ON true
+             ${FIRST_SHOWN}
             WHERE e.channel_id = ANY($1::uuid[]) AND e.kind = 'slides' AND e.status IN ('scheduled', 'aired')
               AND (e.media_asset_ids && $2::uuid[] OR e.media_asset_id = ANY($2::uuid[])) AND e.starts_at < $4 AND e.ends_at > $3
             GROUP BY 1`,

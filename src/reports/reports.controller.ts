@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/decorators';
 import { ComplianceQuery } from '../schedule/dto/schedule.dto';
-import { BroadcastLogQuery, OfficialReportDto, ReportPeriodsQuery } from './dto/official-report.dto';
+import { ReportFileQuery, OfficialReportDto, ReportPeriodsQuery } from './dto/official-report.dto';
 import { OfficialReportService } from './official/official-report.service';
 import { ReportsService } from './reports.service';
 
@@ -37,7 +37,7 @@ export class ReportsController {
 
   @Get('compliance.xlsx')
   @ApiOperation({ operationId: 'complianceXlsx', summary: 'Báo cáo tuân thủ (Excel)' })
-  async xlsx(@CurrentActor() actor: Actor, @Query() q: BroadcastLogQuery, @Res() res: Response) {
+  async xlsx(@CurrentActor() actor: Actor, @Query() q: ReportFileQuery, @Res() res: Response) {
     const { name, body } = await this.reports.xlsx(actor, q.unitId, q.from, q.to, q.lang);
     send(res, body, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', `${name}.xlsx`);
   }
@@ -51,7 +51,7 @@ export class ReportsController {
 
   @Get('broadcast-log.csv')
   @ApiOperation({ operationId: 'broadcastLogCsv', summary: 'Nhật ký phát (CSV): mọi mục lịch phát, xác nhận và bằng chứng thiết bị' })
-  async log(@CurrentActor() actor: Actor, @Query() q: BroadcastLogQuery, @Res() res: Response) {
+  async log(@CurrentActor() actor: Actor, @Query() q: ReportFileQuery, @Res() res: Response) {
     const { name, body } = await this.reports.broadcastLog(actor, q.unitId, q.from, q.to, q.lang);
     send(res, body, 'text/csv; charset=utf-8', `${name}.csv`);
   }

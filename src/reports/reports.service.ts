@@ -9,7 +9,7 @@ import { compliancePdf } from './compliance-pdf';
 import { complianceXlsx } from './compliance-xlsx';
 import { logHeader, LogLang, logWord } from './broadcast-log-words';
 import { csvCell, ReportMeta } from './report-meta';
-import { REPORT_STATUS_EN, REPORT_STATUS_VI, reportStatus } from './official/official-report';
+import { REPORT_STATUS_EN, REPORT_STATUS_VI } from './official/official-report';
 import { OfficialReportService } from './official/official-report.service';
 import { monthSummary, unitSummary } from './report-summary';
 
@@ -27,8 +27,8 @@ export class ReportsService {
     const { rows, summary } = await this.compliance.report(actor, unitId, from, to, now);
     const units = unitSummary(rows);
     // how a row reads to people: a period still running is "scheduled" or "in progress", not "at risk"
-    const capacity = await this.official.capacities([...new Set(rows.map((r) => r.ruleId))]);
-    const read = rows.map((r) => ({ ...r, reportStatus: reportStatus(r, capacity.get(r.ruleId) ?? {}, now, unit.timezone) }));
+    const statusOf = await this.official.statusReader(rows, unit.timezone, now);
+    const read = rows.map((r) => ({ ...r, reportStatus: statusOf(r) }));
     // the rows too, so a page shows the summaries and the table from one computation
     return { months: monthSummary(rows), units, unitsCompliant: units.filter((u) => u.compliant).length, summary, rows: read };
   }
@@ -79,13 +79,13 @@ export class ReportsService {
     const { rows } = await this.compliance.report(actor, unitId, from, to, now);
     const names: Array<{ id: string; name: string }> = await this.db.query(`SELECT id, name FROM units WHERE id = ANY($1)`, [[...new Set(rows.map((r) => r.unitId))]]);
     const unitNames = new Map(names.map((n) => [n.id, n.name]));
-    const capacity = await this.official.capacities([...new Set(rows.map((r) => r.ruleId))]);
+    const statusOf = await this.official.statusReader(rows, unit.timezone, now);
     // grouped by commune, then rule and period
     const byCommune = [...rows].sort((a, b) => (unitNames.get(a.unitId) ?? '').localeCompare(unitNames.get(b.unitId) ?? '', 'vi') || a.ruleName.localeCompare(b.ruleName, 'vi') || a.channelName.localeCompare(b.channelName, 'vi') || a.periodStart.localeCompare(b.periodStart));
     return {
       meta: { unitName: unit.name, from, to, generatedAt: now, timeZone: unit.timezone, unitNames, 
-        statusLabel: (r) => REPORT_STATUS_VI[reportStatus(r, capacity.get(r.ruleId) ?? {}, now, unit.timezone)],
-        statusLabelEn: (r) => REPORT_STATUS_EN[reportStatus(r, capacity.get(r.ruleId) ?? {}, now, unit.timezone)] },
+        statusLabel: (r) => REPORT_STATUS_VI[statusOf(r)],
+        statusLabelEn: (r) => REPORT_STATUS_EN[statusOf(r)] },
       rows: byCommune,
     };
   }

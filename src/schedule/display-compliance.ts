@@ -14,6 +14,15 @@ interface Board {
 }
 
 /**
+ * When a board started showing a reported slides entry `e`: its first play.started inside the entry's
+ * evidence window (is_evidence_time), as `s.first_at`. Bounded by time, so a lookup reads the monthly
+ * partitions of that window only; empty for entries no device reported.
+ */
+export const FIRST_SHOWN = `LEFT JOIN LATERAL (SELECT min(pe.at) AS first_at FROM play_events pe
+                     WHERE e.evidenced_at IS NOT NULL AND pe.entry_id = e.id AND pe.type = 'play.started'
+                       AND pe.at >= e.starts_at - interval '2 minutes' AND pe.at <= e.ends_at + interval '10 minutes') s ON true`;
+
+/**
  * Compliance of display rules: per rule × LED board × period, the minutes of the daily windows (or
  * of its N showings a day) required (days of the period the rule is in force, days off left out), planned (the rule's slides
  * entries, and entries of its slides put by hand) and evidenced (entries the board reported, counted from its play.started). Met by
@@ -27,8 +36,8 @@ export async function displayCompliance(
   to: string,
   now: Date,
   /** Whose a board was on a day (a merge moves boards; earlier periods stay the former unit's), and the report's scope. */
-  ownerOn?: (boardId: string, day: string) => { unitId: string; path: string },
-  scopePath = '',
+  ownerOn: (boardId: string, day: string) => { unitId: string; path: string },
+  scopePath: string,
 ): Promise<ComplianceRow[]> {
   if (!rules.length || !boards.length) return [];
   const tz = boards[0].timezone;
@@ -43,10 +52,7 @@ export async function displayCompliance(
         AND e.starts_at >= $3 AND e.starts_at < $4
         AND (e.rule_id = r.rule_id OR e.media_asset_ids && r.slides::uuid[] OR e.media_asset_id = ANY (r.slides::uuid[]))
        JOIN channels c ON c.id = e.channel_id JOIN units u ON u.id = c.unit_id
-       -- only for reported entries, and only in the airing's evidence window: the monthly partitions of that time, not every one
-             LEFT JOIN LATERAL (SELECT min(pe.at) AS first_at FROM play_events pe
-                                 WHERE e.evidenced_at IS NOT NULL AND pe.entry_id = e.id AND pe.type = 'play.started'
-                                   AND pe.at >= e.starts_at - interval '2 minutes' AND pe.at <= e.ends_at + interval '10 minutes') s ON true
+       ${FIRST_SHOWN}
       GROUP BY 1, 2, 3`,
     [rules.map((r) => r.id), boards.map((b) => b.id), zonedInstant(addDays(from, -100), '00:00', tz), zonedInstant(addDays(to, 100), '00:00', tz), rules.map((r) => `{${(r.definition.match.mediaAssetIds ?? []).join(',')}}`)],
   );
@@ -59,7 +65,7 @@ export async function displayCompliance(
     for (const board of boards) {
       const off = new Set(board.days_off ?? []);
       for (const p of periodInstances(d, from, to)) {
-        const owner = ownerOn?.(board.id, p.start) ?? { unitId: board.unit_id, path: board.path };
+        const owner = ownerOn(board.id, p.start);
         if (!owner.path.startsWith(rule.target) || !owner.path.startsWith(scopePath)) continue;
         let required = 0;
         let planned = 0;

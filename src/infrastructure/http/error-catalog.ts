@@ -58,7 +58,6 @@ export const ERROR_CATALOG = {
   ALERT_ACTIVE: { status: 409, vi: 'Kênh {channel} đang phát một cảnh báo khẩn cấp khác; hãy dừng cảnh báo đó trước', en: 'Channel {channel} already has an active alert; stop it first' },
   BULLETIN_HANDLED: { status: 409, vi: 'Bản tin này đã được xử lý trên kênh này ({status})', en: 'This bulletin was already handled on this channel ({status})' },
   BULLETIN_EXPIRED: { status: 409, vi: 'Bản tin đã hết hiệu lực', en: 'The bulletin is no longer valid' },
-  NO_SESSION: { status: 422, vi: 'Kênh {channel} không có phiên phát sóng nào trong 7 ngày tới để phát bản tin ưu tiên', en: 'Channel {channel} has no broadcast session in the next 7 days for a priority bulletin' },
   ALERT_STOPPED: { status: 409, vi: 'Cảnh báo này đã dừng', en: 'This alert has already stopped' },
   PLAYLIST_NOT_READY: { status: 503, vi: 'Danh sách phát của thiết bị đang được lập, hãy thử lại sau ít giây', en: 'The playlist is being compiled; retry in a few seconds' },
   SERVICE_UNAVAILABLE: { status: 503, vi: 'Dịch vụ tạm thời không sẵn sàng', en: 'Service temporarily unavailable' },

@@ -44,7 +44,7 @@ export class ReportPeriodsQuery {
 }
 
 /** A report file's query: whose, which dates, and in which language (the broadcast log CSV, the XLSX). */
-export class BroadcastLogQuery extends ComplianceQuery {
+export class ReportFileQuery extends ComplianceQuery {
   /** The words of the file: Vietnamese (default) or English. */
   @IsOptional() @IsIn(['vi', 'en'])
   lang?: 'vi' | 'en';

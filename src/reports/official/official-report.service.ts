@@ -9,7 +9,8 @@ import { UnitsService } from '../../units/units.service';
 import type { OfficialReportDto } from '../dto/official-report.dto';
 import { officialDocx } from './official-docx';
 import { officialPdf } from './official-pdf';
-import { buildOfficialReport, EntryTally, RuleCapacity } from './official-report';
+import type { ComplianceRow } from '../../schedule/compliance';
+import { buildOfficialReport, EntryTally, ReportStatus, reportStatus, RuleCapacity } from './official-report';
 import { periodPresets } from './report-periods';
 
 /**
@@ -46,6 +47,12 @@ export class OfficialReportService {
     return dto.format === 'pdf'
       ? { name: `${name}.pdf`, type: 'application/pdf', body: await officialPdf(report) }
       : { name: `${name}.docx`, type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', body: await officialDocx(report) };
+  }
+
+  /** How each compliance row reads to people (report statuses), the rules' limits loaded once. */
+  async statusReader(rows: ComplianceRow[], timezone: string, now: Date): Promise<(row: ComplianceRow) => ReportStatus> {
+    const capacity = await this.capacities([...new Set(rows.map((r) => r.ruleId))]);
+    return (row) => reportStatus(row, capacity.get(row.ruleId) ?? {}, now, timezone);
   }
 
   /** What each rule allows a day (for "can the days left still meet it"), and its campaign. */
