@@ -75,6 +75,11 @@ describe('bulletins from above: normal, priority, emergency', () => {
     const late = await t.http.post(`/api/v1/bulletins/${sent.body.id}/channels/${speakers[10]}/place`).set(as()).send({ startsAt: new Date(validUntil.getTime() + 60_000).toISOString() });
     expect([late.status, late.body.fields?.[0]?.field]).toEqual([400, 'startsAt']);
     expect((await t.http.post(`/api/v1/bulletins/${sent.body.id}/channels/${speakers[1]}/place`).set(as('operator')).send({ startsAt: at })).status).toBe(404);
+    // a time another announcement already holds: 409, and the bulletin is still waiting there
+    await t.http.post(`/api/v1/channels/${speakers[10]}/entries`).set(as()).send({ kind: 'announcement', mediaAssetId: ids.audio, title: 'Thông báo của xã', startsAt: at, endsAt: new Date(Date.parse(at) + 60_000).toISOString() }).expect(201);
+    const clash = await t.http.post(`/api/v1/bulletins/${sent.body.id}/channels/${speakers[10]}/place`).set(as()).send({ startsAt: at });
+    expect([clash.status, clash.body.code]).toEqual([409, 'SCHEDULE_CONFLICT']);
+    expect(await db.query(`SELECT status, entry_id FROM bulletin_deliveries WHERE bulletin_id = $1 AND channel_id = $2`, [sent.body.id, speakers[10]])).toEqual([{ status: 'offered', entry_id: null }]);
     // the placed ones are announcements on the communes' calendars
     const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM schedule_entries e JOIN bulletin_deliveries d ON d.entry_id = e.id WHERE d.bulletin_id = $1 AND e.kind = 'announcement' AND e.status = 'scheduled'`, [sent.body.id]);
     expect(n).toBe(7);

@@ -54,6 +54,9 @@ describe('official report (DOCX and PDF)', () => {
     // the preparer's title comes from their own profile
     const me = await t.http.patch('/api/v1/auth/me').set(as(editor)).send({ jobTitle: 'Chuyên viên Phòng Văn hóa và Thông tin' });
     expect([me.status, me.body.jobTitle]).toEqual([200, 'Chuyên viên Phòng Văn hóa và Thông tin']);
+    const long = await t.http.patch('/api/v1/auth/me').set(as(editor)).send({ jobTitle: 'x'.repeat(201) });
+    expect([long.status, long.body.fields?.[0]?.field]).toEqual([400, 'jobTitle']);
+    expect((await t.http.get('/api/v1/auth/me').set(as(editor))).body.jobTitle).toBe('Chuyên viên Phòng Văn hóa và Thông tin');
     for (const code of ['1', '2', '3']) ids[`ch${code}`] = (await t.http.post('/api/v1/channels').set(as(editor)).send({ unitId: ids[code], name: `Đài xã ${code}`, kind: 'audio', windows: [] }).expect(201)).body.id;
     const series = (await t.http.post('/api/v1/series').set(as(editor)).send({ unitId: ids['389'], name: 'Chuyên mục chuyển đổi số' })).body.id;
     // R1, Quan Sơn 2022: "mỗi tháng 01 chương trình và phát lại ít nhất 03 lần/tháng" = at least 4 airings

@@ -84,6 +84,12 @@ describe('communes that merge, and split', () => {
       expect([res.status, res.body.fields?.[0]?.field]).toEqual([400, field]);
     }
     expect((await t.http.post('/api/v1/units/merge').set(as(await t.login('bientap.qs', 'mat-khau-dai-du'))).send({ unitIds: [ids['1'], ids['2']], into: { code: '99001', name: 'Xã X' }, on })).status).toBe(403);
+    const channelOwners = async () => db.query(`SELECT id, unit_id FROM channels ORDER BY id`);
+    const ownersBefore = await channelOwners();
+    const taken = await t.http.post('/api/v1/units/merge').set(as()).send({ unitIds: [ids['1'], ids['2']], into: { code: '389', name: 'Xã X' }, on });
+    expect([taken.status, taken.body.code]).toEqual([409, 'UNIT_CODE_TAKEN']);
+    expect(await channelOwners()).toEqual(ownersBefore);
+    expect(await db.query(`SELECT count(*)::int AS n FROM unit_merges`)).toEqual([{ n: 0 }]);
 
     const merged = await t.http.post('/api/v1/units/merge').set(as()).send({ unitIds: [ids['1'], ids['2'], ids['3']], into: { code: '16210', name: 'Xã Sơn Thủy' }, on });
     expect(merged.status).toBe(201);
@@ -91,6 +97,9 @@ describe('communes that merge, and split', () => {
     ids.merged = merged.body.unit.id;
     // history reads as it did
     expect(await reports()).toEqual(before);
+    // a commune merges once
+    const again = await t.http.post('/api/v1/units/merge').set(as()).send({ unitIds: [ids['1'], ids['4']], into: { code: '16211', name: 'Xã Y' }, on });
+    expect([again.status, again.body.fields?.[0]?.field]).toEqual([400, 'unitIds']);
     // the new commune holds the channels now; the operator of Sơn Hà works for Sơn Thủy
     const channels = (await t.http.get('/api/v1/channels').query({ unitId: ids.merged }).set(as())).body.map((c: { id: string }) => c.id).sort();
     expect(channels).toEqual([ids.ch1, ids.ch2, ids.ch3].sort());
