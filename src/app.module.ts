@@ -8,6 +8,7 @@ import { DevicesModule } from './devices/devices.module';
 import { DistributionModule } from './distribution/distribution.module';
 import { ReportsModule } from './reports/reports.module';
 import { EvidenceModule } from './evidence/evidence.module';
+import { AcousticModule } from './evidence/acoustic/acoustic.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './infrastructure/jobs/jobs.module';
 import { MediaModule } from './media/media.module';
@@ -40,6 +41,7 @@ export class AppModule {
         JobsModule,
         ReplanRequestsModule,
         EvidenceModule,
+        AcousticModule,
         AuditModule,
         AuthModule,
         UnitsModule,

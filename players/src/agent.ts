@@ -5,6 +5,8 @@ import type { Clock } from './clock';
 import type { PlayerConfig } from './config';
 import { writeFileDurably } from './disk';
 import { HashMismatchError, MediaCache } from './media-cache';
+import { Monitor } from './monitor/monitor';
+import { ALGORITHM } from './monitor/signature';
 import { Outbox } from './outbox';
 import type { Output, Playback } from './outputs/output';
 import { Alert, Command, Entry, isNewer, Media, Playlist, Status } from './protocol';
@@ -40,6 +42,7 @@ export class Agent {
   private downloading = false;
   private downloadAgain = false;
   private stopHeartbeat: () => void = () => undefined;
+  private readonly monitor: Monitor | null;
 
   constructor(private readonly config: PlayerConfig, private readonly clock: Clock, private readonly output: Output, private readonly log: Log = () => undefined) {
     mkdirSync(config.dataDir, { recursive: true });
@@ -50,6 +53,7 @@ export class Agent {
     this.playlist = this.load<Playlist>('playlist.json');
     this.alert = this.load<Alert>('alert.json');
     this.playedAlerts = new Set(this.load<string[]>('played-alerts.json') ?? []);
+    this.monitor = config.monitor ? new Monitor(config.monitor, clock, log) : null;
   }
 
   private get topic() {
@@ -168,13 +172,31 @@ export class Agent {
     this.outbox.add('play.started', { entryId: entry.id, playlistVersion: this.playlist?.version, at: startedAt, detail: { lateMs: startedAt - Date.parse(entry.startsAt), offsetMs: d.offsetMs } });
     this.wakeDrain?.();
     this.publishStatus();
+    const listening = this.listenTo(entry, startedAt, d.offsetMs + (startedAt - now));
     const result = await playback.done;
+    await listening.stop();
     if (this.playing?.key === key) this.playing = null;
     if (result.outcome === 'completed') this.outbox.add('play.completed', { entryId: entry.id, playlistVersion: this.playlist?.version });
     else if (result.outcome === 'failed') this.outbox.add('play.failed', { entryId: entry.id, playlistVersion: this.playlist?.version, detail: { reason: result.reason ?? 'output' } });
     this.wakeDrain?.();
     this.publishStatus();
     this.reschedule();
+  }
+
+  /**
+   * With a monitor, listens to an audio airing and reports what it heard (`play.monitored`) as soon
+   * as the last window is in, or when the airing ends first, with the windows it has.
+   */
+  private listenTo(entry: Entry, startedAt: number, fromMs: number): { stop: () => Promise<void> } {
+    const lengthMs = entry.media[0]?.durationMs ?? Date.parse(entry.endsAt) - Date.parse(entry.startsAt);
+    if (!this.monitor || entry.kind !== 'audio' || !entry.media.length) return { stop: async () => undefined };
+    const ended = new AbortController();
+    const heard = this.monitor.listen({ startedAt, fromMs, lengthMs }, ended.signal).then((windows) => {
+      if (!windows.length) return;
+      this.outbox.add('play.monitored', { entryId: entry.id, playlistVersion: this.playlist?.version, detail: { algorithm: ALGORITHM, windows } });
+      this.wakeDrain?.();
+    });
+    return { stop: () => (ended.abort(), heard) };
   }
 
   private async playAlert(alert: Alert): Promise<void> {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { MONITOR_DEFAULTS, MonitorConfig } from './monitor/monitor';
 import { transportProblems } from './tls';
 
 /** The player's configuration file (players/deploy/config.example.json). */
@@ -38,6 +39,11 @@ export interface PlayerConfig {
   pinSha256?: string;
   /** Plain mqtt:// and http:// (a closed LAN only); otherwise refused. */
   allowInsecure: boolean;
+  /**
+   * The monitor input of a loudspeaker cluster (optional): during each airing a few windows are
+   * captured and reported as signatures (`play.monitored`); no audio ever leaves the device.
+   */
+  monitor?: MonitorConfig;
 }
 
 export const DEFAULTS: Omit<PlayerConfig, 'serverUrl' | 'brokerUrl' | 'deviceId' | 'token'> = {
@@ -68,6 +74,14 @@ export function loadPlayerConfig(file: string): PlayerConfig {
   if (!['audio', 'display'].includes(config.output)) problems.push('output must be audio or display');
   if (!['mpv', 'ffplay', 'null'].includes(config.audioCommand)) problems.push('audioCommand must be mpv, ffplay or null');
   problems.push(...transportProblems(config));
+  if (raw.monitor !== undefined) {
+    const m = (config.monitor = { ...MONITOR_DEFAULTS, ...raw.monitor } as MonitorConfig);
+    if (!Array.isArray(m.command) || !m.command.length || m.command.some((a) => typeof a !== 'string' || !a)) problems.push('monitor.command must be a command and its arguments, e.g. ["arecord", "-q", "-f", "S16_LE", "-c", "1", "-r", "16000", "-t", "raw"]');
+    if (!Number.isInteger(m.sampleRate) || m.sampleRate < 8000 || m.sampleRate > 48_000) problems.push('monitor.sampleRate must be 8000 to 48000');
+    if (!Number.isInteger(m.windows) || m.windows < 1 || m.windows > 6) problems.push('monitor.windows must be 1 to 6');
+    if (typeof m.windowS !== 'number' || m.windowS < 2 || m.windowS > 15) problems.push('monitor.windowS must be 2 to 15 seconds');
+    if (config.output !== 'audio') problems.push('monitor is for loudspeakers (output "audio")');
+  }
   if (problems.length) throw new Error(`${file}: ${problems.join('; ')}`);
   return config;
 }

@@ -50,7 +50,7 @@ export interface Command {
   issuedAt: string;
 }
 
-export type EventType = 'play.started' | 'play.completed' | 'play.failed' | 'playlist.applied' | 'media.downloaded' | 'media.failed' | 'alert.played';
+export type EventType = 'play.started' | 'play.completed' | 'play.failed' | 'playlist.applied' | 'media.downloaded' | 'media.failed' | 'alert.played' | 'play.monitored';
 
 export interface DeviceEvent {
   eventId: string;

@@ -2,8 +2,9 @@ import { plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min, validateSync } from 'class-validator';
 import type { FieldProblem } from '../infrastructure/http/app-error';
 import { toFieldProblems } from '../infrastructure/http/validation-messages';
+import { monitoredProblems } from '../evidence/acoustic/monitored-detail';
 
-export const EVENT_TYPES = ['play.started', 'play.completed', 'play.failed', 'playlist.applied', 'media.downloaded', 'media.failed', 'alert.played'] as const;
+export const EVENT_TYPES = ['play.started', 'play.completed', 'play.failed', 'playlist.applied', 'media.downloaded', 'media.failed', 'alert.played', 'play.monitored'] as const;
 export const MAX_EVENTS_PER_REQUEST = 1000;
 
 /**
@@ -83,6 +84,7 @@ function storableProblems(dto: DeviceEventDto, i: number, now: Date): FieldProbl
     else if (depth > EVENT_LIMITS.maxDetailDepth) out.push(problem(i, 'detail', 'tooDeep', `lồng quá ${EVENT_LIMITS.maxDetailDepth} cấp`, `nests deeper than ${EVENT_LIMITS.maxDetailDepth} levels`));
     else if (nul) out.push(problem(i, 'detail', 'controlCharacter', 'không được chứa ký tự NUL', 'must not contain NUL characters'));
   }
+  if (dto.type === 'play.monitored') for (const p of monitoredProblems(dto.entryId, dto.detail)) out.push(problem(i, p.field, p.code, p.vi, p.en));
   return out;
 }
 

@@ -39,7 +39,7 @@ export function parseStatus(text: string): DeviceStatus | null {
   };
 }
 
-export type PresenceFlag = 'offline' | 'oldPlaylist' | 'eventsRefused';
+export type PresenceFlag = 'offline' | 'oldPlaylist' | 'eventsRefused' | 'silent';
 
 export interface DevicePresence {
   id: string;
@@ -59,14 +59,20 @@ export interface DevicePresence {
   eventsRefused: number;
   eventsRefusedReason: string | null;
   flags: PresenceFlag[];
+  /**
+   * "Không có âm thanh": its monitor heard nothing of an airing it played (silence, or only the
+   * room) — since that airing, until one is heard again; the airing is silentEntryId.
+   */
+  silentSince: Date | null;
+  silentEntryId: string | null;
   lat: number | null;
   lng: number | null;
   unitId: string;
   unitName: string;
   channelName: string;
-  /** How the map colours it: offline first, then an old playlist, then playing or idle. */
-  state: 'playing' | 'idle' | 'offline' | 'oldPlaylist';
-  /** Since when the fault (offline, old playlist) lasts; null when none. */
+  /** How the map colours it: offline first, then an old playlist, then silent, then playing or idle. */
+  state: 'playing' | 'idle' | 'offline' | 'oldPlaylist' | 'silent';
+  /** Since when the fault (offline, old playlist, silent) lasts; null when none. */
   faultSince: Date | null;
 }
 
@@ -135,6 +141,7 @@ export class PresenceService implements OnApplicationShutdown {
          SELECT d.id, d.channel_id, d.name, d.kind, d.village, d.agent_version, d.online, d.last_seen_at, d.acked_playlist_version,
                 d.lat, d.lng, u.id AS unit_id, u.name AS unit_name, c.name AS channel_name, d.created_at, cp.generated_at,
                 d.now_playing, d.volume, d.disk_free_bytes, cp.version AS current_version, d.events_refused, d.events_refused_reason,
+                d.silent_since, d.silent_entry_id,
                 (d.events_refused_at > $2::timestamptz - interval '1 hour') AS refusing,
                 (NOT d.online OR d.last_seen_at IS NULL OR d.last_seen_at < $2::timestamptz - make_interval(secs => $3)) AS offline,
                 (cp.version IS NOT NULL AND COALESCE(d.acked_playlist_version, 0) < cp.version
@@ -142,7 +149,7 @@ export class PresenceService implements OnApplicationShutdown {
            FROM devices d JOIN channels c ON c.id = d.channel_id JOIN units u ON u.id = c.unit_id
            LEFT JOIN channel_playlists cp ON cp.channel_id = d.channel_id
           WHERE d.revoked_at IS NULL AND u.path LIKE $1 AND ($5::uuid IS NULL OR d.channel_id = $5)
-       ) x WHERE NOT $6 OR offline OR old_playlist OR refusing
+       ) x WHERE NOT $6 OR offline OR old_playlist OR refusing OR silent_since IS NOT NULL
        ORDER BY name, id LIMIT 5000`,
       [`${prefix}%`, now, this.config.DEVICE_OFFLINE_AFTER_S, this.config.PLAYLIST_STALE_AFTER_S, filter.channelId ?? null, filter.flagged ?? false],
     );
@@ -162,15 +169,17 @@ export class PresenceService implements OnApplicationShutdown {
       diskFreeBytes: r.disk_free_bytes === null ? null : Number(r.disk_free_bytes),
       eventsRefused: Number(r.events_refused),
       eventsRefusedReason: r.events_refused_reason,
-      flags: [...(r.offline ? ['offline'] : []), ...(r.old_playlist ? ['oldPlaylist'] : []), ...(r.refusing ? ['eventsRefused'] : [])] as PresenceFlag[],
+      flags: [...(r.offline ? ['offline'] : []), ...(r.old_playlist ? ['oldPlaylist'] : []), ...(r.refusing ? ['eventsRefused'] : []), ...(r.silent_since ? ['silent'] : [])] as PresenceFlag[],
+      silentSince: r.silent_since as Date | null,
+      silentEntryId: r.silent_entry_id as string | null,
       lat: r.lat as number | null,
       lng: r.lng as number | null,
       unitId: r.unit_id as string,
       unitName: r.unit_name as string,
       channelName: r.channel_name as string,
-      state: r.offline ? 'offline' : r.old_playlist ? 'oldPlaylist' : r.now_playing ? 'playing' : 'idle',
+      state: r.offline ? 'offline' : r.old_playlist ? 'oldPlaylist' : r.silent_since ? 'silent' : r.now_playing ? 'playing' : 'idle',
       // offline since it was last heard (or registered, if never); an old playlist since the new one was published
-      faultSince: r.offline ? ((r.last_seen_at ?? r.created_at) as Date) : r.old_playlist ? (r.generated_at as Date) : null,
+      faultSince: r.offline ? ((r.last_seen_at ?? r.created_at) as Date) : r.old_playlist ? (r.generated_at as Date) : ((r.silent_since as Date | null) ?? null),
     }) as DevicePresence);
   }
 

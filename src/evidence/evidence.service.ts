@@ -101,7 +101,7 @@ export class EvidenceService implements OnApplicationBootstrap {
   }
 
   private async insert(events: PlayEvent[]): Promise<number> {
-    const [{ accepted }] = await this.db.query(
+    const [{ accepted, checks }] = await this.db.query(
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::uuid[], $6::uuid[], $7::int[], $8::jsonb[])
                     AS x(device_id, event_id, at, type, channel_id, entry_id, playlist_version, detail)
@@ -121,7 +121,17 @@ export class EvidenceService implements OnApplicationBootstrap {
          SELECT k.device_id, k.event_id, k.at, k.type, k.channel, k.entry_id, k.playlist_version, k.detail
            FROM known k JOIN fresh f ON f.device_id = k.device_id AND f.event_id = k.event_id
          ON CONFLICT DO NOTHING
-         RETURNING entry_id, channel_id, type, at
+         RETURNING device_id, event_id, entry_id, channel_id, type, at, detail
+       ), checks AS (
+         -- what a monitor heard of an airing of its own channel, to be graded (AcousticVerifier)
+         INSERT INTO acoustic_checks (device_id, event_id, at, entry_id, channel_id, windows)
+         SELECT i.device_id, i.event_id, i.at, i.entry_id, i.channel_id, i.detail->'windows'
+           FROM ins i JOIN schedule_entries s ON s.id = i.entry_id AND s.channel_id = i.channel_id
+          WHERE i.type = 'play.monitored' AND is_evidence_time(i.at, s.starts_at, s.ends_at)
+         ON CONFLICT DO NOTHING
+         RETURNING device_id
+       ), monitors AS (
+         UPDATE devices SET monitor_seen_at = now() WHERE id IN (SELECT device_id FROM checks) RETURNING 1
        ), evidenced AS (
          -- only an entry of the reporting device's own channel, and only inside the airing
          UPDATE schedule_entries e SET evidenced_at = LEAST(COALESCE(e.evidenced_at, c.at), c.at), updated_at = now()
@@ -137,7 +147,7 @@ export class EvidenceService implements OnApplicationBootstrap {
           WHERE id IN (SELECT DISTINCT device_id FROM input) AND (last_seen_at IS NULL OR last_seen_at < now() - interval '10 seconds')
          RETURNING 1
        )
-       SELECT count(*)::int AS accepted FROM ins`,
+       SELECT count(*)::int AS accepted, (SELECT count(*)::int FROM checks) AS checks, (SELECT count(*) FROM monitors) AS monitors FROM ins`,
       [
         events.map((e) => e.deviceId),
         events.map((e) => e.eventId),
@@ -149,6 +159,7 @@ export class EvidenceService implements OnApplicationBootstrap {
         events.map((e) => (e.detail ? JSON.stringify(e.detail) : null)),
       ],
     );
+    if (checks > 0) await this.db.query(`SELECT pg_notify('bcast_acoustic', '')`).catch(() => undefined); // (the verifier also polls)
     return accepted;
   }
 }

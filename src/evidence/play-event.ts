@@ -4,7 +4,7 @@ export interface PlayEvent {
   deviceId: string;
   /** The sending device's channel; looked up from the device registry when not given. */
   channelId?: string | null;
-  type: 'play.started' | 'play.completed' | 'play.failed' | 'playlist.applied' | 'media.downloaded' | 'media.failed' | 'alert.played';
+  type: 'play.started' | 'play.completed' | 'play.failed' | 'playlist.applied' | 'media.downloaded' | 'media.failed' | 'alert.played' | 'play.monitored';
   entryId?: string | null;
   playlistVersion?: number | null;
   at: Date;

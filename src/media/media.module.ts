@@ -12,6 +12,7 @@ import { MediaFilesController } from './media-files.controller';
 import { MediaProcessor } from './media-processor';
 import { MediaController } from './media.controller';
 import { mediaProviders } from './media.providers';
+import { MediaTools } from '../infrastructure/ffmpeg/media-tools';
 import { MediaService } from './media.service';
 
 @Module({
@@ -27,6 +28,6 @@ import { MediaService } from './media.service';
   ],
   controllers: [MediaController, MediaFilesController],
   providers: [...mediaProviders, MediaService, MediaProcessor, DisplayMediaService, DisplayRenderer],
-  exports: [MediaService],
+  exports: [MediaService, MediaTools, MediaStore],
 })
 export class MediaModule {}

@@ -35,6 +35,21 @@ export async function channelUnits(db: EntityManager, channels: Array<{ id: stri
   };
 }
 
+interface CountRow {
+  rule_id: string;
+  channel_id: string;
+  period: string;
+  planned_programs: number;
+  planned_airings: number;
+  evidenced_programs: number;
+  evidenced_airings: number;
+  distinct_programs: number;
+  heard: number;
+  not_heard: number;
+  reported: number;
+  confirmed: number;
+}
+
 /** Up to this many channels, their entries are read channel by channel through the index. */
 const PER_CHANNEL_LOOKUP_MAX = 1000;
 
@@ -52,8 +67,10 @@ export class ComplianceService {
     const unit = await this.units.get(actor, unitId);
 
     // the unit's loudspeakers now, and those that were its own before a merge moved them
-    const channels: Array<{ id: string; name: string; unit_id: string; path: string; timezone: string }> = await this.db.query(
-      `SELECT c.id, c.name, c.unit_id, u.path, u.timezone FROM channels c JOIN units u ON u.id = c.unit_id
+    const channels: Array<{ id: string; name: string; unit_id: string; path: string; timezone: string; monitored: boolean }> = await this.db.query(
+      `SELECT c.id, c.name, c.unit_id, u.path, u.timezone,
+              EXISTS (SELECT 1 FROM devices d WHERE d.channel_id = c.id AND d.monitor_seen_at IS NOT NULL AND d.revoked_at IS NULL) AS monitored
+         FROM channels c JOIN units u ON u.id = c.unit_id
         WHERE c.active AND c.kind = 'audio' AND (u.path LIKE $1 OR c.id IN (${HISTORY_IN_SCOPE}))
         ORDER BY u.path, c.name`,
       [`${unit.path}%`, from],
@@ -75,7 +92,7 @@ export class ComplianceService {
       const perChannel = channels.length <= PER_CHANNEL_LOOKUP_MAX;
       const sql = `
       WITH ch AS (
-         SELECT * FROM unnest($1::uuid[], $5::text[], $6::text[]) AS ch(id, path, timezone)
+         SELECT * FROM unnest($1::uuid[], $5::text[], $6::text[], $10::boolean[]) AS ch(id, path, timezone, monitored)
        ), r AS MATERIALIZED (
          SELECT r.id, t.path AS target, r.definition->>'period' AS period,
                 (r.definition->'match'->>'seriesId')::uuid AS series_id, r.definition->'match'->>'tag' AS tag,
@@ -83,7 +100,8 @@ export class ComplianceService {
                 (r.definition->>'minAiringsPerProgram')::int AS need,
                 COALESCE((r.definition->>'freshEachPeriod')::boolean, false) AS fresh,
                 (r.definition->>'from')::date AS valid_from, (r.definition->>'to')::date AS valid_to,
-                (r.definition->>'from') || '..' || (r.definition->>'to') AS range_key
+                (r.definition->>'from') || '..' || (r.definition->>'to') AS range_key,
+                COALESCE(r.definition->>'evidence', 'any') = 'acoustic' AS acoustic_only
            FROM rules r JOIN units t ON t.id = r.target_unit_id
           WHERE r.active AND ($2 LIKE t.path || '%' OR t.path LIKE $2 || '%') AND COALESCE(r.definition->>'medium', 'audio') = 'audio'
        ), e AS MATERIALIZED (
@@ -99,10 +117,16 @@ export class ComplianceService {
                                   WHERE h.channel_id = ch.id AND (e.starts_at AT TIME ZONE ch.timezone)::date < h.until ORDER BY h.until LIMIT 1), ch.path)
                   ELSE ch.path END AS path,
                 e.starts_at AT TIME ZONE ch.timezone AS local,
-                -- evidence: an operator's confirmation, or a device's play.completed
-                (e.status = 'aired' OR e.evidenced_at IS NOT NULL) AS evidenced
+                -- evidence: an operator's confirmation, a device's play.completed, or its monitor having heard it
+                (e.status = 'aired' OR e.evidenced_at IS NOT NULL OR e.acoustic = 'heard') AS evidenced,
+                ch.monitored,
+                -- the levels, each airing in one: verified acoustically, reported but not heard, reported, confirmed
+                e.acoustic = 'heard' AS heard,
+                (e.evidenced_at IS NOT NULL AND e.acoustic IN ('not-heard', 'silent')) AS not_heard,
+                (e.evidenced_at IS NOT NULL AND e.acoustic IS NULL) AS reported,
+                (e.status = 'aired' AND e.evidenced_at IS NULL AND e.acoustic IS DISTINCT FROM 'heard') AS confirmed
            FROM ch ${perChannel ? 'JOIN LATERAL' : 'JOIN'} (
-                  SELECT s.channel_id, s.program_id, s.starts_at, s.status, s.evidenced_at FROM schedule_entries s
+                  SELECT s.channel_id, s.program_id, s.starts_at, s.status, s.evidenced_at, s.acoustic FROM schedule_entries s
                    WHERE s.status IN ('scheduled', 'aired') AND s.program_id IS NOT NULL AND s.starts_at >= $3 AND s.starts_at < $4
                      ${perChannel ? 'AND s.channel_id = ch.id OFFSET 0' : ''}
                 ) e${perChannel ? ' ON true' : ' ON e.channel_id = ch.id'}
@@ -114,7 +138,11 @@ export class ComplianceService {
                   WHEN 'quarter' THEN to_char(e.local, 'YYYY-"Q"Q')
                   ELSE r.range_key
                 END AS period,
-                r.need, r.fresh, count(*) AS planned, count(*) FILTER (WHERE e.evidenced) AS evidenced
+                r.need, r.fresh, count(*) AS planned,
+                -- a rule asking for acoustic evidence counts, on a channel with a monitor, only what it heard
+                count(*) FILTER (WHERE CASE WHEN r.acoustic_only AND e.monitored THEN e.heard ELSE e.evidenced END) AS evidenced,
+                count(*) FILTER (WHERE e.heard) AS heard, count(*) FILTER (WHERE e.not_heard) AS not_heard,
+                count(*) FILTER (WHERE e.reported) AS reported, count(*) FILTER (WHERE e.confirmed) AS confirmed
            FROM e
            JOIN programs p ON p.id = e.program_id
            JOIN r ON (r.series_id IS NULL OR p.series_id = r.series_id) AND (r.tag IS NULL OR r.tag = ANY (p.tags)) AND (r.program_ids IS NULL OR p.id = ANY (r.program_ids))
@@ -132,9 +160,10 @@ export class ComplianceService {
               sum(planned)::int AS planned_airings,
               count(*) FILTER (WHERE evidenced >= need)::int AS evidenced_programs,
               sum(evidenced)::int AS evidenced_airings,
-              count(*)::int AS distinct_programs
+              count(*)::int AS distinct_programs,
+              sum(heard)::int AS heard, sum(not_heard)::int AS not_heard, sum(reported)::int AS reported, sum(confirmed)::int AS confirmed
          FROM counted GROUP BY 1, 2, 3`;
-      const rows: Array<{ rule_id: string; channel_id: string; period: string; planned_programs: number; planned_airings: number; evidenced_programs: number; evidenced_airings: number; distinct_programs: number }> = await tx.query(sql, [
+      const rows: Array<CountRow> = await tx.query(sql, [
         channels.map((c) => c.id),
         unit.path,
         zonedInstant(addDays(from, -100), '00:00', unit.timezone),
@@ -144,6 +173,7 @@ export class ComplianceService {
         unitAt.history.map((h) => h.channelId),
         unitAt.history.map((h) => h.path),
         unitAt.history.map((h) => h.until),
+        channels.map((c) => c.monitored),
       ]);
       return rows;
     });
@@ -176,6 +206,7 @@ export class ComplianceService {
             required: { programs: d.minPrograms, maxPrograms: d.maxPrograms ?? null, airingsPerProgram: d.minAiringsPerProgram },
             planned: { programs: found.plannedPrograms, airings: found.plannedAirings },
             evidenced: { programs: found.evidencedPrograms, airings: found.evidencedAirings },
+            levels: { acoustic: c?.heard ?? 0, notHeard: c?.not_heard ?? 0, reported: c?.reported ?? 0, confirmed: c?.confirmed ?? 0 },
             status: complianceStatus(d.minPrograms, d.maxPrograms, found, end, now),
             planShort: found.plannedPrograms < d.minPrograms,
           } });

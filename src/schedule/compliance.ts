@@ -25,6 +25,13 @@ export function complianceStatus(minPrograms: number, maxPrograms: number | unde
   return 'at_risk';
 }
 
+export interface EvidenceLevels {
+  acoustic: number;
+  notHeard: number;
+  reported: number;
+  confirmed: number;
+}
+
 export interface ComplianceRow {
   ruleId: string;
   ruleName: string;
@@ -38,6 +45,12 @@ export interface ComplianceRow {
   required: { programs: number; maxPrograms: number | null; airingsPerProgram: number };
   planned: { programs: number; airings: number };
   evidenced: { programs: number; airings: number };
+  /**
+   * Airings by evidence level, each in one: verified acoustically (its monitor heard it), reported
+   * by the player but not heard by its monitor, reported by the player (no monitor verdict),
+   * confirmed by an operator. Loudspeaker rows only.
+   */
+  levels?: EvidenceLevels;
   status: ComplianceStatus;
   /** Planned, but not enough to meet the rule even if everything airs. */
   planShort: boolean;

@@ -68,6 +68,17 @@ export class ScheduleEntry {
   @Column({ type: 'timestamptz', nullable: true })
   evidencedAt: Date | null;
 
+  /**
+   * What the channel's monitor heard of it (acoustic_checks, best of them): heard (verified
+   * acoustically), not-heard (only the room, or something else), silent; null without a monitor.
+   */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  acoustic: 'heard' | 'not-heard' | 'silent' | null;
+
+  /** The best match score of those checks, 0–1 (HEARD_THRESHOLD and up is heard). */
+  @Column({ type: 'real', nullable: true })
+  acousticScore: number | null;
+
   /** The missed airing this planned airing makes up for. */
   @Column({ type: 'uuid', nullable: true })
   makesUpEntryId: string | null;

@@ -76,6 +76,20 @@ export class AudioFixtures {
     return out;
   }
 
+  /**
+   * An announcement of `seconds`: Vietnamese speech from espeak-ng where the machine has it, else
+   * bursts of shaped noise at a speaking rhythm (what acoustic checks need: an envelope that changes).
+   */
+  announcement(name: string, seconds: number): string {
+    const text = 'Ủy ban nhân dân xã thông báo lịch tiêm phòng cho trẻ em dưới năm tuổi vào sáng thứ hai tuần tới tại trạm y tế xã. Đề nghị các hộ gia đình không đốt rơm rạ trên đồng, giữ gìn vệ sinh môi trường. Hội Nông dân tổ chức tập huấn kỹ thuật trồng lúa chất lượng cao lúc bảy giờ ba mươi tại nhà văn hóa thôn Đông. Công an xã cảnh báo lừa đảo qua điện thoại và mạng xã hội, bà con không chuyển tiền cho người lạ. Ban chỉ huy quân sự kêu gọi thanh niên trong độ tuổi tham gia nghĩa vụ quân sự năm nay.';
+    const speech = this.speech(`${name}.speech.wav`, text);
+    if (speech) return this.make(name, ['-i', speech, '-af', `apad,atrim=0:${seconds}`, '-ar', '44100', '-c:a', 'libmp3lame']);
+    return this.make(name, [
+      '-f', 'lavfi', '-i', `aevalsrc='(random(0)-0.5)*gt(sin(2*PI*2.3*t+3*sin(2*PI*0.37*t))+0.4*sin(2*PI*0.91*t)\,0.3)':s=16000:d=${seconds}`,
+      '-af', 'bandpass=f=900:w=1400', '-ar', '44100', '-c:a', 'libmp3lame',
+    ]);
+  }
+
   /** Speech from espeak-ng when the machine has it (Vietnamese voice), else null. */
   speech(name: string, text: string): string | null {
     const probe = spawnSync('espeak-ng', ['--version']);

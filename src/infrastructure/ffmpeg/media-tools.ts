@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import ffmpeg from 'fluent-ffmpeg';
 import type { AudioInfo, LoudnessMeasurement } from './audio-info';
 import { FfmpegBinaries } from './ffmpeg-binaries';
-import { AudioDeliveryProfile, measureDeliveredArgs, measureLoudnessArgs, normaliseArgs, parseEbur128Summary, parseProgressLine } from './ffmpeg-args';
+import { AudioDeliveryProfile, decodePcmArgs, measureDeliveredArgs, measureLoudnessArgs, normaliseArgs, parseEbur128Summary, parseProgressLine } from './ffmpeg-args';
 
 export class FfmpegError extends Error {
   constructor(message: string, readonly stderrTail: string) {
@@ -109,6 +109,11 @@ export class MediaTools {
       bytes += (chunk as Buffer).length;
     }
     return { sha256: hash.digest('hex'), bytes };
+  }
+
+  /** Decodes a file to mono 16-bit PCM at `sampleRate`, handing each chunk to `onPcm` as it comes. */
+  async decodePcm(input: string, sampleRate: number, onPcm: (chunk: Buffer) => void, options: RunOptions = {}): Promise<void> {
+    await this.run(decodePcmArgs(input, sampleRate), { ...options, progressOn: 'stderr', onStdout: (chunk) => (onPcm(chunk), true) });
   }
 
   /** What kind of picture or video a file is (for board content). */

@@ -18,4 +18,5 @@ export const httpDuration = new Histogram({
 export const eventsStored = new Counter({ name: 'bcast_device_events_stored_total', help: 'Device events stored (acknowledged)', labelNames: ['source'] as const, registers: [registry] });
 export const eventsDuplicate = new Counter({ name: 'bcast_device_events_duplicate_total', help: 'Device events received again and not stored twice', labelNames: ['source'] as const, registers: [registry] });
 export const eventsRefused = new Counter({ name: 'bcast_device_events_refused_total', help: 'Device events refused and kept with their reason (dead letters)', labelNames: ['source', 'stage'] as const, registers: [registry] });
+export const acousticChecks = new Counter({ name: 'bcast_acoustic_checks_total', help: 'Airings graded by their monitors (heard, not-heard, silent, unverifiable)', labelNames: ['verdict'] as const, registers: [registry] });
 export const playlistsPublished = new Counter({ name: 'bcast_playlists_published_total', help: 'Playlists published to devices', registers: [registry] });

@@ -49,8 +49,15 @@ export interface RuleDefinition {
    * not aired in earlier periods, newest first.
    */
   freshEachPeriod?: boolean;
+  /**
+   * What evidence an airing needs to count: `any` (default: the player's report or an operator's
+   * confirmation), or `acoustic` — verified acoustically on channels that have a monitor (the
+   * player's word or an operator's tap is not enough there), any evidence elsewhere.
+   */
+  evidence?: EvidenceRequirement;
 }
 
+export type EvidenceRequirement = 'any' | 'acoustic';
 export type RulePeriod = 'week' | 'month' | 'quarter' | 'range';
 export type RuleMedium = 'audio' | 'display';
 
@@ -103,6 +110,8 @@ export function validateRuleDefinition(d: RuleDefinition): RuleProblem[] {
   if (d.maxAiringsPerDay !== undefined && !int(d.maxAiringsPerDay, 1, 48)) add('maxAiringsPerDay', 'phải là số nguyên từ 1 đến 48', 'must be an integer 1–48');
   if (d.minSpacingHours !== undefined && !(typeof d.minSpacingHours === 'number' && d.minSpacingHours >= 0 && d.minSpacingHours <= 24 * 31)) add('minSpacingHours', 'phải từ 0 đến 744 giờ', 'must be 0–744 hours');
   if (d.freshEachPeriod !== undefined && typeof d.freshEachPeriod !== 'boolean') add('freshEachPeriod', 'phải là true hoặc false', 'must be true or false');
+  if (d.evidence !== undefined && !['any', 'acoustic'].includes(d.evidence)) add('evidence', 'phải là "any" (mọi bằng chứng) hoặc "acoustic" (xác thực âm thanh nơi có micro giám sát)', 'must be "any" or "acoustic"');
+  if (d.evidence === 'acoustic' && d.medium === 'display') add('evidence', 'xác thực âm thanh chỉ dành cho loa', 'acoustic evidence is for loudspeakers only');
   if (d.allowedWindows !== undefined) {
     if (!Array.isArray(d.allowedWindows) || d.allowedWindows.length === 0) add('allowedWindows', 'phải là danh sách khung giờ', 'must be a list of windows');
     else d.allowedWindows.forEach((w, i) => {
