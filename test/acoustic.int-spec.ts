@@ -1,6 +1,8 @@
 import { ChildProcess } from 'node:child_process';
+import JSZip from 'jszip';
+import { chromium } from 'playwright-core';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -16,6 +18,7 @@ import { ADMIN, startTestApp, TestApp } from './support/test-app';
 const ROOT = join(__dirname, '..');
 const ROOM = join(__dirname, 'support', 'room');
 const PROGRAM_S = 24;
+const CHROMIUM = '/usr/bin/chromium';
 
 /**
  * Acoustic proof of airing end to end: the real service, its broker, and two player processes
@@ -131,4 +134,57 @@ describe('acoustic proof of airing', () => {
     const listed = await t.http.get(`/api/v1/channels/${ids.heardChannel}/entries?from=${start.toISOString()}&to=${end.toISOString()}`).set(as(editor));
     expect(listed.body.find((e: { id: string }) => e.id === ids.heardEntry)).toMatchObject({ acoustic: 'heard' });
   }, 120_000);
+
+  it('shows each airing’s evidence level and the flag in the console, and the share verified acoustically in the reports', async () => {
+    // the district's official report: per commune, how many airings were verified acoustically
+    const binary = (res: unknown, cb: (err: Error | null, body: Buffer) => void) => {
+      const chunks: Buffer[] = [];
+      (res as NodeJS.ReadableStream).on('data', (d: Buffer) => chunks.push(d));
+      (res as NodeJS.ReadableStream).on('end', () => cb(null, Buffer.concat(chunks)));
+    };
+    const docx = await t.http.post('/api/v1/reports/official').set(as(editor)).send({ unitId: ids['38'], from: ids.from, to: ids.to, format: 'docx' }).buffer(true).parse(binary as never);
+    expect(docx.status).toBe(200);
+    const xml = await (await JSZip.loadAsync(docx.body as Buffer)).file('word/document.xml')!.async('string');
+    const text = [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
+    expect(text).toContain('1 (xác thực âm thanh 1/1 — 100 %)'); // Xã Sơn Điện: heard
+    expect(text).toContain('1 (xác thực âm thanh 0/1 — 0 %)'); // Xã Mường Mìn: reported, not heard
+    expect(text).toContain('micro giám sát xác thực bằng âm thanh 1 lượt (50 % số lượt đã phát), 1 lượt thiết bị báo đã phát nhưng micro không nghe thấy');
+
+    if (!existsSync(CHROMIUM)) return console.warn(`${CHROMIUM} is not installed: the console part of the acoustic test is skipped`);
+    const base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      await page.goto(`${base}/`);
+      await page.fill('[name=username]', 'editor.a');
+      await page.fill('[name=password]', 'mat-khau-dai-du');
+      await page.click('button.primary');
+      await page.waitForSelector('#nav a');
+      // the operator's page opens with the silent cluster
+      await page.goto(`${base}/#/today`);
+      await page.waitForSelector('#silent-clusters');
+      expect(await page.locator('#silent-clusters li').evaluateAll((li) => li.map((x) => (x as unknown as { dataset: { device: string } }).dataset.device))).toEqual([ids.deafDevice]);
+      expect(await page.textContent('#silent-clusters')).toContain('Cụm loa không có âm thanh');
+      // each device's page: the flag, and each airing's level
+      await page.goto(`${base}/#/device?id=${ids.deafDevice}`);
+      await page.waitForSelector('#device-airings');
+      expect(await page.textContent('#silent')).toContain('Không có âm thanh');
+      expect(await page.getAttribute(`#device-airings tr[data-id="${ids.deafEntry}"] .evl`, 'data-level')).toBe('notHeard');
+      expect(await page.textContent('#device-events')).toContain('Micro giám sát nghe');
+      await page.goto(`${base}/#/device?id=${ids.heardDevice}`);
+      await page.waitForSelector(`#device-airings tr[data-id="${ids.heardEntry}"]`);
+      expect(await page.textContent(`#device-airings tr[data-id="${ids.heardEntry}"] .evl`)).toContain('Đã xác thực bằng âm thanh');
+      expect(await page.locator('#silent').count()).toBe(0);
+      // the devices list flags it
+      await page.goto(`${base}/#/devices`);
+      await page.waitForSelector(`#devices tr[data-id="${ids.deafDevice}"]`);
+      expect(await page.textContent(`#devices tr[data-id="${ids.deafDevice}"]`)).toContain('không có âm thanh');
+      expect(await page.textContent(`#devices tr[data-id="${ids.heardDevice}"]`)).not.toContain('không có âm thanh');
+      mkdirSync(join(ROOT, 'test-output', 'screenshots'), { recursive: true });
+      await page.screenshot({ path: join(ROOT, 'test-output', 'screenshots', 'console-silent-cluster.png'), fullPage: true });
+      await page.close();
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });

@@ -67,6 +67,14 @@ export class Device {
   @Column({ type: 'bigint', nullable: true, transformer: { to: (v) => v, from: (v) => (v === null ? null : Number(v)) } })
   uptimeS: number | null;
 
+  /** When its monitor input last reported what it heard (a cluster with a monitor). */
+  @Column({ type: 'timestamptz', nullable: true })
+  monitorSeenAt: Date | null;
+
+  /** "Không có âm thanh": since the airing its monitor heard nothing of (cleared when one is heard). */
+  @Column({ type: 'timestamptz', nullable: true })
+  silentSince: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

@@ -106,12 +106,12 @@ export class DevicesService {
       [device.id, limit],
     );
     const airings = await this.db.query(
-      `SELECT e.id, e.kind, e.priority, e.status, COALESCE(e.title, p.title) AS title, e.starts_at AS "startsAt", e.ends_at AS "endsAt", e.evidenced_at AS "evidencedAt"
+      `SELECT e.id, e.kind, e.priority, e.status, COALESCE(e.title, p.title) AS title, e.starts_at AS "startsAt", e.ends_at AS "endsAt", e.evidenced_at AS "evidencedAt", e.acoustic
          FROM schedule_entries e LEFT JOIN programs p ON p.id = e.program_id
         WHERE e.channel_id = $1 AND e.status <> 'cancelled' AND e.starts_at >= $2 AND e.starts_at < $3 ORDER BY e.starts_at`,
       [device.channelId, new Date(now.getTime() - 86_400_000), new Date(now.getTime() + 86_400_000)],
     );
-    return { device: { id: device.id, name: device.name, kind: device.kind, channelId: device.channelId, lat: device.lat, lng: device.lng, village: device.village }, events, airings };
+    return { device: { id: device.id, name: device.name, kind: device.kind, channelId: device.channelId, lat: device.lat, lng: device.lng, village: device.village, monitorSeenAt: device.monitorSeenAt, silentSince: device.silentSince }, events, airings };
   }
 
   private async newToken(actor: Actor, device: Device & { unitPath: string }, action: 'device.rotate' | 'device.reinstate'): Promise<{ device: Device; token: string }> {

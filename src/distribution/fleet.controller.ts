@@ -18,7 +18,7 @@ export class DeviceListQuery {
   @IsOptional() @IsUUID()
   channelId?: string;
 
-  /** Only devices flagged offline or on an old playlist. */
+  /** Only devices flagged: offline, on an old playlist, refusing events, or with no sound. */
   @IsOptional() @StrictBoolean() @IsBoolean()
   flagged?: boolean;
 }

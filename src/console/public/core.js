@@ -164,3 +164,13 @@ export async function waitForAsset(id, bar, state) {
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+/**
+ * The evidence level of an airing, each airing in one: verified acoustically (its monitor heard
+ * it), reported by the player but not heard, reported by the player, confirmed by the commune.
+ * @param {{ acoustic?: string | null, evidencedAt?: string | null, status: string }} e
+ */
+export function evidenceLevel(e) {
+  const level = e.acoustic === 'heard' ? 'acoustic' : e.evidencedAt && e.acoustic ? 'notHeard' : e.evidencedAt ? 'reported' : e.status === 'aired' ? 'confirmed' : 'none';
+  return `<span class="evl evl-${level}" data-level="${level}">${level === 'acoustic' ? '🔊 ' : level === 'notHeard' ? '⚠ ' : ''}${t(`evl_${level}`)}</span>`;
+}

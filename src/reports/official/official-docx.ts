@@ -1,5 +1,5 @@
 import { AlignmentType, BorderStyle, Document, Packer, Paragraph, Table, TableBorders, TableCell, TableRow, TextRun, VerticalAlign, WidthType } from 'docx';
-import { OfficialReport, REPORT_STATUS_VI, ReportSection } from './official-report';
+import { deviceCell, OfficialReport, REPORT_STATUS_VI, ReportSection } from './official-report';
 
 /**
  * The official report as an editable Word document, laid out as Decree 30/2020/NĐ-CP asks: A4, Times
@@ -90,7 +90,7 @@ function section(s: ReportSection, n: number): Array<Paragraph | Table> {
     new TableRow({
       cantSplit: true,
       children: [
-        r.commune, String(r.required), String(r.planned), String(display ? r.evidenced : r.byDevice), display ? '—' : String(r.byOperator), display ? '—' : String(r.missed),
+        r.commune, String(r.required), String(r.planned), display ? String(r.evidenced) : deviceCell(r), display ? '—' : String(r.byOperator), display ? '—' : String(r.missed),
         r.reasons.join('; '), display ? '—' : String(r.madeUp), `${r.periodsMet}/${r.periods}`, REPORT_STATUS_VI[r.status],
       ].map((t, i) => cell(t, i)),
     }),

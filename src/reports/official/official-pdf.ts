@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import PDFDocument from 'pdfkit';
 import { numberPages, table } from '../pdf-table';
-import { OfficialReport, REPORT_STATUS_VI, ReportSection } from './official-report';
+import { deviceCell, OfficialReport, REPORT_STATUS_VI, ReportSection } from './official-report';
 
 const FONTS = join(require.resolve('dejavu-fonts-ttf/package.json'), '..', 'ttf');
 const MM = 72 / 25.4;
@@ -100,7 +100,7 @@ function section(doc: Doc, s: ReportSection, n: number, width: number): void {
       { title: 'Số kỳ đạt', width: w(7), align: 'center' }, { title: 'Kết quả', width: w(10) },
     ],
     s.rows.map((c) => [
-      c.commune, String(c.required), String(c.planned), String(display ? c.evidenced : c.byDevice), display ? '—' : String(c.byOperator), display ? '—' : String(c.missed),
+      c.commune, String(c.required), String(c.planned), display ? String(c.evidenced) : deviceCell(c), display ? '—' : String(c.byOperator), display ? '—' : String(c.missed),
       c.reasons.join('; '), display ? '—' : String(c.madeUp), `${c.periodsMet}/${c.periods}`, REPORT_STATUS_VI[c.status],
     ]),
     (cells) => ({ Đạt: COLORS.met, 'Không đạt': COLORS.not_met, 'Có nguy cơ': COLORS.at_risk })[cells[9]],

@@ -68,12 +68,12 @@ export class OfficialReportService {
 
   /**
    * Per rule and loudspeaker: airings the devices evidenced, those an operator confirmed without
-   * evidence, the missed ones with their reasons, and make-ups that aired. An airing counts for a
+   * evidence, those a monitor heard (verified acoustically) or did not, the missed ones with their reasons, and make-ups that aired. An airing counts for a
    * rule it was planned for, or — placed by hand — whose series, tag or programs it carries.
    */
   private async tallies(path: string, ruleIds: string[], from: Date, to: Date): Promise<EntryTally[]> {
     if (!ruleIds.length) return [];
-    const rows: Array<{ rule_id: string; channel_id: string; by_device: number; by_operator: number; missed: number; reasons: string[]; made_up: number }> = await this.db.query(
+    const rows: Array<{ rule_id: string; channel_id: string; by_device: number; by_operator: number; verified: number; not_heard: number; missed: number; reasons: string[]; made_up: number }> = await this.db.query(
       `WITH r AS (
          SELECT id, (definition->'match'->>'seriesId')::uuid AS series_id, definition->'match'->>'tag' AS tag,
                 CASE WHEN definition->'match' ? 'programIds' THEN ARRAY(SELECT jsonb_array_elements_text(definition->'match'->'programIds'))::uuid[] END AS program_ids
@@ -81,6 +81,8 @@ export class OfficialReportService {
        SELECT r.id AS rule_id, e.channel_id,
               count(*) FILTER (WHERE e.evidenced_at IS NOT NULL)::int AS by_device,
               count(*) FILTER (WHERE e.evidenced_at IS NULL AND e.status = 'aired')::int AS by_operator,
+              count(*) FILTER (WHERE e.acoustic = 'heard')::int AS verified,
+              count(*) FILTER (WHERE e.acoustic IN ('not-heard', 'silent'))::int AS not_heard,
               count(*) FILTER (WHERE e.status = 'missed')::int AS missed,
               COALESCE(array_agg(DISTINCT e.missed_reason) FILTER (WHERE e.status = 'missed' AND e.missed_reason IS NOT NULL), '{}') AS reasons,
               count(*) FILTER (WHERE e.makes_up_entry_id IS NOT NULL AND (e.status = 'aired' OR e.evidenced_at IS NOT NULL))::int AS made_up
@@ -92,6 +94,6 @@ export class OfficialReportService {
         GROUP BY 1, 2`,
       [`${path}%`, ruleIds, from, to],
     );
-    return rows.map((x) => ({ ruleId: x.rule_id, channelId: x.channel_id, byDevice: x.by_device, byOperator: x.by_operator, missed: x.missed, reasons: x.reasons, madeUp: x.made_up }));
+    return rows.map((x) => ({ ruleId: x.rule_id, channelId: x.channel_id, byDevice: x.by_device, byOperator: x.by_operator, verified: x.verified, notHeard: x.not_heard, missed: x.missed, reasons: x.reasons, madeUp: x.made_up }));
   }
 }

@@ -1,5 +1,5 @@
 import type { ComplianceRow } from '../../schedule/compliance';
-import { buildOfficialReport, reportStatus } from './official-report';
+import { buildOfficialReport, deviceCell, reportStatus } from './official-report';
 
 const TZ = 'Asia/Ho_Chi_Minh';
 const row = (over: Partial<ComplianceRow>): ComplianceRow => ({
@@ -59,5 +59,24 @@ describe('official report', () => {
       'Các đài đã phát 6 lượt theo quy định, trong đó 3 lượt do thiết bị xác nhận và 3 lượt do người vận hành xác nhận; 1 lượt không phát được (mất điện), 0 lượt đã được phát bù.',
       '1/2 đơn vị đạt mọi quy định trong kỳ. Chưa đạt: Xã Mường Mìn.',
     ]);
+  });
+
+  it('says, per commune and in the summary, how many airings the monitors verified acoustically', () => {
+    const report = buildOfficialReport({
+      unit: { name: 'Huyện Quan Sơn', parentName: 'Tỉnh Thanh Hóa', timezone: TZ },
+      from: '2026-01-01', to: '2026-06-30', now: new Date('2026-07-10T03:00:00Z'), header: {},
+      preparer: { name: 'Nguyễn Thị A', title: null },
+      rows: [row({ status: 'ok', evidenced: { programs: 1, airings: 4 } }), row({ status: 'ok', unitId: 'u2', channelId: 'c2', evidenced: { programs: 1, airings: 4 } })],
+      capacity: new Map([['r1', { maxAiringsPerDay: 1 }]]),
+      tallies: [
+        { ruleId: 'r1', channelId: 'c1', byDevice: 4, byOperator: 0, verified: 3, notHeard: 1, missed: 0, reasons: [], madeUp: 0 },
+        { ruleId: 'r1', channelId: 'c2', byDevice: 4, byOperator: 0, missed: 0, reasons: [], madeUp: 0 },
+      ],
+      unitNames: new Map([['u1', 'Xã Sơn Điện'], ['u2', 'Xã Mường Mìn']]),
+    });
+    const [muongMin, sonDien] = report.sections[0].rows;
+    expect(deviceCell(sonDien)).toBe('4 (xác thực âm thanh 3/4 — 75 %)');
+    expect(deviceCell(muongMin)).toBe('4'); // no monitor there
+    expect(report.summary[1]).toBe('Các đài đã phát 8 lượt theo quy định, trong đó 8 lượt do thiết bị xác nhận và 0 lượt do người vận hành xác nhận; micro giám sát xác thực bằng âm thanh 3 lượt (38 % số lượt đã phát), 1 lượt thiết bị báo đã phát nhưng micro không nghe thấy; không có lượt nào bị bỏ lỡ.');
   });
 });

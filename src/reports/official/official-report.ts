@@ -56,6 +56,9 @@ export interface EntryTally {
   channelId: string;
   byDevice: number;
   byOperator: number;
+  /** Airings a monitor heard (verified acoustically), and those it listened to and did not hear. */
+  verified?: number;
+  notHeard?: number;
   missed: number;
   reasons: string[];
   madeUp: number;
@@ -98,6 +101,8 @@ export interface CommuneRow {
   evidenced: number;
   byDevice: number;
   byOperator: number;
+  verified: number;
+  notHeard: number;
   missed: number;
   reasons: string[];
   madeUp: number;
@@ -155,7 +160,7 @@ export function buildOfficialReport(input: OfficialReportInput): OfficialReport 
     for (const r of rows) {
       const c = communes.get(r.unitId) ?? {
         unitId: r.unitId, commune: name(r.unitId), channels: 0, channelIds: new Set<string>(), required: 0, planned: 0, evidenced: 0,
-        byDevice: 0, byOperator: 0, missed: 0, reasons: [], madeUp: 0, periods: 0, periodsMet: 0, status: 'met' as ReportStatus, worst: SEVERITY.length - 1,
+        byDevice: 0, byOperator: 0, verified: 0, notHeard: 0, missed: 0, reasons: [], madeUp: 0, periods: 0, periodsMet: 0, status: 'met' as ReportStatus, worst: SEVERITY.length - 1,
       };
       c.channelIds.add(r.channelId);
       if (r.minutes) {
@@ -178,6 +183,8 @@ export function buildOfficialReport(input: OfficialReportInput): OfficialReport 
       if (!c) continue;
       c.byDevice += t.byDevice;
       c.byOperator += t.byOperator;
+      c.verified += t.verified ?? 0;
+      c.notHeard += t.notHeard ?? 0;
       c.missed += t.missed;
       c.madeUp += t.madeUp;
       c.reasons.push(...t.reasons.filter((x) => !c.reasons.includes(x)));
@@ -252,11 +259,14 @@ export function summarise(input: Pick<OfficialReportInput, 'unit' | 'from' | 'to
   if (a.length) {
     const aired = a.reduce((x, r) => x + r.byDevice + r.byOperator, 0);
     const device = a.reduce((x, r) => x + r.byDevice, 0);
+    const verified = a.reduce((x, r) => x + r.verified, 0);
+    const listened = verified + a.reduce((x, r) => x + r.notHeard, 0);
     const missed = a.reduce((x, r) => x + r.missed, 0);
     const madeUp = a.reduce((x, r) => x + r.madeUp, 0);
     const reasons = topReasons(a.flatMap((r) => r.reasons));
     out.push(
       `Các đài đã phát ${n(aired)} lượt theo quy định, trong đó ${n(device)} lượt do thiết bị xác nhận và ${n(aired - device)} lượt do người vận hành xác nhận; ` +
+        (listened ? `micro giám sát xác thực bằng âm thanh ${n(verified)} lượt (${percent(verified, aired)} số lượt đã phát)${listened > verified ? `, ${n(listened - verified)} lượt thiết bị báo đã phát nhưng micro không nghe thấy` : ''}; ` : '') +
         (missed ? `${n(missed)} lượt không phát được${reasons ? ` (${reasons})` : ''}, ${n(madeUp)} lượt đã được phát bù.` : 'không có lượt nào bị bỏ lỡ.'),
     );
   }
@@ -288,4 +298,19 @@ function topReasons(reasons: string[]): string {
   const count = new Map<string, number>();
   for (const r of reasons) count.set(r, (count.get(r) ?? 0) + 1);
   return [...count].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], 'vi')).slice(0, 3).map(([r]) => r.toLocaleLowerCase('vi')).join('; ');
+}
+
+/** "75 %" — of `total`, rounded; "0 %" of nothing. */
+function percent(part: number, total: number): string {
+  return `${total ? Math.round((100 * part) / total) : 0} %`;
+}
+
+/**
+ * The "device confirmed" cell of a commune: the count, and where a monitor listened, how many of
+ * the airings were verified acoustically — "12 (xác thực âm thanh 9/12 — 75 %)".
+ */
+export function deviceCell(r: Pick<CommuneRow, 'byDevice' | 'byOperator' | 'verified' | 'notHeard'>): string {
+  if (!r.verified && !r.notHeard) return String(r.byDevice);
+  const aired = r.byDevice + r.byOperator;
+  return `${r.byDevice} (xác thực âm thanh ${r.verified}/${aired} — ${percent(r.verified, aired)})`;
 }

@@ -1,6 +1,6 @@
 // An airing's details (move, cancel) and adding an entry by hand: a program, a relay, or LED content.
 import { lang, t } from '../i18n.js';
-import { $, api, clockOf, dayOf, esc, guarded, instant, params, role, showErrors } from '../core.js';
+import { $, api, clockOf, dayOf, esc, guarded, instant, params, role, showErrors, evidenceLevel } from '../core.js';
 
 /** Shows the calendar for `q`; renders again when the address does not change. */
 export function go(q, render) {
@@ -18,6 +18,7 @@ export function showEntry(e, channelId, render) {
   $('#entry-detail').innerHTML = `<form class="card prio-${e.priority}" id="entry" data-id="${e.id}"><h2>${esc(e.label)}</h2>
     <p>${t('kindLabel')}: ${t(e.kind)} · ${t('legend')}: ${t(e.priority)} · ${t('status')}: <strong>${t(e.status)}</strong>${e.missedReason ? ` (${esc(e.missedReason)})` : ''}</p>
     <p>${dayOf(e.startsAt)} ${clockOf(e.startsAt)}–${clockOf(e.endsAt)}${e.evidencedAt ? ` · ${t('evidenceAt')} ${clockOf(e.evidencedAt)}` : ''}</p>
+    ${Date.parse(e.startsAt) <= Date.now() && e.kind !== 'slides' ? `<p>${t('evidenceLevel')}: ${evidenceLevel(e)}</p>` : ''}
     ${open ? `<div class="row"><label>${t('day')}<input name="day" type="date" value="${dayOf(e.startsAt)}"></label><label>${t('startTime')}<input name="startsAt" value="${clockOf(e.startsAt)}" placeholder="05:30"></label></div>
       <button class="primary" name="move">${t('move')}</button> <button type="button" class="warn" name="cancel">${t('cancelEntry')}</button>` : ''}
     <button type="button" name="close">${t('close')}</button></form>`;

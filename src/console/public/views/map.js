@@ -4,8 +4,8 @@
 import { t } from '../i18n.js';
 import { $, api, esc, localDay, params, unitOptions, view } from '../core.js';
 
-const COLORS = { playing: '#1f7a3a', idle: '#1a5fb4', offline: '#b3261e', oldPlaylist: '#c98a00' };
-const STATES = ['playing', 'idle', 'offline', 'oldPlaylist'];
+const COLORS = { playing: '#1f7a3a', idle: '#1a5fb4', offline: '#b3261e', oldPlaylist: '#c98a00', silent: '#7b1fa2' };
+const STATES = ['playing', 'idle', 'offline', 'oldPlaylist', 'silent'];
 
 let leaflet = null;
 /** Leaflet (a classic script defining window.L), loaded once from /vendor/leaflet. */

@@ -76,10 +76,21 @@ export default async function viewReports() {
     $('#result').innerHTML = `<h2>${t('communesCompliant')}: <span id="communes-share">${summary.unitsCompliant}/${summary.units.length}</span></h2>
       <div class="charts">${barChart('chart-months', t('monthsChart'), byMonth)}${barChart('chart-results', t('statusChart'), results)}${barChart('chart-units', t('unitsChart'), byUnit)}</div>
       <p class="legend"><span class="swatch seg-ok"></span> ${t('report_met')} <span class="swatch seg-open"></span> ${t('report_in_progress')} / ${t('report_scheduled')} <span class="swatch seg-at_risk"></span> ${t('report_at_risk')} <span class="swatch seg-violated"></span> ${t('report_not_met')}</p>
-      <table id="compliance"><tr><th>${t('rule')}</th><th>${t('unit')}</th><th>${t('channel')}</th><th>${t('period')}</th><th>${t('required_')}</th><th>${t('planned')}</th><th>${t('evidenced')}</th><th>${t('status')}</th></tr>
-      ${summary.rows.map((r) => `<tr data-channel="${r.channelId}"><td>${esc(r.ruleName)}</td><td>${esc(unitName.get(r.unitId) ?? '')}</td><td><a class="drill" href="#/channel?id=${r.channelId}&from=${r.periodStart}&to=${r.periodEnd}&name=${encodeURIComponent(r.channelName)}">${esc(r.channelName)}</a></td><td>${esc(r.label)}</td>${r.minutes ? `<td>${r.minutes.required} ${t('minutes')}</td><td>${r.minutes.planned} ${t('minutes')}</td><td class="evidenced">${r.minutes.evidenced} ${t('minutes')}</td>` : `<td>${r.required.programs} ${t('programsWord')} × ${r.required.airingsPerProgram} ${t('airingsWord')}</td><td>${r.planned.programs} ${t('programsWord')} / ${r.planned.airings} ${t('airingsWord')}</td><td class="evidenced">${r.evidenced.programs} ${t('programsWord')} / ${r.evidenced.airings} ${t('airingsWord')}</td>`}<td class="status-${r.status} report-${r.reportStatus}">${t(`report_${r.reportStatus}`)}</td></tr>`).join('')}</table>
+      <table id="compliance"><tr><th>${t('rule')}</th><th>${t('unit')}</th><th>${t('channel')}</th><th>${t('period')}</th><th>${t('required_')}</th><th>${t('planned')}</th><th>${t('evidenced')}</th><th title="${t('levelsHint')}">${t('acousticShare')}</th><th>${t('status')}</th></tr>
+      ${summary.rows.map((r) => `<tr data-channel="${r.channelId}"><td>${esc(r.ruleName)}</td><td>${esc(unitName.get(r.unitId) ?? '')}</td><td><a class="drill" href="#/channel?id=${r.channelId}&from=${r.periodStart}&to=${r.periodEnd}&name=${encodeURIComponent(r.channelName)}">${esc(r.channelName)}</a></td><td>${esc(r.label)}</td>${r.minutes ? `<td>${r.minutes.required} ${t('minutes')}</td><td>${r.minutes.planned} ${t('minutes')}</td><td class="evidenced">${r.minutes.evidenced} ${t('minutes')}</td>` : `<td>${r.required.programs} ${t('programsWord')} × ${r.required.airingsPerProgram} ${t('airingsWord')}</td><td>${r.planned.programs} ${t('programsWord')} / ${r.planned.airings} ${t('airingsWord')}</td><td class="evidenced">${r.evidenced.programs} ${t('programsWord')} / ${r.evidenced.airings} ${t('airingsWord')}</td>`}<td class="acoustic">${acousticShare(r)}</td><td class="status-${r.status} report-${r.reportStatus}">${t(`report_${r.reportStatus}`)}</td></tr>`).join('')}</table>
       ${summary.rows.length ? '' : `<p>${t('nothing')}</p>`}`;
   });
   // the page opens on the current period with its figures
   form.requestSubmit();
+}
+
+/**
+ * The share of a row's airings its monitors verified acoustically: "3/4 (75 %)"; "—" where no monitor listened.
+ * @param {{ levels?: { acoustic: number, notHeard: number, reported: number, confirmed: number } }} r
+ */
+function acousticShare(r) {
+  const l = r.levels;
+  if (!l || !(l.acoustic + l.notHeard)) return '—';
+  const aired = l.acoustic + l.notHeard + l.reported + l.confirmed;
+  return `${l.acoustic}/${aired} (${Math.round((100 * l.acoustic) / aired)} %)`;
 }

@@ -1,7 +1,7 @@
 // The commune operator's page: past days' unconfirmed airings to catch up on, today's and tomorrow's
 // airings, one-tap confirmation, broadcast now.
 import { t } from '../i18n.js';
-import { $, api, dateTime, esc, instant, localDay, requireFields, showErrors, time, titleOf, view, waitForAsset } from '../core.js';
+import { $, api, dateTime, esc, evidenceLevel, instant, localDay, requireFields, showErrors, time, titleOf, view, waitForAsset } from '../core.js';
 import { microphoneButton } from '../recorder.js';
 
 export default async function viewToday({ render }) {
@@ -9,6 +9,12 @@ export default async function viewToday({ render }) {
   const from = instant(localDay(0));
   const to = instant(localDay(2));
   let html = `<h1>${t('today')}</h1>`;
+  // a cluster playing into nothing (amplifier off, line cut, volume at zero) is the first thing to fix
+  const silent = (await api('/api/v1/devices?flagged=true')).items.filter((d) => d.flags.includes('silent'));
+  if (silent.length) {
+    html += `<section class="card error" id="silent-clusters"><h2>⚠ ${t('silentCard')} (${silent.length})</h2><p>${t('silentHint')}</p><ul>
+      ${silent.map((d) => `<li data-device="${d.id}"><a href="#/device?id=${d.id}">${esc(d.name)}</a> — ${esc(d.channelName)}, ${t('silentFrom')} ${esc(dateTime(d.silentSince))}</li>`).join('')}</ul></section>`;
+  }
   // bulletins from above come first: priority ones already open the next session, normal ones wait for a time or a no
   const inbox = await api('/api/v1/bulletins/inbox');
   if (inbox.length) {
@@ -39,7 +45,7 @@ export default async function viewToday({ render }) {
     html += `<section class="card"><h2>${esc(c.name)}</h2>${entries.length ? '' : `<p>${t('nothing')}</p>`}`;
     for (const e of entries) {
       const done = e.status === 'aired' || e.status === 'missed' || e.status === 'cancelled';
-      html += `<form class="airing prio-${e.priority}" data-id="${e.id}"><div><strong>${time(e.startsAt)}</strong> ${esc(await titleOf(e))} ${done ? `<em>— ${t(e.status)}${e.missedReason ? `: ${esc(e.missedReason)}` : ''}</em>` : ''}</div>
+      html += `<form class="airing prio-${e.priority}" data-id="${e.id}"><div><strong>${time(e.startsAt)}</strong> ${esc(await titleOf(e))} ${done ? `<em>— ${t(e.status)}${e.missedReason ? `: ${esc(e.missedReason)}` : ''}</em>` : ''}${e.evidencedAt || e.acoustic ? ` · ${evidenceLevel(e)}` : ''}</div>
         ${done || new Date(e.startsAt) > new Date() ? '' : `<div><button class="ok" name="aired" type="button">${t('aired')}</button>
         <input name="reason" placeholder="${t('reason')}" class="inline"> <button class="warn" name="missed" type="button">${t('missed')}</button></div>`}</form>`;
     }
