@@ -9,7 +9,8 @@ HERE="$(cd "$(dirname "$0")/.." && pwd)"
 
 apt-get update
 apt-get install -y --no-install-recommends nodejs npm ca-certificates systemd-timesyncd
-if [ "$ROLE" = "audio" ]; then apt-get install -y --no-install-recommends mpv; fi
+# alsa-utils: arecord, for a monitor input (acoustic proof of airing; README "Monitor input")
+if [ "$ROLE" = "audio" ]; then apt-get install -y --no-install-recommends mpv alsa-utils; fi
 if [ "$ROLE" = "display" ]; then apt-get install -y --no-install-recommends chromium fonts-dejavu-core; fi
 node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || {
   echo "Node.js 20 or later is required (Raspberry Pi OS bookworm: use NodeSource's nodejs 20)"; exit 1; }

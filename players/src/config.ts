@@ -80,6 +80,8 @@ export function loadPlayerConfig(file: string): PlayerConfig {
     if (!Number.isInteger(m.sampleRate) || m.sampleRate < 8000 || m.sampleRate > 48_000) problems.push('monitor.sampleRate must be 8000 to 48000');
     if (!Number.isInteger(m.windows) || m.windows < 1 || m.windows > 6) problems.push('monitor.windows must be 1 to 6');
     if (typeof m.windowS !== 'number' || m.windowS < 2 || m.windowS > 15) problems.push('monitor.windowS must be 2 to 15 seconds');
+    // an event's detail holds at most 4 KB: 40 s of signatures are about 2.7 KB in base64
+    else if (m.windows * m.windowS > 40) problems.push('monitor.windows × monitor.windowS must be at most 40 seconds');
     if (config.output !== 'audio') problems.push('monitor is for loudspeakers (output "audio")');
   }
   if (problems.length) throw new Error(`${file}: ${problems.join('; ')}`);

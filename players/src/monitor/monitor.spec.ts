@@ -2,6 +2,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '../clock';
+import { loadPlayerConfig } from '../config';
 import { Monitor, windowStarts } from './monitor';
 import { decodeWindow } from './signature';
 
@@ -47,5 +48,26 @@ describe('monitor capture', () => {
     const later = new Monitor({ command: ['cat', pcm], sampleRate: 16_000, windows: 3, windowS: 2 }, systemClock).listen({ startedAt: Date.now(), fromMs: 0, lengthMs: 60_000 }, ended.signal);
     ended.abort();
     expect(await later).toEqual([]);
+  });
+});
+
+describe('monitor configuration', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'monitor-config-'));
+  const load = (monitor: unknown, output = 'audio') => {
+    const file = join(dir, `c-${Math.random()}.json`);
+    writeFileSync(file, JSON.stringify({ serverUrl: 'https://bcast.example.vn', brokerUrl: 'mqtts://bcast.example.vn', deviceId: 'd', token: 't', output, monitor }));
+    return loadPlayerConfig(file);
+  };
+
+  it('fills the defaults (3 windows of 8 s at 16 kHz) around the command', () => {
+    expect(load({ command: ['arecord', '-q', '-t', 'raw'] }).monitor).toEqual({ command: ['arecord', '-q', '-t', 'raw'], sampleRate: 16_000, windows: 3, windowS: 8 });
+  });
+
+  it('names every problem: no command, a rate, too many windows, too long, on an LED board', () => {
+    expect(() => load({ command: [] })).toThrow(/monitor.command must be a command/);
+    expect(() => load({ command: ['arecord'], sampleRate: 4000 })).toThrow(/monitor.sampleRate must be 8000 to 48000/);
+    expect(() => load({ command: ['arecord'], windows: 9 })).toThrow(/monitor.windows must be 1 to 6/);
+    expect(() => load({ command: ['arecord'], windows: 6, windowS: 10 })).toThrow(/at most 40 seconds/);
+    expect(() => load({ command: ['arecord'] }, 'display')).toThrow(/monitor is for loudspeakers/);
   });
 });
