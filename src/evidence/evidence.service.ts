@@ -130,8 +130,6 @@ export class EvidenceService implements OnApplicationBootstrap {
           WHERE i.type = 'play.monitored' AND is_evidence_time(i.at, s.starts_at, s.ends_at)
          ON CONFLICT DO NOTHING
          RETURNING device_id
-       ), monitors AS (
-         UPDATE devices SET monitor_seen_at = now() WHERE id IN (SELECT device_id FROM checks) RETURNING 1
        ), evidenced AS (
          -- only an entry of the reporting device's own channel, and only inside the airing
          UPDATE schedule_entries e SET evidenced_at = LEAST(COALESCE(e.evidenced_at, c.at), c.at), updated_at = now()
@@ -142,12 +140,15 @@ export class EvidenceService implements OnApplicationBootstrap {
           WHERE e.id = c.entry_id AND e.status NOT IN ('cancelled', 'voided') AND (e.evidenced_at IS NULL OR e.evidenced_at > c.at)
          RETURNING 1
        ), seen AS (
-         -- a device sending a backlog is not rewritten for every batch: "last seen" to the 10 seconds
-         UPDATE devices SET last_seen_at = now()
-          WHERE id IN (SELECT DISTINCT device_id FROM input) AND (last_seen_at IS NULL OR last_seen_at < now() - interval '10 seconds')
+         -- a device sending a backlog is not rewritten for every batch: "last seen" to the 10 seconds;
+         -- one UPDATE of devices per statement (a row updated twice in one statement keeps one of them)
+         UPDATE devices SET last_seen_at = now(),
+                monitor_seen_at = CASE WHEN id IN (SELECT device_id FROM checks) THEN now() ELSE monitor_seen_at END
+          WHERE id IN (SELECT DISTINCT device_id FROM input)
+            AND (last_seen_at IS NULL OR last_seen_at < now() - interval '10 seconds' OR id IN (SELECT device_id FROM checks))
          RETURNING 1
        )
-       SELECT count(*)::int AS accepted, (SELECT count(*)::int FROM checks) AS checks, (SELECT count(*) FROM monitors) AS monitors FROM ins`,
+       SELECT count(*)::int AS accepted, (SELECT count(*)::int FROM checks) AS checks FROM ins`,
       [
         events.map((e) => e.deviceId),
         events.map((e) => e.eventId),
