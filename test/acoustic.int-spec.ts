@@ -85,6 +85,8 @@ describe('acoustic proof of airing', () => {
       players.push(child);
     }
     await eventually(async () => (await t.http.get('/api/v1/devices').set(as(editor))).body.items.filter((d: { online: boolean }) => d.online).length === 2, 30_000, 'both players online');
+    // each announces the protocol it speaks and its features, the monitor among them
+    for (const d of (await t.http.get('/api/v1/devices').set(as(editor))).body.items) expect(d).toMatchObject({ protocol: 'bcast/v1.1', features: ['http-alert', 'http-events', 'monitor'] });
   }, 180_000);
 
   afterAll(async () => {
@@ -180,6 +182,7 @@ describe('acoustic proof of airing', () => {
       await page.waitForSelector(`#devices tr[data-id="${ids.deafDevice}"]`);
       expect(await page.textContent(`#devices tr[data-id="${ids.deafDevice}"]`)).toContain('không có âm thanh');
       expect(await page.textContent(`#devices tr[data-id="${ids.heardDevice}"]`)).not.toContain('không có âm thanh');
+      expect(await page.textContent(`#devices tr[data-id="${ids.heardDevice}"] .protocol`)).toBe('bcast/v1.1 · http-alert, http-events, monitor');
       mkdirSync(join(ROOT, 'test-output', 'screenshots'), { recursive: true });
       await page.screenshot({ path: join(ROOT, 'test-output', 'screenshots', 'console-silent-cluster.png'), fullPage: true });
       await page.close();

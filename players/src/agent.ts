@@ -9,7 +9,7 @@ import { Monitor } from './monitor/monitor';
 import { ALGORITHM } from './monitor/signature';
 import { Outbox } from './outbox';
 import type { Output, Playback } from './outputs/output';
-import { Alert, Command, Entry, isNewer, Media, Playlist, Status } from './protocol';
+import { Alert, Command, Entry, isNewer, Media, Playlist, PROTOCOL_SPOKEN, Status } from './protocol';
 import { tlsOptions } from './tls';
 import { decide, Decision } from './schedule';
 
@@ -334,6 +334,9 @@ export class Agent {
       diskFreeBytes: this.media.freeBytes(),
       uptimeS: Math.round((this.clock.now() - this.started) / 1000),
       clockOffsetMs: this.clockOffsetMs,
+      protocol: PROTOCOL_SPOKEN,
+      // http-alert: polls the alert over HTTP while MQTT is down; http-events: sends its backlog over HTTP; monitor: acoustic proof
+      features: ['http-alert', 'http-events', ...(this.monitor ? ['monitor'] : [])],
     };
     this.mqtt.publish(this.topic.status, JSON.stringify(status), { qos: 1, retain: true });
   }

@@ -73,7 +73,13 @@ export interface Status {
   uptimeS: number;
   /** Added by this player (documented): the device clock minus the server's Date header, in ms. */
   clockOffsetMs?: number | null;
+  /** The protocol it speaks ("bcast/v1.1") and the optional features it supports (added within v1, 2026-11-29). */
+  protocol?: string;
+  features?: string[];
 }
+
+/** What this player announces in its status (docs/contract/asyncapi.yaml, "Additions within v1"). */
+export const PROTOCOL_SPOKEN = 'bcast/v1.1';
 
 /** True when `incoming` should replace `current`: a player applies only newer versions. */
 export function isNewer(current: Playlist | null, incoming: Playlist): boolean {

@@ -1,8 +1,5 @@
-import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min, validateSync } from 'class-validator';
+import { DeviceContract } from '../infrastructure/contract/device-contract';
 import type { FieldProblem } from '../infrastructure/http/app-error';
-import { toFieldProblems } from '../infrastructure/http/validation-messages';
-import { monitoredProblems } from '../evidence/acoustic/monitored-detail';
 
 export const EVENT_TYPES = ['play.started', 'play.completed', 'play.failed', 'playlist.applied', 'media.downloaded', 'media.failed', 'alert.played', 'play.monitored'] as const;
 export const MAX_EVENTS_PER_REQUEST = 1000;
@@ -22,34 +19,25 @@ export const EVENT_LIMITS = {
   maxFutureS: 300,
 } as const;
 
-/** Printable text without control characters (NUL in particular, which PostgreSQL cannot store). */
-const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 /** ISO 8601 with a time and an explicit offset: "2026-12-01T06:30:00+07:00" or "…Z". */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-/** An Event of the device protocol (docs/protocol.md). */
-export class DeviceEventDto {
+/** An Event of the device protocol (docs/contract/schemas/event.schema.json), as validated. */
+export interface DeviceEventDto {
   /** Made by the device; the idempotency key. */
-  @IsString() @Length(1, 128)
   eventId: string;
-
-  @IsUUID()
   deviceId: string;
-
-  @IsIn(EVENT_TYPES)
   type: (typeof EVENT_TYPES)[number];
-
-  @IsOptional() @IsUUID()
   entryId?: string;
-
-  @IsOptional() @IsInt() @Min(0) @Max(EVENT_LIMITS.maxVersion)
   playlistVersion?: number;
-
-  @IsISO8601({ strict: true })
   at: string;
-
-  @IsOptional() @IsObject()
   detail?: Record<string, unknown>;
+}
+
+let contract: DeviceContract | null = null;
+/** The protocol's schemas, compiled on first use (once per process). */
+export function deviceContract(): DeviceContract {
+  return (contract ??= new DeviceContract());
 }
 
 function problem(i: number, field: string, code: string, vi: string, en: string): FieldProblem {
@@ -69,10 +57,9 @@ function inspectJson(value: unknown, depth = 0): { depth: number; nul: boolean }
   return result;
 }
 
-/** Problems of one event that the DTO's decorators cannot see: what the database would refuse. */
+/** Problems of one event that its schema cannot see: what the database would refuse. */
 function storableProblems(dto: DeviceEventDto, i: number, now: Date): FieldProblem[] {
   const out: FieldProblem[] = [];
-  if (!NO_CONTROL.test(dto.eventId)) out.push(problem(i, 'eventId', 'controlCharacter', 'không được chứa ký tự điều khiển (NUL, xuống dòng…)', 'must not contain control characters'));
   const at = Date.parse(dto.at);
   if (!INSTANT.test(dto.at) || !Number.isFinite(at)) out.push(problem(i, 'at', 'offsetRequired', 'phải có giờ và múi giờ, ví dụ 2026-12-01T06:30:00+07:00', 'must have a time and an offset, e.g. 2026-12-01T06:30:00+07:00'));
   else if (at < now.getTime() - EVENT_LIMITS.maxAgeDays * 86_400_000) out.push(problem(i, 'at', 'tooOld', `cũ hơn ${EVENT_LIMITS.maxAgeDays} ngày, không nhận`, `is more than ${EVENT_LIMITS.maxAgeDays} days old`));
@@ -84,7 +71,6 @@ function storableProblems(dto: DeviceEventDto, i: number, now: Date): FieldProbl
     else if (depth > EVENT_LIMITS.maxDetailDepth) out.push(problem(i, 'detail', 'tooDeep', `lồng quá ${EVENT_LIMITS.maxDetailDepth} cấp`, `nests deeper than ${EVENT_LIMITS.maxDetailDepth} levels`));
     else if (nul) out.push(problem(i, 'detail', 'controlCharacter', 'không được chứa ký tự NUL', 'must not contain NUL characters'));
   }
-  if (dto.type === 'play.monitored') for (const p of monitoredProblems(dto.entryId, dto.detail)) out.push(problem(i, p.field, p.code, p.vi, p.en));
   return out;
 }
 
@@ -101,10 +87,12 @@ export function parseDeviceEvents(
   const invalid = new Set<number>();
   const events: DeviceEventDto[] = [];
   items.forEach((raw, i) => {
-    const dto = plainToInstance(DeviceEventDto, raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {});
-    const errors = validateSync(dto as object, { whitelist: true, forbidNonWhitelisted: true });
-    const mine = toFieldProblems(errors, String(i));
-    if (!errors.length) {
+    // the contract first (docs/contract/schemas/event.schema.json), then what the database would refuse
+    const mine: FieldProblem[] = deviceContract()
+      .problems('event', raw)
+      .map((p) => ({ field: p.path ? `${i}.${p.path}` : String(i), codes: [p.keyword], message: `${p.path ? `${i}.${p.path}` : i}: ${p.message}`, messageEn: `${p.path ? `${i}.${p.path}` : i}: ${p.messageEn}` }));
+    const dto = raw as DeviceEventDto;
+    if (!mine.length) {
       if (dto.deviceId !== deviceId) mine.push(problem(i, 'deviceId', 'ownDevice', 'phải là mã của chính thiết bị gửi', 'must be the sending device'));
       mine.push(...storableProblems(dto, i, now));
     }

@@ -15,6 +15,9 @@ export interface DeviceStatus {
   volume?: number;
   diskFreeBytes?: number;
   uptimeS?: number;
+  /** The protocol the device speaks ("bcast/v1.1") and its optional features (added within v1). */
+  protocol?: string;
+  features?: string[];
 }
 
 /** Reads a Status payload leniently: known fields of the right type are kept, the rest ignored. */
@@ -36,6 +39,8 @@ export function parseStatus(text: string): DeviceStatus | null {
     volume: int(r.volume, 100),
     diskFreeBytes: int(r.diskFreeBytes),
     uptimeS: int(r.uptimeS),
+    protocol: typeof r.protocol === 'string' && /^bcast\/v1(\.\d+)?$/.test(r.protocol) ? r.protocol : undefined,
+    features: Array.isArray(r.features) ? r.features.filter((f): f is string => typeof f === 'string' && /^[\w.-]{1,32}$/.test(f)).slice(0, 16) : undefined,
   };
 }
 
@@ -58,6 +63,9 @@ export interface DevicePresence {
   /** Events of this device refused (over its rate, too large, unreadable), and the last reason. */
   eventsRefused: number;
   eventsRefusedReason: string | null;
+  /** What the device announced: the protocol it speaks and its optional features (null: an older device). */
+  protocol: string | null;
+  features: string[];
   flags: PresenceFlag[];
   /**
    * "Không có âm thanh": its monitor heard nothing of an airing it played (silence, or only the
@@ -121,11 +129,13 @@ export class PresenceService implements OnApplicationShutdown {
               now_playing = CASE WHEN x.online THEN x.now_playing END,
               volume = COALESCE(x.volume, d.volume),
               disk_free_bytes = COALESCE(x.disk_free_bytes, d.disk_free_bytes),
-              uptime_s = COALESCE(x.uptime_s, d.uptime_s)
-             FROM unnest($1::uuid[], $2::boolean[], $3::text[], $4::bigint[], $5::text[], $6::smallint[], $7::bigint[], $8::bigint[])
-                  AS x(id, online, agent_version, playlist_version, now_playing, volume, disk_free_bytes, uptime_s)
+              uptime_s = COALESCE(x.uptime_s, d.uptime_s),
+              protocol = COALESCE(x.protocol, d.protocol),
+              features = COALESCE(x.features::text[], d.features)
+             FROM unnest($1::uuid[], $2::boolean[], $3::text[], $4::bigint[], $5::text[], $6::smallint[], $7::bigint[], $8::bigint[], $9::text[], $10::text[])
+                  AS x(id, online, agent_version, playlist_version, now_playing, volume, disk_free_bytes, uptime_s, protocol, features)
             WHERE d.id = x.id`,
-          [batch.map(([id]) => id), col((s) => s.online), col((s) => s.agentVersion), col((s) => s.playlistVersion), col((s) => s.nowPlaying), col((s) => s.volume), col((s) => s.diskFreeBytes), col((s) => s.uptimeS)],
+          [batch.map(([id]) => id), col((s) => s.online), col((s) => s.agentVersion), col((s) => s.playlistVersion), col((s) => s.nowPlaying), col((s) => s.volume), col((s) => s.diskFreeBytes), col((s) => s.uptimeS), col((s) => s.protocol), col((s) => (s.features ? `{${s.features.join(',')}}` : undefined))],
         )
         .then(() => undefined)
         .catch((err) => this.logger.warn({ msg: 'presence not stored', devices: batch.length, error: String(err) })),
@@ -141,7 +151,7 @@ export class PresenceService implements OnApplicationShutdown {
          SELECT d.id, d.channel_id, d.name, d.kind, d.village, d.agent_version, d.online, d.last_seen_at, d.acked_playlist_version,
                 d.lat, d.lng, u.id AS unit_id, u.name AS unit_name, c.name AS channel_name, d.created_at, cp.generated_at,
                 d.now_playing, d.volume, d.disk_free_bytes, cp.version AS current_version, d.events_refused, d.events_refused_reason,
-                d.silent_since, d.silent_entry_id,
+                d.silent_since, d.silent_entry_id, d.protocol, d.features,
                 (d.events_refused_at > $2::timestamptz - interval '1 hour') AS refusing,
                 (NOT d.online OR d.last_seen_at IS NULL OR d.last_seen_at < $2::timestamptz - make_interval(secs => $3)) AS offline,
                 (cp.version IS NOT NULL AND COALESCE(d.acked_playlist_version, 0) < cp.version
@@ -169,6 +179,8 @@ export class PresenceService implements OnApplicationShutdown {
       diskFreeBytes: r.disk_free_bytes === null ? null : Number(r.disk_free_bytes),
       eventsRefused: Number(r.events_refused),
       eventsRefusedReason: r.events_refused_reason,
+      protocol: r.protocol as string | null,
+      features: (r.features as string[] | null) ?? [],
       flags: [...(r.offline ? ['offline'] : []), ...(r.old_playlist ? ['oldPlaylist'] : []), ...(r.refusing ? ['eventsRefused'] : []), ...(r.silent_since ? ['silent'] : [])] as PresenceFlag[],
       silentSince: r.silent_since as Date | null,
       silentEntryId: r.silent_entry_id as string | null,

@@ -60,6 +60,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.BCAST_TEST_ADMIN_URL = adminUrl;
   process.env.BCAST_TEST_TEMPLATE = template;
   process.env.BCAST_TEST_RUN = runId;
+  // every payload a test's service publishes to devices is checked against docs/contract (global-teardown fails on any violation)
+  process.env.BCAST_CONTRACT_FILE = join(mkdtempSync(join(tmpdir(), 'bcast-contract-')), 'violations.jsonl');
 }
 
 export function withDbName(url: string, name: string): string {

@@ -39,6 +39,7 @@ export async function startTestApp(env: Record<string, string> = {}, runtimeOver
     MQTT_TOPIC_PREFIX: `t${randomBytes(4).toString('hex')}/v1`,
     INSTANCE_ID: `test-${randomBytes(4).toString('hex')}`,
     ...(process.env.BCAST_TEST_BROKER_SHARED === 'false' ? { MQTT_SHARED_SUBSCRIPTIONS: 'false' } : {}),
+    ...(process.env.BCAST_CONTRACT_FILE ? { CONTRACT_CHECK_FILE: process.env.BCAST_CONTRACT_FILE } : {}),
     ...env,
   });
   const runtime: Runtime = {

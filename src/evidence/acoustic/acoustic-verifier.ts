@@ -41,6 +41,7 @@ export class AcousticVerifier implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     await this.notifications.listen('bcast_acoustic', () => this.kick()).catch(() => false);
     this.timer = setInterval(() => this.kick(), POLL_MS);
+    this.timer.unref();
     this.kick();
   }
 

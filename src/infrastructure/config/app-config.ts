@@ -68,6 +68,15 @@ export class AppConfig {
   @Matches(/^https?:\/\/[^\s/]+\/\S*\{z\}\S*\{x\}\S*\{y\}\S*$/, { message: 'MAP_TILE_URL phải là địa chỉ http(s) có {z}, {x}, {y}' })
   MAP_TILE_URL?: string;
 
+  /**
+   * A development aid: every payload the service publishes to devices is checked against the
+   * protocol's schemas (docs/contract) and each violation appended to this file (the test suite
+   * sets it and fails on any). Unset: nothing is checked (publishing stays as fast as it is).
+   */
+  @IsOptional()
+  @IsString()
+  CONTRACT_CHECK_FILE?: string;
+
   /** Bearer token for GET /metrics (Prometheus); unset: no metrics endpoint. */
   @IsOptional()
   @IsString()
@@ -317,7 +326,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const input: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'MQTT_URL', 'MEDIA_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'ADMIN_PASSWORD', 'TOKEN_SECRET', 'TTS_HTTP_URL', 'TTS_HTTP_TOKEN', 'INSTANCE_ID', 'MOSQUITTO_EXPORT_DIR', 'EMBEDDED_MQTT_HOST', 'METRICS_TOKEN', 'TRUST_PROXY', 'MAP_TILE_URL', 'MQTT_TLS_CERT_FILE', 'MQTT_TLS_KEY_FILE']) {
+  for (const key of [...known, 'DATABASE_URL', 'MQTT_URL', 'MEDIA_DIR', 'FFMPEG_PATH', 'FFPROBE_PATH', 'ADMIN_PASSWORD', 'TOKEN_SECRET', 'TTS_HTTP_URL', 'TTS_HTTP_TOKEN', 'INSTANCE_ID', 'MOSQUITTO_EXPORT_DIR', 'EMBEDDED_MQTT_HOST', 'METRICS_TOKEN', 'TRUST_PROXY', 'MAP_TILE_URL', 'MQTT_TLS_CERT_FILE', 'MQTT_TLS_KEY_FILE', 'CONTRACT_CHECK_FILE']) {
     if (env[key] !== undefined) input[key] = env[key] as string;
   }
   const config = plainToInstance(AppConfig, input);

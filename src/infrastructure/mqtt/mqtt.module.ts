@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { checkPublished } from '../contract/published-check';
 import { MqttConnection } from './mqtt-connection';
 import { Topics } from './topics';
 
@@ -14,7 +15,15 @@ export class MqttModule implements OnApplicationShutdown {
     return {
       module: MqttModule,
       providers: [
-        { provide: MqttConnection, useFactory: () => MqttConnection.open(url, credentials) },
+        {
+          provide: MqttConnection,
+          inject: [APP_CONFIG],
+          useFactory: async (config: AppConfig) => {
+            const connection = await MqttConnection.open(url, credentials);
+            if (config.CONTRACT_CHECK_FILE) checkPublished(connection.client, config.MQTT_TOPIC_PREFIX, config.CONTRACT_CHECK_FILE);
+            return connection;
+          },
+        },
         { provide: Topics, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new Topics(config.MQTT_TOPIC_PREFIX) },
       ],
       exports: [MqttConnection, Topics],
