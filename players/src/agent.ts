@@ -43,6 +43,8 @@ export class Agent {
   private downloadAgain = false;
   private stopHeartbeat: () => void = () => undefined;
   private readonly monitor: Monitor | null;
+  /** The channel alert topic subscribed on the current connection (null: none yet). */
+  private alertTopic: string | null = null;
 
   constructor(private readonly config: PlayerConfig, private readonly clock: Clock, private readonly output: Output, private readonly log: Log = () => undefined) {
     mkdirSync(config.dataDir, { recursive: true });
@@ -86,6 +88,7 @@ export class Agent {
     writeFileDurably(join(this.config.dataDir, 'playlist.json'), JSON.stringify(p));
     this.outbox.add('playlist.applied', { playlistVersion: p.version, detail: { source } });
     this.log('playlist applied', { version: p.version, entries: p.entries.length, source });
+    this.subscribeAlert(); // whichever way the playlist came: its channel's alerts must reach the device
     this.wakeDrain?.();
     this.publishStatus();
     void this.downloadAll();
@@ -301,7 +304,9 @@ export class Agent {
     this.mqtt = client;
     client.on('connect', () => {
       this.log('mqtt connected');
-      client.subscribe([this.topic.playlist, this.topic.commands, `${this.config.topicPrefix}/channels/${this.playlist?.channelId ?? '+'}/alert`].filter((t) => !t.includes('+')), { qos: 1 });
+      client.subscribe([this.topic.playlist, this.topic.commands], { qos: 1 });
+      this.alertTopic = null;
+      this.subscribeAlert();
       this.publishStatus();
       this.drainAfterJitter();
     });
@@ -309,10 +314,7 @@ export class Agent {
       try {
         const text = payload.toString('utf8');
         if (topic === this.topic.playlist && text) {
-          const p = JSON.parse(text) as Playlist;
-          const first = !this.playlist;
-          this.applyPlaylist(p, 'mqtt');
-          if (first && this.playlist) client.subscribe(`${this.config.topicPrefix}/channels/${this.playlist.channelId}/alert`, { qos: 1 });
+          this.applyPlaylist(JSON.parse(text) as Playlist, 'mqtt');
         } else if (topic.endsWith('/alert')) this.applyAlert(text);
         else if (topic === this.topic.commands && text) this.handleCommand(JSON.parse(text) as Command);
       } catch (err) {
@@ -320,6 +322,21 @@ export class Agent {
       }
     });
     client.on('error', (err) => this.log('mqtt error', { error: err.message }));
+  }
+
+  /**
+   * Subscribes to the alert topic of the playlist's channel once per connection (and again if the
+   * device moves to another channel). Found by the conformance runner: a playlist pulled over HTTP
+   * just after connecting used to leave the device deaf to alerts over MQTT.
+   */
+  private subscribeAlert(): void {
+    const channelId = this.playlist?.channelId;
+    if (!this.mqtt?.connected || !channelId) return;
+    const topic = `${this.config.topicPrefix}/channels/${channelId}/alert`;
+    if (topic === this.alertTopic) return;
+    if (this.alertTopic) this.mqtt.unsubscribe(this.alertTopic);
+    this.alertTopic = topic;
+    this.mqtt.subscribe(topic, { qos: 1 });
   }
 
   private publishStatus(): void {

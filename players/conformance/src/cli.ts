@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+/**
+ * bcast-conformance — checks a device against the bcast/v1 protocol, through the real service.
+ *
+ *   npx bcast-conformance device --server https://bcast.tinh.gov.vn --broker mqtts://bcast.tinh.gov.vn:8883 \
+ *     --username admin --password … --unit <commune id> [--server-mqtt-username … --server-mqtt-password …] \
+ *     [--device-command "my-player --id {deviceId} --token {token} --server {serverUrl} --broker {brokerUrl}"] \
+ *     [--topic-prefix bcast/v1] [--report report.txt]
+ *
+ * Exit code 0 when every check that ran passed, 1 when one failed, 2 when the run could not start.
+ */
+import { writeFileSync } from 'node:fs';
+import { checkDevice } from './device-checks';
+import { formatReport } from './report';
+import { ServiceApi } from './service-api';
+
+function args(argv: string[]): { mode: string; flags: Record<string, string> } {
+  const [mode = '', ...rest] = argv;
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < rest.length; i++) {
+    if (!rest[i].startsWith('--')) throw new Error(`unexpected argument ${rest[i]}`);
+    flags[rest[i].slice(2)] = rest[i + 1] ?? '';
+    i++;
+  }
+  return { mode, flags };
+}
+
+async function main(): Promise<number> {
+  const { mode, flags } = args(process.argv.slice(2));
+  if (mode !== 'device') {
+    process.stderr.write('usage: bcast-conformance device --server URL --broker URL (--token T | --username U --password P) --unit ID [--server-mqtt-username U --server-mqtt-password P] [--device-command CMD] [--topic-prefix bcast/v1] [--report FILE] [--verbose true]\n');
+    return 2;
+  }
+  for (const f of ['server', 'broker', 'unit']) if (!flags[f]) throw new Error(`--${f} is required`);
+  const api = flags.token ? new ServiceApi(flags.server, flags.token) : await ServiceApi.login(flags.server, flags.username ?? '', flags.password ?? '');
+  const started = new Date();
+  const run = await checkDevice({
+    api,
+    brokerUrl: flags.broker,
+    topicPrefix: flags['topic-prefix'] || 'bcast/v1',
+    unitId: flags.unit,
+    serverMqtt: flags['server-mqtt-username'] ? { username: flags['server-mqtt-username'], password: flags['server-mqtt-password'] ?? '' } : undefined,
+    deviceCommand: flags['device-command'],
+    log: flags.verbose === 'true' ? (line) => process.stderr.write(`${line}\n`) : (line) => (line.startsWith('configure') ? process.stderr.write(`${line}\n`) : undefined),
+  });
+  const report = formatReport(
+    [
+      `bcast/v1 conformance report — @bcast/conformance 1.1.0 (contract 1.1.0)`,
+      `device under test: ${run.deviceId}${run.protocol ? `, announces ${run.protocol}${run.features.length ? ` (${run.features.join(', ')})` : ''}` : ''}`,
+      `service: ${flags.server}   broker: ${flags.broker}   started: ${started.toISOString()}`,
+    ],
+    run.results,
+  );
+  process.stdout.write(report);
+  if (flags.report) writeFileSync(flags.report, report);
+  return run.results.some((r) => r.outcome === 'fail') ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`bcast-conformance: ${err instanceof Error ? err.message : err}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ServerOnlyAccessPolicy } from '../src/infrastructure/mqtt/broker-access-policy';
+import { EmbeddedBrokerHandle, startEmbeddedBroker } from '../src/infrastructure/mqtt/embedded-broker';
+import { spawnTs } from './support/service-process';
+import { ADMIN, startTestApp, TestApp } from './support/test-app';
+
+const ROOT = join(__dirname, '..');
+const OUT = join(ROOT, 'test-output');
+
+/**
+ * The vendors' conformance runner (players/conformance) against the real service and its broker:
+ * the shipped player passes every check; the same player with three defects put in on purpose
+ * (applies older playlists, keeps files without checking their sha256, no last will) fails exactly
+ * those three checks and passes the others.
+ */
+describe('conformance runner', () => {
+  let t: TestApp;
+  let broker: EmbeddedBrokerHandle;
+  const server = { username: 'bcast-server', password: randomBytes(16).toString('hex') };
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    broker = await startEmbeddedBroker(0, new ServerOnlyAccessPolicy(server.username, server.password), '127.0.0.1');
+    t = await startTestApp({ MQTT_URL: broker.url }, { mqttUrl: broker.url, mqttCredentials: server, embedded: { database: false, broker } });
+    await t.app.listen(0, '127.0.0.1');
+    ids.url = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+    const admin = { Authorization: `Bearer ${await t.login(ADMIN.username, ADMIN.password)}` };
+    await t.http.post('/api/v1/units/import').set(admin).set('Content-Type', 'text/csv').send('code,name,kind,parent_code\n38,Tỉnh Thanh Hóa,province,\n1,Xã Sơn Điện,commune,38\n2,Xã Mường Mìn,commune,38\n').expect(200);
+    for (const u of (await t.http.get('/api/v1/units').set(admin)).body.items) ids[u.code] = u.id;
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await broker?.stop();
+  });
+
+  /** Runs `npx bcast-conformance device …` (from the repository) with the player launched by the runner. */
+  const runner = (unit: string, report: string, broken: boolean) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const device = `${process.execPath} -r ts-node/register/transpile-only ${join(ROOT, 'test/support/conformance/run-player.ts')} {deviceId} {token} {serverUrl} {brokerUrl} {topicPrefix}${broken ? ' --broken' : ''}`;
+      const child = spawnTs('players/conformance/src/cli.ts', [
+        'device', '--server', ids.url, '--broker', broker.url, '--username', ADMIN.username, '--password', ADMIN.password, '--unit', unit,
+        '--server-mqtt-username', server.username, '--server-mqtt-password', server.password, '--topic-prefix', t.config.MQTT_TOPIC_PREFIX,
+        '--device-command', device, '--report', report, ...(process.env.CONFORMANCE_VERBOSE ? ['--verbose', 'true'] : []),
+      ], process.env);
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (d) => (stdout += d));
+      child.stderr!.on('data', (d) => (stderr += d));
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  it('passes the shipped player, and fails a broken one on exactly what it breaks', async () => {
+    mkdirSync(OUT, { recursive: true });
+    const [good, bad] = await Promise.all([runner(ids['1'], join(OUT, 'conformance-player.txt'), false), runner(ids['2'], join(OUT, 'conformance-broken-player.txt'), true)]);
+    const outcomes = (report: string) => Object.fromEntries([...report.matchAll(/^(PASS|FAIL|SKIP)\s+(\S+)/gm)].map((m) => [m[2], m[1]]));
+    const checks = ['status.online', 'status.protocol', 'playlist.applied', 'play.onTime', 'play.completed', 'playlist.neverOlder', 'media.integrity', 'alert.preempts', 'status.lastWill'];
+
+    if (process.env.CONFORMANCE_VERBOSE) console.log(good.stderr.slice(-8000));
+    expect({ code: good.code, stderr: good.stderr.slice(-2000) }).toMatchObject({ code: 0 });
+    expect(outcomes(good.stdout)).toEqual(Object.fromEntries(checks.map((c) => [c, 'PASS'])));
+    expect(good.stdout).toMatch(/9 checks: 9 passed, 0 failed, 0 skipped — conformant/);
+    expect(readFileSync(join(OUT, 'conformance-player.txt'), 'utf8')).toBe(good.stdout);
+
+    expect(bad.code).toBe(1);
+    const broken = ['playlist.neverOlder', 'media.integrity', 'status.lastWill'];
+    expect(outcomes(bad.stdout)).toEqual(Object.fromEntries(checks.map((c) => [c, broken.includes(c) ? 'FAIL' : 'PASS'])));
+    expect(bad.stdout).toMatch(/played an entry of version \d+ after holding \d+/);
+    expect(bad.stdout).toMatch(/played a file whose content does not match its sha256/);
+    expect(bad.stdout).toMatch(/still online 15 s after the device died: no last will/);
+    expect(bad.stdout).toMatch(/NOT CONFORMANT/);
+  }, 300_000);
+});
