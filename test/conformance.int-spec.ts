@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { ServiceApi } from '../players/conformance/src/service-api';
+import { simulate } from '../players/conformance/src/simulator';
 import { ServerOnlyAccessPolicy } from '../src/infrastructure/mqtt/broker-access-policy';
 import { EmbeddedBrokerHandle, startEmbeddedBroker } from '../src/infrastructure/mqtt/embedded-broker';
+import { eventually } from './support/mqtt-device';
 import { spawnTs } from './support/service-process';
 import { ADMIN, startTestApp, TestApp } from './support/test-app';
 
@@ -72,4 +76,21 @@ describe('conformance runner', () => {
     expect(bad.stdout).toMatch(/still online 15 s after the device died: no last will/);
     expect(bad.stdout).toMatch(/NOT CONFORMANT/);
   }, 300_000);
+
+  it('simulates a fleet that behaves as the protocol says: online, playlists applied, every airing reported once', async () => {
+    const api = await ServiceApi.login(ids.url, ADMIN.username, ADMIN.password);
+    const sim = await simulate({ api, brokerUrl: broker.url, topicPrefix: t.config.MQTT_TOPIC_PREFIX, unitId: ids['1'], devices: 40 });
+    try {
+      await eventually(async () => (await api.call<{ items: Array<{ online: boolean }> }>('GET', `/api/v1/devices?channelId=${sim.channelId}`)).items.filter((d) => d.online).length === 40, 30_000, 'the fleet online');
+      const start = new Date(Math.ceil((Date.now() + 6000) / 1000) * 1000);
+      const entry = await api.call<{ id: string }>('POST', `/api/v1/channels/${sim.channelId}/entries`, { kind: 'relay', title: 'Tiếp âm VOV1', streamUrl: 'https://stream.example.vn/vov1', startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 3000).toISOString() });
+      const db = t.app.get(DataSource);
+      await eventually(async () => (await db.query(`SELECT count(DISTINCT device_id)::int AS n FROM play_events WHERE entry_id = $1 AND type = 'play.completed'`, [entry.id]))[0].n === 40, 30_000, 'every simulated device reported the airing');
+      expect(await db.query(`SELECT type, count(*)::int AS n FROM play_events WHERE entry_id = $1 GROUP BY 1 ORDER BY 1`, [entry.id])).toEqual([{ type: 'play.completed', n: 40 }, { type: 'play.started', n: 40 }]);
+      const listed = (await api.call<{ items: Array<{ playlistVersion: number; currentVersion: number; protocol: string }> }>('GET', `/api/v1/devices?channelId=${sim.channelId}`)).items;
+      expect(listed.every((d) => d.playlistVersion === d.currentVersion && d.protocol === 'bcast/v1.1')).toBe(true);
+    } finally {
+      await sim.stop();
+    }
+  }, 120_000);
 });

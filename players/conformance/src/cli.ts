@@ -7,12 +7,17 @@
  *     [--device-command "my-player --id {deviceId} --token {token} --server {serverUrl} --broker {brokerUrl}"] \
  *     [--topic-prefix bcast/v1] [--report report.txt]
  *
+ *   npx bcast-conformance simulate --server … --broker … --username … --password … --unit <id> --devices 1000 [--channel <id>] [--minutes 10]
+ *     runs that many simulated devices (registered on a channel through the API) that behave as the
+ *     protocol says: for load tests, and for trying a server without hardware.
+ *
  * Exit code 0 when every check that ran passed, 1 when one failed, 2 when the run could not start.
  */
 import { writeFileSync } from 'node:fs';
 import { checkDevice } from './device-checks';
 import { formatReport } from './report';
 import { ServiceApi } from './service-api';
+import { simulate } from './simulator';
 
 function args(argv: string[]): { mode: string; flags: Record<string, string> } {
   const [mode = '', ...rest] = argv;
@@ -27,12 +32,29 @@ function args(argv: string[]): { mode: string; flags: Record<string, string> } {
 
 async function main(): Promise<number> {
   const { mode, flags } = args(process.argv.slice(2));
-  if (mode !== 'device') {
-    process.stderr.write('usage: bcast-conformance device --server URL --broker URL (--token T | --username U --password P) --unit ID [--server-mqtt-username U --server-mqtt-password P] [--device-command CMD] [--topic-prefix bcast/v1] [--report FILE] [--verbose true]\n');
+  if (mode !== 'device' && mode !== 'simulate') {
+    process.stderr.write(
+      'usage: bcast-conformance device --server URL --broker URL (--token T | --username U --password P) --unit ID [--server-mqtt-username U --server-mqtt-password P] [--device-command CMD] [--topic-prefix bcast/v1] [--report FILE] [--verbose true]\n' +
+        '       bcast-conformance simulate --server URL --broker URL (--token T | --username U --password P) --unit ID --devices N [--channel ID] [--minutes M] [--topic-prefix bcast/v1]\n',
+    );
     return 2;
   }
   for (const f of ['server', 'broker', 'unit']) if (!flags[f]) throw new Error(`--${f} is required`);
   const api = flags.token ? new ServiceApi(flags.server, flags.token) : await ServiceApi.login(flags.server, flags.username ?? '', flags.password ?? '');
+  if (mode === 'simulate') {
+    const devices = Number(flags.devices ?? 10);
+    if (!Number.isInteger(devices) || devices < 1 || devices > 100_000) throw new Error('--devices must be 1 to 100000');
+    const sim = await simulate({ api, brokerUrl: flags.broker, topicPrefix: flags['topic-prefix'] || 'bcast/v1', unitId: flags.unit, channelId: flags.channel, devices, log: (line) => process.stdout.write(`${line}\n`) });
+    process.stdout.write(`channel ${sim.channelId}: schedule on it and watch the devices report; Ctrl-C stops\n`);
+    await new Promise<void>((resolve) => {
+      const timer = flags.minutes ? setTimeout(resolve, Number(flags.minutes) * 60_000) : null;
+      process.once('SIGINT', () => (timer && clearTimeout(timer), resolve()));
+      process.once('SIGTERM', () => (timer && clearTimeout(timer), resolve()));
+    });
+    await sim.stop();
+    process.stdout.write(`${devices} devices sent ${sim.events()} events\n`);
+    return 0;
+  }
   const started = new Date();
   const run = await checkDevice({
     api,
