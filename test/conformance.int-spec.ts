@@ -93,4 +93,18 @@ describe('conformance runner', () => {
       await sim.stop();
     }
   }, 120_000);
+
+  it('checks the service itself as a device would (the runner’s server mode): every promise kept', async () => {
+    const child = spawnTs('players/conformance/src/cli.ts', ['server', '--server', ids.url, '--broker', broker.url, '--username', ADMIN.username, '--password', ADMIN.password, '--unit', ids['1'], '--topic-prefix', t.config.MQTT_TOPIC_PREFIX, '--report', join(OUT, 'conformance-server.txt')], process.env);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect({ code, stdout, stderr: stderr.slice(-1000) }).toMatchObject({ code: 0, stdout: expect.stringContaining('conformant') });
+    expect([...stdout.matchAll(/^(PASS|FAIL|SKIP)\s+(\S+)/gm)].map((m) => `${m[1]} ${m[2]}`)).toEqual([
+      'PASS auth.wrongToken', 'PASS playlist.retained', 'PASS playlist.versionGrows', 'PASS status.presence', 'PASS events.storedOnAck', 'PASS events.idempotent',
+      'PASS events.refusedPerItem', 'PASS http.pull304', 'PASS alert.http', 'PASS acl.otherPlaylist', 'PASS acl.otherEvents', 'PASS status.lastWill',
+    ]);
+  }, 120_000);
 });

@@ -7,6 +7,9 @@
  *     [--device-command "my-player --id {deviceId} --token {token} --server {serverUrl} --broker {brokerUrl}"] \
  *     [--topic-prefix bcast/v1] [--report report.txt]
  *
+ *   npx bcast-conformance server --server … --broker … --username … --password … --unit <id> [--report report.txt]
+ *     the runner plays devices against a server (an implementation of the service side) and checks its promises
+ *
  *   npx bcast-conformance simulate --server … --broker … --username … --password … --unit <id> --devices 1000 [--channel <id>] [--minutes 10]
  *     runs that many simulated devices (registered on a channel through the API) that behave as the
  *     protocol says: for load tests, and for trying a server without hardware.
@@ -17,6 +20,7 @@ import { writeFileSync } from 'node:fs';
 import { checkDevice } from './device-checks';
 import { formatReport } from './report';
 import { ServiceApi } from './service-api';
+import { checkServer } from './server-checks';
 import { simulate } from './simulator';
 
 function args(argv: string[]): { mode: string; flags: Record<string, string> } {
@@ -31,10 +35,12 @@ function args(argv: string[]): { mode: string; flags: Record<string, string> } {
 }
 
 async function main(): Promise<number> {
+  process.exitCode = 2; // should the run stop half-way with nothing left to wait for, it did not run
   const { mode, flags } = args(process.argv.slice(2));
-  if (mode !== 'device' && mode !== 'simulate') {
+  if (mode !== 'device' && mode !== 'simulate' && mode !== 'server') {
     process.stderr.write(
       'usage: bcast-conformance device --server URL --broker URL (--token T | --username U --password P) --unit ID [--server-mqtt-username U --server-mqtt-password P] [--device-command CMD] [--topic-prefix bcast/v1] [--report FILE] [--verbose true]\n' +
+        '       bcast-conformance server --server URL --broker URL (--token T | --username U --password P) --unit ID [--topic-prefix bcast/v1] [--report FILE]\n' +
         '       bcast-conformance simulate --server URL --broker URL (--token T | --username U --password P) --unit ID --devices N [--channel ID] [--minutes M] [--topic-prefix bcast/v1]\n',
     );
     return 2;
@@ -56,6 +62,13 @@ async function main(): Promise<number> {
     return 0;
   }
   const started = new Date();
+  if (mode === 'server') {
+    const results = await checkServer({ api, brokerUrl: flags.broker, topicPrefix: flags['topic-prefix'] || 'bcast/v1', unitId: flags.unit });
+    const report = formatReport([`bcast/v1 conformance report (server side) — @bcast/conformance 1.1.0 (contract 1.1.0)`, `service: ${flags.server}   broker: ${flags.broker}   started: ${started.toISOString()}`], results);
+    process.stdout.write(report);
+    if (flags.report) writeFileSync(flags.report, report);
+    return results.some((r) => r.outcome === 'fail') ? 1 : 0;
+  }
   const run = await checkDevice({
     api,
     brokerUrl: flags.broker,
@@ -79,7 +92,11 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    // not process.exit(): the report written to a pipe must be flushed first; anything left open ends soon anyway
+    process.exitCode = code;
+    setTimeout(() => process.exit(code), 2000).unref();
+  },
   (err) => {
     process.stderr.write(`bcast-conformance: ${err instanceof Error ? err.message : err}\n`);
     process.exit(2);
