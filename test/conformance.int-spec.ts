@@ -60,12 +60,12 @@ describe('conformance runner', () => {
     mkdirSync(OUT, { recursive: true });
     const [good, bad] = await Promise.all([runner(ids['1'], join(OUT, 'conformance-player.txt'), false), runner(ids['2'], join(OUT, 'conformance-broken-player.txt'), true)]);
     const outcomes = (report: string) => Object.fromEntries([...report.matchAll(/^(PASS|FAIL|SKIP)\s+(\S+)/gm)].map((m) => [m[2], m[1]]));
-    const checks = ['status.online', 'status.protocol', 'playlist.applied', 'play.onTime', 'play.completed', 'playlist.neverOlder', 'media.integrity', 'alert.preempts', 'status.lastWill'];
+    const checks = ['status.online', 'status.protocol', 'playlist.applied', 'play.onTime', 'play.completed', 'playlist.neverOlder', 'media.rangeResume', 'media.integrity', 'alert.preempts', 'alert.resumes', 'events.backlog', 'status.lastWill'];
 
     if (process.env.CONFORMANCE_VERBOSE) console.log(good.stderr.slice(-8000));
     expect({ code: good.code, stderr: good.stderr.slice(-2000) }).toMatchObject({ code: 0 });
     expect(outcomes(good.stdout)).toEqual(Object.fromEntries(checks.map((c) => [c, 'PASS'])));
-    expect(good.stdout).toMatch(/9 checks: 9 passed, 0 failed, 0 skipped — conformant/);
+    expect(good.stdout).toMatch(/12 checks: 12 passed, 0 failed, 0 skipped — conformant/);
     expect(readFileSync(join(OUT, 'conformance-player.txt'), 'utf8')).toBe(good.stdout);
 
     expect(bad.code).toBe(1);

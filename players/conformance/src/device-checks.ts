@@ -1,5 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { connectAsync, MqttClient } from 'mqtt';
+import { MediaHost } from './media-host';
+import { portOf, Relay } from './relay';
 import type { CheckResult } from './report';
 import { ServiceApi, StoredEvent } from './service-api';
 import { testWav } from './test-audio';
@@ -67,7 +69,9 @@ export async function checkDevice(o: DeviceRunOptions): Promise<DeviceRun> {
     return a.status === 'ready' && a;
   }, 120_000);
   if (!ready) throw new Error('the test program was not processed within 2 minutes');
-  const placeholders: Record<string, string> = { deviceId, token: registered.token, serverUrl: o.api.baseUrl, brokerUrl: o.brokerUrl, topicPrefix: o.topicPrefix };
+  // a device the runner starts reaches the service and the broker through relays the runner can cut
+  const relays = o.deviceCommand ? { server: await new Relay(new URL(o.api.baseUrl).hostname, portOf(o.api.baseUrl)).start(), broker: await new Relay(new URL(o.brokerUrl).hostname, portOf(o.brokerUrl)).start() } : null;
+  const placeholders: Record<string, string> = { deviceId, token: registered.token, serverUrl: relays ? relays.server.url(o.api.baseUrl) : o.api.baseUrl, brokerUrl: relays ? relays.broker.url(o.brokerUrl) : o.brokerUrl, topicPrefix: o.topicPrefix };
   let child: ChildProcess | null = null;
   if (o.deviceCommand) {
     const command = o.deviceCommand.replace(/\{(\w+)\}/g, (m, k: string) => placeholders[k] ?? m);
@@ -79,8 +83,11 @@ export async function checkDevice(o: DeviceRunOptions): Promise<DeviceRun> {
   }
   const device = () => o.api.device(channel.id, deviceId);
   const events = (type: string, entryId?: string) => o.api.events(deviceId).then((es) => es.filter((e) => e.type === type && (!entryId || e.entryId === entryId)));
+  // entries never overlap on a channel: each starts after the one placed before it has ended
+  let free = 0;
   const announce = async (inS: number, lengthS: number, title: string) => {
-    const start = new Date(Math.ceil((Date.now() + inS * 1000) / 1000) * 1000);
+    const start = new Date(Math.ceil(Math.max(Date.now() + inS * 1000, free + 1000) / 1000) * 1000);
+    free = start.getTime() + lengthS * 1000;
     const e = await o.api.call<{ id: string }>('POST', `/api/v1/channels/${channel.id}/entries`, { kind: 'announcement', mediaAssetId: asset.id, title, startsAt: start.toISOString(), endsAt: new Date(start.getTime() + lengthS * 1000).toISOString() });
     return { id: e.id, startsAt: start };
   };
@@ -109,7 +116,7 @@ export async function checkDevice(o: DeviceRunOptions): Promise<DeviceRun> {
 
     // ---- the server's part, played by the runner ------------------------------------------------
     if (!o.serverMqtt) {
-      for (const id of ['playlist.neverOlder', 'media.integrity']) record(id, 'needs the service broker account (--server-mqtt-username/--server-mqtt-password)', 'skip', 'not run: the runner cannot publish as the server');
+      for (const id of ['playlist.neverOlder', 'media.rangeResume', 'media.integrity']) record(id, 'needs the service broker account (--server-mqtt-username/--server-mqtt-password)', 'skip', 'not run: the runner cannot publish as the server');
     } else {
       const mqtt = await connectAsync(o.brokerUrl, { ...o.serverMqtt, clientId: `bcast-conformance-${stamp}-${Math.random().toString(16).slice(2, 8)}`, protocolVersion: 4, reconnectPeriod: 0 });
       try {
@@ -128,6 +135,35 @@ export async function checkDevice(o: DeviceRunOptions): Promise<DeviceRun> {
     const preempted = (await events('play.failed', playing.id))[0];
     record('alert.preempts', 'an active alert pre-empts what plays (reported play.failed) and is reported alert.played once played', played && preempted ? 'pass' : 'fail', played && preempted ? `the entry playing was pre-empted (${String(preempted.detail?.reason ?? 'reported')}); alert played at ${played.at}` : !played ? 'no alert.played' : 'the entry playing was not reported pre-empted');
     for (const id of alertIds) await o.api.call('POST', `/api/v1/alerts/${id}/stop`).catch(() => undefined);
+    const after = await announce(8, 8, 'Conformance: after the alert');
+    const resumed = await until(async () => (await events('play.started', after.id))[0], 20_000);
+    const resumedLate = resumed ? Date.parse(resumed.at) - after.startsAt.getTime() : null;
+    record('alert.resumes', 'when the alert is over the schedule resumes: the next entry starts on time', resumedLate !== null && Math.abs(resumedLate) <= tolerance ? 'pass' : 'fail', resumedLate === null ? 'the entry after the alert did not start' : `the entry after the alert started ${resumedLate >= 0 ? '+' : ''}${resumedLate} ms from startsAt`);
+
+    // ---- offline: plays on time, keeps its events, sends them when back ---------------------------
+    if (!relays) record('events.backlog', 'a device offline keeps playing on time and sends its queued events once back', 'skip', 'not run: the runner did not start the device (--device-command), so it cannot take it off the network');
+    else {
+      const before = (await device())?.currentVersion ?? 0;
+      const offline = [await announce(20, 8, 'Conformance: offline 1'), await announce(32, 8, 'Conformance: offline 2')];
+      // the device holds the playlist with both airings before it goes off the network
+      await until(async () => {
+        const d = await device();
+        return d && d.currentVersion !== null && d.currentVersion > before && d.playlistVersion === d.currentVersion;
+      }, 15_000);
+      relays.server.cut();
+      relays.broker.cut();
+      await sleep(offline[1].startsAt.getTime() + 10_000 - Date.now());
+      const back = Date.now();
+      relays.server.restore();
+      relays.broker.restore();
+      const drained = await until(async () => {
+        const got = await Promise.all(offline.flatMap((e) => [events('play.started', e.id), events('play.completed', e.id)]));
+        return got.every((g) => g.length === 1) && got;
+      }, 90_000, 1000);
+      const lateness = drained ? offline.map((e, k) => Date.parse(drained[k * 2][0].at) - e.startsAt.getTime()) : [];
+      const onTime = lateness.every((l) => Math.abs(l) <= tolerance);
+      record('events.backlog', 'a device offline keeps playing on time and sends its queued events once back, each once', drained && onTime ? 'pass' : 'fail', !drained ? 'the events of the airings played offline did not all arrive within 90 s of reconnecting' : `both airings played offline (${lateness.map((l) => `${l >= 0 ? '+' : ''}${l} ms`).join(', ')} from startsAt); 4 events arrived ${((Date.now() - back) / 1000).toFixed(0)} s after it was back, each once`);
+    }
 
     // ---- last will -----------------------------------------------------------------------------
     if (!child) record('status.lastWill', 'a device sets the last will {"online": false} on its retained status topic', 'skip', 'not run: the runner did not start the device (--device-command)');
@@ -141,6 +177,8 @@ export async function checkDevice(o: DeviceRunOptions): Promise<DeviceRun> {
     return { deviceId, protocol: d?.protocol ?? null, features: d?.features ?? [], results };
   } finally {
     child?.kill('SIGKILL');
+    await relays?.server.stop();
+    await relays?.broker.stop();
   }
 }
 
@@ -186,16 +224,29 @@ async function versionAndIntegrity(
   record('playlist.neverOlder', 'a device applies a playlist only if its version is higher than the one it holds', !playedOld && held === current.version ? 'pass' : 'fail', !playedOld && held === current.version ? `ignored version ${current.version - 1} while holding ${current.version}` : playedOld ? `played an entry of version ${current.version - 1} after holding ${current.version}` : `acknowledged version ${held} after holding ${current.version}`);
   await mqtt.publishAsync(topic, JSON.stringify(current), { qos: 1, retain: true });
 
+  // a file whose download is cut off half way: the device asks for the rest (Range), not all again
+  const host = await new MediaHost(testWav(20)).start();
+  try {
+    const later = fake(current.version + 1, 3600, { sha256: host.sha256, url: host.url, bytes: host.body.length, mime: 'audio/wav', durationMs: 20_000 });
+    await mqtt.publishAsync(topic, JSON.stringify(later.playlist), { qos: 1, retain: true });
+    for (let i = 0; i < 90 && !host.requests.some((r, k) => k > 0 && r.range); i++) await sleep(500);
+    const resumed = host.requests.slice(1).find((r) => r.range);
+    const from = resumed ? Number(/^bytes=(\d+)-/.exec(resumed.range!)?.[1] ?? 0) : 0;
+    record('media.rangeResume', 'a download cut off is resumed with Range from the bytes already held', resumed && from > 0 ? 'pass' : 'fail', resumed ? `asked again with Range ${resumed.range} after ${host.body.length >> 1} of ${host.body.length} bytes` : host.requests.length > 1 ? `asked for the whole file again (${host.requests.length} requests, no Range)` : 'never asked again within 45 s');
+  } finally {
+    await host.stop();
+  }
+
   // a newer version whose file does not match its sha256: must not be played
   const wrong = { ...media!, sha256: [...String(media!.sha256)].reverse().join('') };
-  const corrupt = fake(current.version + 1, 8, wrong);
+  const corrupt = fake(current.version + 2, 8, wrong);
   await mqtt.publishAsync(topic, JSON.stringify(corrupt.playlist), { qos: 1, retain: true });
   await sleep(14_000);
   const playedCorrupt = (await events('play.started', corrupt.id)).length > 0;
   const refused = (await events('media.failed')).length > 0 || (await events('play.failed', corrupt.id)).length > 0;
   record('media.integrity', 'a device verifies each file against its sha256 and never plays one that does not match', !playedCorrupt ? 'pass' : 'fail', !playedCorrupt ? `did not play the file whose content does not match its sha256${refused ? ' (reported media.failed / play.failed)' : ''}` : 'played a file whose content does not match its sha256');
   // the service's own playlist back: changes until its version passes the one the runner made up
-  for (let i = 0; i < 5 && ((await device())?.currentVersion ?? 0) <= current.version + 1; i++) {
+  for (let i = 0; i < 5 && ((await device())?.currentVersion ?? 0) <= current.version + 2; i++) {
     const start = new Date(Date.now() + 3600_000 * (i + 2));
     const e = await o.api.call<{ id: string }>('POST', `/api/v1/channels/${channelId}/entries`, { kind: 'announcement', mediaAssetId: assetId, title: 'Conformance: version', startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 60_000).toISOString() });
     await o.api.call('POST', `/api/v1/entries/${e.id}/cancel`, {}).catch(() => undefined);

@@ -16,12 +16,18 @@ const [deviceId, token, serverUrl, brokerUrl, topicPrefix, broken] = process.arg
 if (broken === '--broken') {
   const protocol = require('../../../players/src/protocol') as { isNewer: unknown };
   protocol.isNewer = () => true;
-  const cache = require('../../../players/src/media-cache') as { MediaCache: { prototype: Record<string, unknown> } };
-  cache.MediaCache.prototype.fetch = async function (this: { has(s: string): boolean; path(s: string): string; baseUrl: string; token: string }, media: { sha256: string; url: string }) {
-    if (this.has(media.sha256)) return 'cached';
-    const res = await fetch(new URL(media.url, this.baseUrl), { headers: { Authorization: `Bearer ${this.token}` } });
-    writeFileSync(this.path(media.sha256), Buffer.from(await res.arrayBuffer()));
-    return 'downloaded';
+  const cache = require('../../../players/src/media-cache') as { MediaCache: { prototype: Record<string, unknown> }; HashMismatchError: new () => Error };
+  const fetchVerified = cache.MediaCache.prototype.fetch as (this: unknown, media: { sha256: string; url: string }) => Promise<string>;
+  // downloads as before (with Range), but a file whose hash does not match is kept anyway
+  cache.MediaCache.prototype.fetch = async function (this: { path(s: string): string; baseUrl: string; token: string }, media: { sha256: string; url: string }) {
+    try {
+      return await fetchVerified.call(this, media);
+    } catch (err) {
+      if (!(err instanceof cache.HashMismatchError)) throw err;
+      const res = await fetch(new URL(media.url, this.baseUrl), { headers: { Authorization: `Bearer ${this.token}` } });
+      writeFileSync(this.path(media.sha256), Buffer.from(await res.arrayBuffer()));
+      return 'downloaded';
+    }
   };
   cache.MediaCache.prototype.verify = async function (this: { has(s: string): boolean }, sha256: string) {
     return this.has(sha256);
