@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BandEnergies, encodeWindow, FRAME_BLOCKS, frameLevels } from '../players/src/monitor/signature';
 import { HEARD_THRESHOLD, HeardWindow, matchWindows, Reference, REFERENCE_RATE } from '../src/evidence/acoustic/signature-match';
+import { peakRssLine } from './support/peak-rss';
 
 const PROGRAMS = Number(process.argv[2] ?? 8);
 const AIRINGS = Number(process.argv[3] ?? 12);
@@ -266,6 +267,7 @@ function main(): void {
   for (let r = 0; r < reps; r++) for (const t of timed) matchWindows(t.ref, t.windows);
   const matchS = Number(process.hrtime.bigint() - t2) / 1e9;
   process.stdout.write(`service: ${((reps * timed.length) / matchS).toFixed(0)} airings matched per second (3 windows each, ±2 s searched, references cached)\n`);
+  process.stdout.write(`${peakRssLine()}\n`);
   process.stdout.write(`\n(${((Date.now() - t0) / 1000).toFixed(0)} s) reproduce: taskset -c 0 npx ts-node --transpile-only bench/acoustic-eval.ts ${PROGRAMS} ${AIRINGS}\n`);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -28,6 +28,7 @@ import { loadConfig } from '../src/infrastructure/config/app-config';
 import { startEmbeddedPostgres } from '../src/infrastructure/database/embedded-postgres';
 import { JsonLogger } from '../src/infrastructure/logging/json-logger';
 import { startRuntime } from '../src/infrastructure/runtime';
+import { peakRssLine } from './support/peak-rss';
 
 const DEVICES = Number(process.argv[2] ?? 100_000);
 const CHANNELS = Number(process.argv[3] ?? 3300);
@@ -256,6 +257,7 @@ async function main() {
   await cleaner.endAsync();
   await raw.endAsync();
 
+  console.log(peakRssLine());
   console.log(`\nreproduce: ${process.env.DATABASE_URL ? `DATABASE_URL=${process.env.DATABASE_URL} ` : ''}${process.env.MQTT_URL ? `MQTT_URL=${process.env.MQTT_URL} ` : ''}npx ts-node --transpile-only bench/distribution.ts ${DEVICES} ${CHANNELS} ${EVENTS}`);
   await db.end();
   await app.close();

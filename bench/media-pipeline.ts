@@ -12,6 +12,7 @@ import { DEFAULT_AUDIO_PROFILE } from '../src/infrastructure/ffmpeg/ffmpeg-args'
 import { resolveFfmpegBinaries } from '../src/infrastructure/ffmpeg/ffmpeg-binaries';
 import { MediaTools } from '../src/infrastructure/ffmpeg/media-tools';
 import { normaliseAudio } from '../src/media/audio-pipeline';
+import { peakRssLine } from './support/peak-rss';
 
 const minutes = Number(process.argv[2] ?? 60);
 const out = join(__dirname, 'out');
@@ -77,6 +78,7 @@ async function main() {
   console.log(`ratio plain / bcast: ${(plain.seconds / ours).toFixed(2)}×   encode passes: ${result.passes}   sha256: ${result.file.sha256.slice(0, 16)}…`);
   console.log(`delivered, measured independently (ebur128): ${check.i} LUFS, true peak ${check.tp} dBTP  (loudnorm output: ${plainCheck.i} LUFS, ${plainCheck.tp} dBTP)`);
   console.log(`within ±1 LU: ${Math.abs(check.i - DEFAULT_AUDIO_PROFILE.targetLufs) <= 1 ? 'yes' : 'NO'}   true peak ≤ ceiling: ${check.tp <= DEFAULT_AUDIO_PROFILE.truePeakDb ? 'yes' : 'NO'}`);
+  console.log(peakRssLine());
   console.log(`reproduce: npx ts-node --transpile-only bench/media-pipeline.ts ${minutes}`);
 }
 

@@ -23,6 +23,7 @@ import { startEmbeddedBroker } from '../src/infrastructure/mqtt/embedded-broker'
 import { CampaignsService } from '../src/campaigns/campaigns.service';
 import { ComplianceService } from '../src/schedule/compliance.service';
 import { PlanningService } from '../src/schedule/planning.service';
+import { peakRssLine } from './support/peak-rss';
 
 const COMMUNES = Number(process.argv[2] ?? 3300);
 const PROVINCES = 34;
@@ -185,6 +186,7 @@ async function main() {
   console.log(`Compliance, one province (${Math.round(COMMUNES / PROVINCES)} channels), one month: median ${timings.sort((a, b) => a - b)[2].toFixed(0)} ms of 5`);
   console.log(`Compliance, whole country, one month: ${countryMs.toFixed(0)} ms (${country.rows.length} rule × channel × period rows)`);
   console.log(yearLine);
+  console.log(peakRssLine());
   console.log(`reproduce: DATABASE_URL=… npx ts-node --transpile-only bench/planning.ts ${COMMUNES}`);
 
   await db.end();

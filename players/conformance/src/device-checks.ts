@@ -108,7 +108,7 @@ export async function checkDevice(o: DeviceRunOptions): Promise<DeviceRun> {
       return d && d.currentVersion !== null && d.playlistVersion === d.currentVersion && d;
     }, 15_000);
     record('playlist.applied', 'a device takes the retained playlist and acknowledges its version in its status', applied ? 'pass' : 'fail', applied ? `acknowledged version ${applied.playlistVersion}` : `status still says version ${(await device())?.playlistVersion ?? 'none'} of ${(await device())?.currentVersion}`);
-    const started = await until(async () => (await events('play.started', first.id))[0], 30_000);
+    const started = await until(async () => (await events('play.started', first.id))[0], first.startsAt.getTime() - Date.now() + 15_000);
     const late = started ? Date.parse(started.at) - first.startsAt.getTime() : null;
     record('play.onTime', `an entry starts at startsAt by the device clock, reported by play.started within ±${tolerance / 1000} s`, late !== null && Math.abs(late) <= tolerance ? 'pass' : 'fail', late === null ? 'no play.started for the entry' : `started ${late >= 0 ? '+' : ''}${late} ms from startsAt`);
     const completed = await until(async () => (await events('play.completed', first.id))[0], 45_000);
@@ -128,7 +128,7 @@ export async function checkDevice(o: DeviceRunOptions): Promise<DeviceRun> {
 
     // ---- alert ---------------------------------------------------------------------------------
     const playing = await announce(6, 40, 'Conformance: pre-empted');
-    await until(async () => (await events('play.started', playing.id))[0], 20_000);
+    await until(async () => (await events('play.started', playing.id))[0], playing.startsAt.getTime() - Date.now() + 15_000);
     const alert = await o.api.call<Array<{ id: string }> | { id: string }>('POST', '/api/v1/alerts', { channelIds: [channel.id], title: 'Conformance: alert', source: 'recording', mediaAssetId: asset.id });
     const alertIds = (Array.isArray(alert) ? alert : [alert]).map((a) => a.id);
     const played = await until(async () => (await events('alert.played'))[0], 45_000);
@@ -136,7 +136,8 @@ export async function checkDevice(o: DeviceRunOptions): Promise<DeviceRun> {
     record('alert.preempts', 'an active alert pre-empts what plays (reported play.failed) and is reported alert.played once played', played && preempted ? 'pass' : 'fail', played && preempted ? `the entry playing was pre-empted (${String(preempted.detail?.reason ?? 'reported')}); alert played at ${played.at}` : !played ? 'no alert.played' : 'the entry playing was not reported pre-empted');
     for (const id of alertIds) await o.api.call('POST', `/api/v1/alerts/${id}/stop`).catch(() => undefined);
     const after = await announce(8, 8, 'Conformance: after the alert');
-    const resumed = await until(async () => (await events('play.started', after.id))[0], 20_000);
+    // (it starts once the pre-empted entry's slot is over: wait from its start, not from now)
+    const resumed = await until(async () => (await events('play.started', after.id))[0], after.startsAt.getTime() - Date.now() + 15_000);
     const resumedLate = resumed ? Date.parse(resumed.at) - after.startsAt.getTime() : null;
     record('alert.resumes', 'when the alert is over the schedule resumes: the next entry starts on time', resumedLate !== null && Math.abs(resumedLate) <= tolerance ? 'pass' : 'fail', resumedLate === null ? 'the entry after the alert did not start' : `the entry after the alert started ${resumedLate >= 0 ? '+' : ''}${resumedLate} ms from startsAt`);
 
