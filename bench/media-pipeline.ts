@@ -1,7 +1,9 @@
 /**
  * The media pipeline on a 60-minute recording, end to end (probe, loudness measurement,
  * normalisation, encode, hash), beside the plain two-pass ffmpeg `loudnorm` on the same file.
- * The delivered file is then measured independently with ffmpeg's ebur128 filter.
+ * The delivered file is then measured independently with ffmpeg's ebur128 filter. The floor: one
+ * decode and one encode of the same file at the delivery profile, nothing else (issue #16's goal:
+ * the pipeline within 1.2× of it).
  *
  *   npx ts-node --transpile-only bench/media-pipeline.ts [minutes=60]
  */
@@ -56,6 +58,14 @@ function plainLoudnorm(output: string): { seconds: number; analysisSeconds: numb
   return { seconds: Number(t2 - t0) / 1e9, analysisSeconds: Number(t1 - t0) / 1e9 };
 }
 
+/** One decode and one encode at the delivery profile, written nowhere: what no pipeline can beat. */
+function floor(): number {
+  const p = DEFAULT_AUDIO_PROFILE;
+  const t0 = process.hrtime.bigint();
+  execFileSync(bins.ffmpeg, ['-hide_banner', '-nostats', '-loglevel', 'error', '-i', source, '-ac', '1', '-ar', String(p.sampleRate), '-c:a', 'libmp3lame', '-b:a', `${p.bitrateKbps}k`, '-compression_level', String(p.lameQuality), '-f', 'mp3', '-y', '/dev/null']);
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
 async function main() {
   fixture();
   const durationS = minutes * 60;
@@ -66,6 +76,7 @@ async function main() {
   const ours = Number(process.hrtime.bigint() - t0) / 1e9;
   const check = ebur128(delivered);
 
+  const floorS = floor();
   const plainOut = join(out, 'loudnorm.mp3');
   const plain = plainLoudnorm(plainOut);
   const plainCheck = ebur128(plainOut);
@@ -73,8 +84,10 @@ async function main() {
   const row = (name: string, s: number) => `${name.padEnd(34)} ${s.toFixed(1).padStart(7)} s   ${(durationS / s).toFixed(1).padStart(6)}× real time`;
   console.log(`\nMedia pipeline, ${minutes}-minute stereo MP3 → mono MP3 64 kbit/s at ${DEFAULT_AUDIO_PROFILE.targetLufs} LUFS / ${DEFAULT_AUDIO_PROFILE.truePeakDb} dBTP (ffmpeg: ${bins.source} ${bins.ffmpeg})`);
   console.log(row('bcast pipeline (end to end)', ours));
+  console.log(row('floor: one decode + one encode', floorS));
   console.log(row('plain two-pass loudnorm', plain.seconds));
   console.log(row('  of which loudnorm analysis pass', plain.analysisSeconds));
+  console.log(`bcast / floor: ${(ours / floorS).toFixed(2)}× (goal ≤ 1.2×: ${ours / floorS <= 1.2 ? 'met' : 'NOT met'})`);
   console.log(`ratio plain / bcast: ${(plain.seconds / ours).toFixed(2)}×   encode passes: ${result.passes}   sha256: ${result.file.sha256.slice(0, 16)}…`);
   console.log(`delivered, measured independently (ebur128): ${check.i} LUFS, true peak ${check.tp} dBTP  (loudnorm output: ${plainCheck.i} LUFS, ${plainCheck.tp} dBTP)`);
   console.log(`within ±1 LU: ${Math.abs(check.i - DEFAULT_AUDIO_PROFILE.targetLufs) <= 1 ? 'yes' : 'NO'}   true peak ≤ ceiling: ${check.tp <= DEFAULT_AUDIO_PROFILE.truePeakDb ? 'yes' : 'NO'}`);

@@ -73,12 +73,12 @@ export function normaliseArgs(input: string, profile: AudioDeliveryProfile, gain
   ];
 }
 
-/** Loudness and true peak of bytes arriving on stdin (the delivered file, as it is written). */
 /** A file decoded to mono signed 16-bit PCM at `sampleRate` on stdout (the reference of acoustic checks). */
 export function decodePcmArgs(input: string, sampleRate: number): string[] {
   return ['-hide_banner', '-nostdin', '-v', 'error', '-i', input, '-vn', '-ac', '1', '-ar', String(sampleRate), '-f', 's16le', 'pipe:1'];
 }
 
+/** Loudness and true peak of bytes arriving on stdin (the delivered file, as it is written). */
 export function measureDeliveredArgs(): string[] {
   return [...QUIET, '-f', 'mp3', '-i', 'pipe:0', '-af', 'ebur128=peak=true', '-f', 'null', '-'];
 }
