@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BandEnergies, encodeWindow, FRAME_BLOCKS, frameLevels } from '../players/src/monitor/signature';
 import { HEARD_THRESHOLD, HeardWindow, matchWindows, Reference, REFERENCE_RATE } from '../src/evidence/acoustic/signature-match';
+import { seededRandom } from '../test/support/seeded-random';
 import { peakRssLine } from './support/peak-rss';
 
 const PROGRAMS = Number(process.argv[2] ?? 8);
@@ -23,14 +24,7 @@ const AIRINGS = Number(process.argv[3] ?? 12);
 const RATE = 16_000; // what the simulated monitor captures at
 const WINDOW_S = 8;
 const dir = mkdtempSync(join(tmpdir(), 'bcast-acoustic-'));
-let seed = 20261129;
-/** mulberry32: a small seeded generator, so every run draws the same data. */
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const random = seededRandom(20261129);
 const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
 
 function run(cmd: string, args: string[]): void {

@@ -9,7 +9,8 @@ import { AcousticVerifier } from '../src/evidence/acoustic/acoustic-verifier';
 import { resolveFfmpegBinaries } from '../src/infrastructure/ffmpeg/ffmpeg-binaries';
 import { AudioFixtures } from './support/audio-fixtures';
 import { eventually } from './support/mqtt-device';
-import { ADMIN, startTestApp, TestApp } from './support/test-app';
+import { startTestApp, TestApp } from './support/test-app';
+import { importTwoCommunes, provinceEditors, uploadReadyAudio } from './support/two-communes';
 
 const RATE = 16_000;
 
@@ -55,19 +56,16 @@ describe('acoustic checks (service)', () => {
     t0 = Math.floor(Date.now() / 1000) * 1000 - 540_000;
     t = await startTestApp();
     db = t.app.get(DataSource);
-    const admin = await t.login(ADMIN.username, ADMIN.password);
-    await t.http.post('/api/v1/units/import').set(as(admin)).set('Content-Type', 'text/csv').send('code,name,kind,parent_code\n38,Tỉnh Thanh Hóa,province,\n1,Xã Sơn Điện,commune,38\n2,Xã Mường Mìn,commune,38\n').expect(200);
-    for (const u of (await t.http.get('/api/v1/units').set(as(admin))).body.items) ids[u.code] = u.id;
-    for (const username of ['editor.a', 'editor.b']) await t.http.post('/api/v1/users').set(as(admin)).send({ username, displayName: username, password: 'mat-khau-dai-du', role: 'editor', unitId: ids['38'] }).expect(201);
-    editor = await t.login('editor.a', 'mat-khau-dai-du');
+    Object.assign(ids, await importTwoCommunes(t));
+    const { editor: author, reviewer } = await provinceEditors(t, ids['38']);
+    editor = author;
     const fx = new AudioFixtures(mkdtempSync(join(tmpdir(), 'bcast-acoustic-checks-')));
     const file = fx.announcement('thong-bao.mp3', 24);
-    const audio = await t.http.post('/api/v1/media-assets/audio').set(as(editor)).field('unitId', ids['38']).attach('file', file);
-    await eventually(async () => (await t.http.get(`/api/v1/media-assets/${audio.body.id}`).set(as(editor))).body.status === 'ready', 60_000, 'audio processed');
+    const audio = await uploadReadyAudio(t, editor, ids['38'], file);
     const series = (await t.http.post('/api/v1/series').set(as(editor)).send({ unitId: ids['38'], name: 'Thông báo' })).body.id;
-    ids.program = (await t.http.post('/api/v1/programs').set(as(editor)).send({ title: 'Thông báo tiêm phòng', audioAssetId: audio.body.id, seriesId: series })).body.id;
+    ids.program = (await t.http.post('/api/v1/programs').set(as(editor)).send({ title: 'Thông báo tiêm phòng', audioAssetId: audio, seriesId: series })).body.id;
     await t.http.post(`/api/v1/programs/${ids.program}/submit`).set(as(editor)).expect(200);
-    await t.http.post(`/api/v1/programs/${ids.program}/approve`).set(as(await t.login('editor.b', 'mat-khau-dai-du'))).expect(200);
+    await t.http.post(`/api/v1/programs/${ids.program}/approve`).set(as(reviewer)).expect(200);
     ids.channel = (await t.http.post('/api/v1/channels').set(as(editor)).send({ unitId: ids['1'], name: 'Đài xã Sơn Điện', kind: 'audio', windows: [] })).body.id;
     ids.other = (await t.http.post('/api/v1/channels').set(as(editor)).send({ unitId: ids['2'], name: 'Đài xã Mường Mìn', kind: 'audio', windows: [] })).body.id;
     const reg = await t.http.post(`/api/v1/channels/${ids.channel}/devices`).set(as(editor)).send({ name: 'Cụm loa chợ', kind: 'speaker' });

@@ -1,19 +1,18 @@
 import { ChildProcess } from 'node:child_process';
 import JSZip from 'jszip';
 import { chromium } from 'playwright-core';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { HEARD_THRESHOLD } from '../src/evidence/acoustic/signature-match';
 import { resolveFfmpegBinaries } from '../src/infrastructure/ffmpeg/ffmpeg-binaries';
-import { ServerOnlyAccessPolicy } from '../src/infrastructure/mqtt/broker-access-policy';
-import { EmbeddedBrokerHandle, startEmbeddedBroker } from '../src/infrastructure/mqtt/embedded-broker';
+import type { EmbeddedBrokerHandle } from '../src/infrastructure/mqtt/embedded-broker';
 import { AudioFixtures } from './support/audio-fixtures';
 import { eventually } from './support/mqtt-device';
 import { spawnTs } from './support/service-process';
-import { ADMIN, startTestApp, TestApp } from './support/test-app';
+import type { TestApp } from './support/test-app';
+import { importTwoCommunes, provinceEditors, startAppWithBroker, uploadReadyAudio } from './support/two-communes';
 
 const ROOT = join(__dirname, '..');
 const ROOM = join(__dirname, 'support', 'room');
@@ -39,26 +38,19 @@ describe('acoustic proof of airing', () => {
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   beforeAll(async () => {
-    const server = { username: 'bcast-server', password: randomBytes(16).toString('hex') };
-    broker = await startEmbeddedBroker(0, new ServerOnlyAccessPolicy(server.username, server.password), '127.0.0.1');
-    t = await startTestApp({ MQTT_URL: broker.url }, { mqttUrl: broker.url, mqttCredentials: server, embedded: { database: false, broker } });
-    await t.app.listen(0, '127.0.0.1');
-    const httpPort = (t.app.getHttpServer().address() as { port: number }).port;
+    const started = await startAppWithBroker();
+    ({ t, broker } = started);
     db = t.app.get(DataSource);
-    const admin = await t.login(ADMIN.username, ADMIN.password);
-    await t.http.post('/api/v1/units/import').set(as(admin)).set('Content-Type', 'text/csv').send('code,name,kind,parent_code\n38,Tỉnh Thanh Hóa,province,\n1,Xã Sơn Điện,commune,38\n2,Xã Mường Mìn,commune,38\n').expect(200);
-    for (const u of (await t.http.get('/api/v1/units').set(as(admin))).body.items) ids[u.code] = u.id;
-    for (const username of ['editor.a', 'editor.b']) await t.http.post('/api/v1/users').set(as(admin)).send({ username, displayName: username, password: 'mat-khau-dai-du', role: 'editor', unitId: ids['38'] }).expect(201);
-    editor = await t.login('editor.a', 'mat-khau-dai-du');
-    const reviewer = await t.login('editor.b', 'mat-khau-dai-du');
+    Object.assign(ids, await importTwoCommunes(t));
+    const { editor: author, reviewer } = await provinceEditors(t, ids['38']);
+    editor = author;
     const fx = new AudioFixtures(mkdtempSync(join(tmpdir(), 'bcast-acoustic-')));
-    const audio = await t.http.post('/api/v1/media-assets/audio').set(as(editor)).field('unitId', ids['38']).attach('file', fx.announcement('thong-bao.mp3', PROGRAM_S));
-    await eventually(async () => (await t.http.get(`/api/v1/media-assets/${audio.body.id}`).set(as(editor))).body.status === 'ready', 60_000, 'audio processed');
+    const audio = await uploadReadyAudio(t, editor, ids['38'], fx.announcement('thong-bao.mp3', PROGRAM_S));
     ids.series = (await t.http.post('/api/v1/series').set(as(editor)).send({ unitId: ids['38'], name: 'Thông báo của xã' })).body.id;
     const now = new Date(Date.now() + 7 * 3600_000);
     ids.from = `${now.toISOString().slice(0, 7)}-01`;
     ids.to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);
-    ids.program = (await t.http.post('/api/v1/programs').set(as(editor)).send({ title: 'Thông báo tiêm phòng', audioAssetId: audio.body.id, seriesId: ids.series, periodStart: ids.from, periodEnd: ids.to })).body.id;
+    ids.program = (await t.http.post('/api/v1/programs').set(as(editor)).send({ title: 'Thông báo tiêm phòng', audioAssetId: audio, seriesId: ids.series, periodStart: ids.from, periodEnd: ids.to })).body.id;
     await t.http.post(`/api/v1/programs/${ids.program}/submit`).set(as(editor)).expect(200);
     await t.http.post(`/api/v1/programs/${ids.program}/approve`).set(as(reviewer)).expect(200);
     // "Mỗi tháng 01 chương trình, phát lại ít nhất 03 lần", verified where a cluster has a monitor
@@ -73,7 +65,7 @@ describe('acoustic proof of airing', () => {
       const speaker = join(dir, 'speaker.raw');
       writeFileSync(speaker, '');
       const config = {
-        serverUrl: `http://127.0.0.1:${httpPort}`, brokerUrl: broker.url, deviceId: ids[`${name}Device`], token: device.body.token, topicPrefix: t.config.MQTT_TOPIC_PREFIX,
+        serverUrl: started.url, brokerUrl: broker.url, deviceId: ids[`${name}Device`], token: device.body.token, topicPrefix: t.config.MQTT_TOPIC_PREFIX,
         output: 'audio', audioCommand: 'ffplay', allowInsecure: true, dataDir: join(dir, 'data'), heartbeatS: 2, pullIntervalS: 2, alertPollS: 1, drainIntervalMs: 20, reconnectJitterMs: 200, minFreeBytes: 0,
         monitor: { command: [process.execPath, join(ROOM, 'room-monitor.js'), speaker, room], sampleRate: 16000, windows: 2, windowS: 5 },
       };

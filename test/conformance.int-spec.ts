@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ServiceApi } from '../players/conformance/src/service-api';
 import { simulate } from '../players/conformance/src/simulator';
-import { ServerOnlyAccessPolicy } from '../src/infrastructure/mqtt/broker-access-policy';
-import { EmbeddedBrokerHandle, startEmbeddedBroker } from '../src/infrastructure/mqtt/embedded-broker';
+import type { EmbeddedBrokerHandle } from '../src/infrastructure/mqtt/embedded-broker';
 import { eventually } from './support/mqtt-device';
 import { spawnTs } from './support/service-process';
-import { ADMIN, startTestApp, TestApp } from './support/test-app';
+import { ADMIN, TestApp } from './support/test-app';
+import { importTwoCommunes, startAppWithBroker } from './support/two-communes';
 
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, 'test-output');
@@ -22,17 +21,14 @@ const OUT = join(ROOT, 'test-output');
 describe('conformance runner', () => {
   let t: TestApp;
   let broker: EmbeddedBrokerHandle;
-  const server = { username: 'bcast-server', password: randomBytes(16).toString('hex') };
+  let server: { username: string; password: string };
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    broker = await startEmbeddedBroker(0, new ServerOnlyAccessPolicy(server.username, server.password), '127.0.0.1');
-    t = await startTestApp({ MQTT_URL: broker.url }, { mqttUrl: broker.url, mqttCredentials: server, embedded: { database: false, broker } });
-    await t.app.listen(0, '127.0.0.1');
-    ids.url = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
-    const admin = { Authorization: `Bearer ${await t.login(ADMIN.username, ADMIN.password)}` };
-    await t.http.post('/api/v1/units/import').set(admin).set('Content-Type', 'text/csv').send('code,name,kind,parent_code\n38,Tỉnh Thanh Hóa,province,\n1,Xã Sơn Điện,commune,38\n2,Xã Mường Mìn,commune,38\n').expect(200);
-    for (const u of (await t.http.get('/api/v1/units').set(admin)).body.items) ids[u.code] = u.id;
+    const started = await startAppWithBroker();
+    ({ t, broker, server } = started);
+    ids.url = started.url;
+    Object.assign(ids, await importTwoCommunes(t));
   }, 60_000);
 
   afterAll(async () => {

@@ -98,7 +98,10 @@ export async function checkDevice(o: DeviceRunOptions): Promise<DeviceRun> {
     const online = await until(async () => (await device())?.online, o.deviceCommand ? 60_000 : 600_000);
     record('status.online', 'a device publishes a retained status {"online": true} on its status topic when it connects', online ? 'pass' : 'fail', online ? `online ${((Date.now() - t0) / 1000).toFixed(1)} s after it was started` : 'no online status within the time allowed');
     if (!online) return { deviceId, protocol: null, features: [], results };
-    const seen = await until(async () => (await device())?.protocol && (await device()), 10_000);
+    const seen = await until(async () => {
+      const d = await device();
+      return d?.protocol && d;
+    }, 10_000);
     record('status.protocol', 'a device announces the protocol it speaks and its optional features in its status (added within v1)', seen ? 'pass' : 'fail', seen ? `announces ${seen.protocol}${seen.features.length ? ` (${seen.features.join(', ')})` : ''}` : 'no "protocol" in its status');
 
     // ---- playlist, media, time ---------------------------------------------------------------
@@ -107,7 +110,8 @@ export async function checkDevice(o: DeviceRunOptions): Promise<DeviceRun> {
       const d = await device();
       return d && d.currentVersion !== null && d.playlistVersion === d.currentVersion && d;
     }, 15_000);
-    record('playlist.applied', 'a device takes the retained playlist and acknowledges its version in its status', applied ? 'pass' : 'fail', applied ? `acknowledged version ${applied.playlistVersion}` : `status still says version ${(await device())?.playlistVersion ?? 'none'} of ${(await device())?.currentVersion}`);
+    const held = applied || (await device());
+    record('playlist.applied', 'a device takes the retained playlist and acknowledges its version in its status', applied ? 'pass' : 'fail', applied ? `acknowledged version ${applied.playlistVersion}` : `status still says version ${held?.playlistVersion ?? 'none'} of ${held?.currentVersion}`);
     const started = await until(async () => (await events('play.started', first.id))[0], first.startsAt.getTime() - Date.now() + 15_000);
     const late = started ? Date.parse(started.at) - first.startsAt.getTime() : null;
     record('play.onTime', `an entry starts at startsAt by the device clock, reported by play.started within ±${tolerance / 1000} s`, late !== null && Math.abs(late) <= tolerance ? 'pass' : 'fail', late === null ? 'no play.started for the entry' : `started ${late >= 0 ? '+' : ''}${late} ms from startsAt`);

@@ -1,15 +1,9 @@
 import { BandEnergies, encodeWindow, FRAME_BLOCKS, frameLevels } from '../../../players/src/monitor/signature';
+import { seededRandom } from '../../../test/support/seeded-random';
 import { HEARD_THRESHOLD, matchWindows, Reference } from './signature-match';
 
 const RATE = 8000;
-let seed = 7;
-/** mulberry32: a small seeded generator, so every run draws the same data. */
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const random = seededRandom(7);
 
 /** Noise bursts of random length and colour: a stand-in for syllables, `seconds` long. */
 function program(seconds: number): Float32Array {

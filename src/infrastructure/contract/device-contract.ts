@@ -35,12 +35,12 @@ export class DeviceContract {
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);
     const schemas = join(dir, 'schemas');
-    for (const file of readdirSync(schemas).filter((f) => f.endsWith('.schema.json'))) ajv.addSchema(JSON.parse(readFileSync(join(schemas, file), 'utf8')));
-    for (const file of readdirSync(schemas).filter((f) => f.endsWith('.schema.json'))) {
-      const name = file.replace('.schema.json', '') as ContractPayload;
-      const id = (JSON.parse(readFileSync(join(schemas, file), 'utf8')) as { $id: string }).$id;
-      this.validators.set(name, ajv.getSchema(id)!);
-    }
+    const read = readdirSync(schemas)
+      .filter((f) => f.endsWith('.schema.json'))
+      .map((file) => ({ name: file.replace('.schema.json', '') as ContractPayload, schema: JSON.parse(readFileSync(join(schemas, file), 'utf8')) as { $id: string } }));
+    // all added first: they refer to each other by $id
+    for (const { schema } of read) ajv.addSchema(schema);
+    for (const { name, schema } of read) this.validators.set(name, ajv.getSchema(schema.$id)!);
     this.version = /^\s*version:\s*([\d.]+)/m.exec(readFileSync(join(dir, 'asyncapi.yaml'), 'utf8'))?.[1] ?? 'unknown';
   }
 
