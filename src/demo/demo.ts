@@ -111,13 +111,17 @@ async function main(): Promise<void> {
     await api('POST', `/api/v1/programs/${program!.id}/submit`, undefined, editor);
     await api('POST', `/api/v1/programs/${program!.id}/approve`, undefined, approver);
   }
+  // the first airing soon, so the demo shows the whole loop; placed before the month is planned, so the
+  // planner counts it and plans around it (planned first, the day's one airing could sit on this minute)
+  const first = new Date(Math.ceil((Date.now() + FIRST_AIRING_S * 1000) / 1000) * 1000);
+  const firstAiring = await api<{ id: string }>('POST', `/api/v1/channels/${audio.id}/entries`, { kind: 'airing', programId: program!.id, startsAt: first.toISOString(), endsAt: new Date(first.getTime() + 60_000).toISOString() }, editor).catch((e: Error) => {
+    say(`  Không xếp được lượt phát đầu tiên / the first airing could not be placed: ${e.message}`);
+    return null;
+  });
   say('Lập lịch tháng / planning the month…');
   const plan = await api<{ created: number; shortfalls: unknown[] }>('POST', '/api/v1/schedule/plan', { unitId: ids['38'], from: localDay(), to: lastDay }, editor);
   say(`  ${plan.created} lượt phát được xếp / airings placed; ${plan.shortfalls.length} thiếu hụt / shortfalls`);
 
-  // the first airings soon, so the demo shows the whole loop
-  const first = new Date(Math.ceil((Date.now() + FIRST_AIRING_S * 1000) / 1000) * 1000);
-  const firstAiring = await api<{ id: string }>('POST', `/api/v1/channels/${audio.id}/entries`, { kind: 'airing', programId: program!.id, startsAt: first.toISOString(), endsAt: new Date(first.getTime() + 60_000).toISOString() }, editor).catch(() => null);
   const slide = await api<{ id: string }>('POST', '/api/v1/media-assets/slide', { unitId: ids['15944'], width: 384, height: 192, heading: 'Chuyển đổi số', body: 'Cài đặt VNeID tại nhà văn hóa thôn', ticker: 'Đài truyền thanh xã Sơn Điện' }, editor);
   await until(async () => (await api<{ status: string }>('GET', `/api/v1/media-assets/${slide.id}`, undefined, editor)).status === 'ready', 'slide rendered');
   await api('POST', `/api/v1/channels/${board.id}/entries`, { kind: 'slides', mediaAssetId: slide.id, title: 'Tuyên truyền chuyển đổi số', startsAt: first.toISOString(), endsAt: new Date(first.getTime() + 3600_000).toISOString() }, editor).catch(() => null);
