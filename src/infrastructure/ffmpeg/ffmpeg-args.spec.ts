@@ -1,4 +1,4 @@
-import { DEFAULT_AUDIO_PROFILE, gainToTarget, measureLoudnessArgs, normaliseArgs, parseEbur128Summary, parseProgressLine } from './ffmpeg-args';
+import { DEFAULT_AUDIO_PROFILE, gainToTarget, measureAndDecodeArgs, measureLoudnessArgs, normaliseArgs, parseEbur128Summary, parseProgressLine, pcmInput } from './ffmpeg-args';
 
 describe('ffmpeg argument lists', () => {
   it('measures loudness of the mono downmix of the first audio stream only', () => {
@@ -18,6 +18,14 @@ describe('ffmpeg argument lists', () => {
       '-write_xing', '0', '-id3v2_version', '0', '-f', 'mp3', 'pipe:1',
     ]);
     expect(args).toContain('-map_metadata');
+  });
+
+  it('decodes the upload once: the loudness pass writes the mono downmix as PCM, the encode reads it', () => {
+    const measure = measureAndDecodeArgs('/in/a.mp3', 44_100, '/tmp/x.pcm');
+    expect(measure[measure.indexOf('-af') + 1]).toBe('aformat=channel_layouts=mono,aresample=44100,ebur128');
+    expect(measure.slice(measure.indexOf('-f'))).toEqual(['-f', 's16le', '-ac', '1', '-ar', '44100', '-y', '/tmp/x.pcm']);
+    const encode = normaliseArgs(pcmInput('/tmp/x.pcm', 44_100), DEFAULT_AUDIO_PROFILE, 3);
+    expect(encode.slice(encode.indexOf('pipe:2') + 1, encode.indexOf('/tmp/x.pcm') + 1)).toEqual(['-f', 's16le', '-ar', '44100', '-ac', '1', '-i', '/tmp/x.pcm']);
   });
 
   it('computes the gain to the target', () => {

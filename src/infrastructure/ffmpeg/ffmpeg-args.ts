@@ -41,18 +41,40 @@ export function measureLoudnessArgs(input: string, truePeak = false): string[] {
   ];
 }
 
+/**
+ * One decoding pass that measures the integrated loudness of the mono downmix and, as ebur128 passes
+ * the audio through, writes it as mono 16-bit PCM at the delivery rate to `pcmFile`: the encode then
+ * reads that instead of decoding the upload a second time.
+ */
+export function measureAndDecodeArgs(input: string, sampleRate: number, pcmFile: string): string[] {
+  return [
+    ...QUIET,
+    '-progress', 'pipe:1',
+    '-i', input,
+    '-map', '0:a:0',
+    '-vn', '-sn', '-dn',
+    '-af', `aformat=channel_layouts=mono,aresample=${sampleRate},ebur128`,
+    '-f', 's16le', '-ac', '1', '-ar', String(sampleRate), '-y', pcmFile,
+  ];
+}
+
+/** How `normaliseArgs` reads its input: a file ffmpeg probes, or the PCM `measureAndDecodeArgs` wrote. */
+export function pcmInput(pcmFile: string, sampleRate: number): string[] {
+  return ['-f', 's16le', '-ar', String(sampleRate), '-ac', '1', '-i', pcmFile];
+}
+
 /** Gain that brings the measured loudness to the target. */
 export function gainToTarget(measuredLufs: number, targetLufs: number): number {
   return Math.round((targetLufs - measuredLufs) * 100) / 100;
 }
 
 /** Linear gain plus a peak limiter below the ceiling, encoded to the delivery profile on stdout. */
-export function normaliseArgs(input: string, profile: AudioDeliveryProfile, gainDb: number, marginDb = profile.limiterMarginDb): string[] {
+export function normaliseArgs(input: string | string[], profile: AudioDeliveryProfile, gainDb: number, marginDb = profile.limiterMarginDb): string[] {
   const limit = Math.min(1, Math.max(0.0625, 10 ** ((profile.truePeakDb - marginDb) / 20)));
   return [
     ...QUIET,
     '-progress', 'pipe:2',
-    '-i', input,
+    ...(typeof input === 'string' ? ['-i', input] : input),
     '-map', '0:a:0',
     '-vn', '-sn', '-dn',
     '-map_metadata', '-1',

@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import ffmpeg from 'fluent-ffmpeg';
 import type { AudioInfo, LoudnessMeasurement } from './audio-info';
 import { FfmpegBinaries } from './ffmpeg-binaries';
-import { AudioDeliveryProfile, decodePcmArgs, measureDeliveredArgs, measureLoudnessArgs, normaliseArgs, parseEbur128Summary, parseProgressLine } from './ffmpeg-args';
+import { AudioDeliveryProfile, decodePcmArgs, measureAndDecodeArgs, measureDeliveredArgs, measureLoudnessArgs, normaliseArgs, parseEbur128Summary, parseProgressLine, pcmInput } from './ffmpeg-args';
 
 export class FfmpegError extends Error {
   constructor(message: string, readonly stderrTail: string) {
@@ -63,12 +63,20 @@ export class MediaTools {
     return summary;
   }
 
+  /** One decoding pass: the loudness of the mono downmix, and the downmix itself written to `pcmFile` (see measureAndDecodeArgs). */
+  async measureAndDecode(input: string, sampleRate: number, pcmFile: string, options: RunOptions = {}): Promise<LoudnessMeasurement> {
+    const { stderr } = await this.run(measureAndDecodeArgs(input, sampleRate, pcmFile), { ...options, progressOn: 'stdout' });
+    const summary = parseEbur128Summary(stderr);
+    if (!summary) throw new FfmpegError('ffmpeg printed no loudness summary', stderr.slice(-2000));
+    return summary;
+  }
+
   /**
-   * Gain + limiter + encode in one pass. The encoded bytes stream to `outputFile` and, at the
+   * Gain + limiter + encode in one pass, from the PCM `measureAndDecode` wrote (`pcm`) or from a file. The encoded bytes stream to `outputFile` and, at the
    * same time, through sha256 and into a second ffmpeg that measures the delivered loudness,
    * so verification costs no extra wall time on a machine with two cores.
    */
-  async normalise(input: string, outputFile: string, profile: AudioDeliveryProfile, gainDb: number, marginDb: number, options: RunOptions = {}): Promise<EncodedFile> {
+  async normalise(input: string | { pcm: string }, outputFile: string, profile: AudioDeliveryProfile, gainDb: number, marginDb: number, options: RunOptions = {}): Promise<EncodedFile> {
     const hash = createHash('sha256');
     const out = createWriteStream(outputFile, { flags: 'wx' });
     const meter = spawn(this.binaries.ffmpeg, measureDeliveredArgs(), { stdio: ['pipe', 'ignore', 'pipe'] });
@@ -76,7 +84,7 @@ export class MediaTools {
     const meterDone = exitOf(meter);
     meter.stdin!.on('error', () => undefined);
     let bytes = 0;
-    const encode = this.run(normaliseArgs(input, profile, gainDb, marginDb), {
+    const encode = this.run(normaliseArgs(typeof input === 'string' ? input : pcmInput(input.pcm, profile.sampleRate), profile, gainDb, marginDb), {
       ...options,
       progressOn: 'stderr',
       onStdout: (chunk) => {
