@@ -20,7 +20,28 @@ const minutes = Number(process.argv[2] ?? 60);
 const out = join(__dirname, 'out');
 mkdirSync(out, { recursive: true });
 const bins = resolveFfmpegBinaries(process.env.FFMPEG_PATH, process.env.FFPROBE_PATH);
-const tools = new MediaTools(bins);
+/** The real tools, timing each of the pipeline's passes for the "where the time goes" line. */
+class TimedTools extends MediaTools {
+  readonly stages: Array<[string, number]> = [];
+  private async timed<T>(name: string, run: () => Promise<T>): Promise<T> {
+    const t0 = process.hrtime.bigint();
+    try {
+      return await run();
+    } finally {
+      this.stages.push([name, Number(process.hrtime.bigint() - t0) / 1e9]);
+    }
+  }
+  override probe(file: string) {
+    return this.timed('probe', () => super.probe(file));
+  }
+  override measureAndDecode(...args: Parameters<MediaTools['measureAndDecode']>) {
+    return this.timed('loudness + decode to PCM', () => super.measureAndDecode(...args));
+  }
+  override normalise(...args: Parameters<MediaTools['normalise']>) {
+    return this.timed('gain + limiter + encode, delivered bytes metered alongside', () => super.normalise(...args));
+  }
+}
+const tools = new TimedTools(bins);
 const source = join(out, `recording-${minutes}min.mp3`);
 
 function fixture(): void {
@@ -88,6 +109,7 @@ async function main() {
   console.log(row('plain two-pass loudnorm', plain.seconds));
   console.log(row('  of which loudnorm analysis pass', plain.analysisSeconds));
   console.log(`bcast / floor: ${(ours / floorS).toFixed(2)}× (goal ≤ 1.2×: ${ours / floorS <= 1.2 ? 'met' : 'NOT met'})`);
+  console.log(`where the pipeline's time goes: ${tools.stages.map(([name, sec]) => `${name} ${sec.toFixed(1)} s`).join('; ')}`);
   console.log(`ratio plain / bcast: ${(plain.seconds / ours).toFixed(2)}×   encode passes: ${result.passes}   sha256: ${result.file.sha256.slice(0, 16)}…`);
   console.log(`delivered, measured independently (ebur128): ${check.i} LUFS, true peak ${check.tp} dBTP  (loudnorm output: ${plainCheck.i} LUFS, ${plainCheck.tp} dBTP)`);
   console.log(`within ±1 LU: ${Math.abs(check.i - DEFAULT_AUDIO_PROFILE.targetLufs) <= 1 ? 'yes' : 'NO'}   true peak ≤ ceiling: ${check.tp <= DEFAULT_AUDIO_PROFILE.truePeakDb ? 'yes' : 'NO'}`);

@@ -2,7 +2,9 @@
  * Planning one month for 3,300 communes (one audio channel each, three series with rules) through
  * the real PlanningService on real PostgreSQL, including storing every airing; then the
  * compliance report over the same data for one province and for the whole country; then a national
- * campaign over the same month on every commune's loudspeaker and a new LED board each.
+ * campaign over the same month on every commune's loudspeaker and a new LED board each. Beside each
+ * planning figure, the raw one: the same rows inserted by one client with multi-row INSERTs into a copy
+ * of the table (issue #16: planning within 2× of it).
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx ts-node --transpile-only bench/planning.ts [communes=3300]
  *   (without DATABASE_URL an embedded PostgreSQL is started)
@@ -117,6 +119,8 @@ async function main() {
   const country = await compliance.report(actor, national, month.from, month.to, now);
   const countryMs = Number(process.hrtime.bigint() - s) / 1e6;
 
+  const planRaw = await rawInsertSeconds(db, `TRUE`);
+
   // A national campaign for the same month: every commune gets an LED board; the campaign asks each
   // loudspeaker for 3 airings of its program and each board for its 2 slides every day 06:00–22:00.
   await db.query(`INSERT INTO channels (unit_id, name, kind, windows) SELECT id, 'Bảng LED ' || name, 'display', '[]'::jsonb FROM units WHERE kind = 'commune'`);
@@ -141,6 +145,7 @@ async function main() {
     display: { mediaAssetIds: slideIds, dailyWindows: [{ start: '06:00', end: '22:00' }] },
   }, now);
   const campaignSeconds = Number(process.hrtime.bigint() - c0) / 1e9;
+  const campaignRaw = await rawInsertSeconds(db, `kind = 'slides' OR program_id = '${campaignProgram}'`);
 
   // A whole year of airings and ~10 million device events, for the country-year compliance query.
   let yearLine = 'country-year: skipped (BENCH_YEAR=0)';
@@ -182,7 +187,9 @@ async function main() {
 
   console.log(`\nPlanning ${month.from}..${month.to}: ${report.channels} channels, ${report.rules} rules`);
   console.log(`  planned and stored ${report.created} airings (${n} rows) in ${planSeconds.toFixed(2)} s; ${report.shortfalls.length} shortfalls`);
+  console.log(`  raw: the same ${planRaw.rows} rows inserted by one client, ${RAW_BATCH} per statement, into a copy of the table (same indexes, exclusion and foreign keys): ${planRaw.seconds.toFixed(2)} s; ratio ${(planSeconds / planRaw.seconds).toFixed(2)}× (goal ≤ 2×: ${planSeconds / planRaw.seconds <= 2 ? 'met' : 'NOT met'})`);
   console.log(`National campaign ${month.from}..${month.to} on ${campaign.plan.channels} channels (loudspeakers and LED boards): ${campaign.plan.created - campaign.plan.showings} airings + ${campaign.plan.showings} slide showings planned and stored in ${campaignSeconds.toFixed(2)} s (audio-only month above: ${planSeconds.toFixed(2)} s); ${campaign.plan.shortfalls.length} shortfalls`);
+  console.log(`  raw: the same ${campaignRaw.rows} rows inserted the same way: ${campaignRaw.seconds.toFixed(2)} s; ratio ${(campaignSeconds / campaignRaw.seconds).toFixed(2)}× (goal ≤ 2×: ${campaignSeconds / campaignRaw.seconds <= 2 ? 'met' : 'NOT met'})`);
   console.log(`Compliance, one province (${Math.round(COMMUNES / PROVINCES)} channels), one month: median ${timings.sort((a, b) => a - b)[2].toFixed(0)} ms of 5`);
   console.log(`Compliance, whole country, one month: ${countryMs.toFixed(0)} ms (${country.rows.length} rule × channel × period rows)`);
   console.log(yearLine);
@@ -200,6 +207,33 @@ async function main() {
     await c2.end();
   }
   for (const stop of stops.reverse()) await stop();
+}
+
+const RAW_BATCH = 1000;
+const RAW_COLUMNS = ['channel_id', 'kind', 'priority', 'status', 'source', 'program_id', 'rule_id', 'period', 'starts_at', 'ends_at', 'created_by', 'title', 'media_asset_id', 'media_asset_ids', 'makes_up_entry_id'];
+
+/**
+ * The raw figure beside planning: the rows the planner stored (`where`), read back (not timed) and
+ * inserted by one client in one transaction, RAW_BATCH rows per multi-row INSERT, into a fresh copy of
+ * schedule_entries with the same indexes, overlap exclusion and foreign keys — no planning, no reads.
+ */
+async function rawInsertSeconds(db: Client, where: string): Promise<{ rows: number; seconds: number }> {
+  const rows = (await db.query({ text: `SELECT ${RAW_COLUMNS.join(', ')} FROM schedule_entries WHERE ${where}`, rowMode: 'array' })).rows as unknown[][];
+  await db.query(`DROP TABLE IF EXISTS raw_entries; CREATE TABLE raw_entries (LIKE schedule_entries INCLUDING ALL)`);
+  const fks = (await db.query(`SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'schedule_entries'::regclass AND contype = 'f'`)).rows;
+  for (const fk of fks) await db.query(`ALTER TABLE raw_entries ADD CONSTRAINT raw_${fk.conname} ${fk.def}`);
+  const t0 = process.hrtime.bigint();
+  await db.query('BEGIN');
+  for (let i = 0; i < rows.length; i += RAW_BATCH) {
+    const part = rows.slice(i, i + RAW_BATCH);
+    const k = RAW_COLUMNS.length;
+    const values = part.map((_, j) => `(${RAW_COLUMNS.map((_c, c) => `$${j * k + c + 1}`).join(', ')})`);
+    await db.query(`INSERT INTO raw_entries (${RAW_COLUMNS.join(', ')}) VALUES ${values.join(', ')}`, part.flat());
+  }
+  await db.query('COMMIT');
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  await db.query(`DROP TABLE raw_entries`);
+  return { rows: rows.length, seconds };
 }
 
 main().catch((e) => {

@@ -6,6 +6,7 @@ import { MediaModule } from '../media/media.module';
 import { ProgramsModule } from '../programs/programs.module';
 import { UnitsModule } from '../units/units.module';
 import { AlertsService } from './alerts.service';
+import { BrokerMemoryCheck } from './broker-memory';
 import { DeviceAlertController } from './device-alert.controller';
 import { DeviceCommandsService } from './device-commands.service';
 import { DeviceIngest } from './device-ingest';
@@ -20,7 +21,7 @@ import { PresenceService } from './presence.service';
 @Module({
   imports: [ChannelsModule, DevicesModule, EvidenceModule, MediaModule, ProgramsModule, UnitsModule],
   controllers: [PlaylistsController, DeviceAlertController, FleetController],
-  providers: [PlaylistCompiler, PlaylistDistributor, DeviceIngest, PresenceService, AlertsService, DeviceCommandsService, MosquittoSync],
+  providers: [PlaylistCompiler, PlaylistDistributor, BrokerMemoryCheck, DeviceIngest, PresenceService, AlertsService, DeviceCommandsService, MosquittoSync],
   exports: [AlertsService],
 })
 export class DistributionModule {}

@@ -107,11 +107,14 @@ export class PlaylistDistributor implements OnApplicationBootstrap, OnApplicatio
   /**
    * Runs rounds until nothing is marked; returns the number of playlists published. Rounds are
    * pipelined: the next batch of channels is claimed and compiled while the previous one is being
-   * published (batches hold different channels, so their order does not matter).
+   * published, and a round's published versions are recorded while the next round is publishing, so
+   * the broker connection is not left idle for a database round trip (batches hold different
+   * channels, so their order does not matter). One round's publishes are in flight at a time.
    */
   async drain(now = new Date()): Promise<number> {
     let published = 0;
-    let delivering: Promise<void> | null = null;
+    let publishing: Promise<unknown> = Promise.resolve();
+    const rounds: Array<Promise<void>> = [];
     try {
       for (;;) {
         const claimed = await this.claim();
@@ -123,26 +126,36 @@ export class PlaylistDistributor implements OnApplicationBootstrap, OnApplicatio
           await this.release(claimed.map((c) => c.channel_id));
           throw err;
         }
-        await delivering;
-        delivering = this.deliver(prepared)
-          .then((n) => {
-            published += n;
-            return this.finish(claimed);
-          })
-          .catch(async (err) => {
-            await this.release(claimed.map((c) => c.channel_id));
-            throw err;
-          });
+        await publishing;
+        const sent = this.publish(prepared);
+        publishing = sent.catch(() => undefined);
+        rounds.push(
+          sent
+            .then(async () => {
+              await this.record(prepared);
+              published += prepared.devices.length;
+              await this.finish(claimed);
+            })
+            .catch(async (err) => {
+              await this.release(claimed.map((c) => c.channel_id));
+              throw err;
+            }),
+        );
       }
     } finally {
-      await delivering;
+      const outcomes = await Promise.allSettled(rounds);
+      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failed) throw failed.reason;
     }
     return published;
   }
 
   /** Compiles the channels and publishes every device whose published version differs. */
   async distribute(channelIds: string[], now = new Date()): Promise<number> {
-    return this.deliver(await this.prepare(channelIds, now));
+    const prepared = await this.prepare(channelIds, now);
+    await this.publish(prepared);
+    await this.record(prepared);
+    return prepared.devices.length;
   }
 
   private async prepare(channelIds: string[], now: Date): Promise<Prepared> {
@@ -163,9 +176,10 @@ export class PlaylistDistributor implements OnApplicationBootstrap, OnApplicatio
     return { compiled, devices };
   }
 
-  private async deliver({ compiled, devices }: Prepared): Promise<number> {
-    if (!devices.length) return 0;
-    let t = performance.now();
+  /** Publishes each device's playlist, retained, QoS 1; resolves when the broker has acknowledged them all. */
+  private async publish({ compiled, devices }: Prepared): Promise<void> {
+    if (!devices.length) return;
+    const t = performance.now();
     // the entries are encoded once per channel; each device's payload is its head plus those bytes
     const entries = new Map<string, Buffer>();
     for (const [id, c] of compiled) entries.set(id, Buffer.from(c.entriesJson, 'utf8'));
@@ -176,7 +190,12 @@ export class PlaylistDistributor implements OnApplicationBootstrap, OnApplicatio
       }),
     );
     this.stats.publishMs += performance.now() - t;
-    t = performance.now();
+  }
+
+  /** Records the versions the devices were sent, once the broker holds them. */
+  private async record({ compiled, devices }: Prepared): Promise<void> {
+    if (!devices.length) return;
+    const t = performance.now();
     await this.db.query(
       `UPDATE devices d SET published_version = x.version FROM unnest($1::uuid[], $2::bigint[]) AS x(id, version) WHERE d.id = x.id`,
       [devices.map((d) => d.id), devices.map((d) => compiled.get(d.channel_id)!.playlist.version)],
@@ -184,7 +203,6 @@ export class PlaylistDistributor implements OnApplicationBootstrap, OnApplicatio
     this.stats.recordMs += performance.now() - t;
     this.stats.published += devices.length;
     playlistsPublished.inc(devices.length);
-    return devices.length;
   }
 
   private async run(): Promise<void> {

@@ -20,3 +20,4 @@ export const eventsDuplicate = new Counter({ name: 'bcast_device_events_duplicat
 export const eventsRefused = new Counter({ name: 'bcast_device_events_refused_total', help: 'Device events refused and kept with their reason (dead letters)', labelNames: ['source', 'stage'] as const, registers: [registry] });
 export const acousticChecks = new Counter({ name: 'bcast_acoustic_checks_total', help: 'Airings graded by their monitors (heard, not-heard, silent, unverifiable)', labelNames: ['verdict'] as const, registers: [registry] });
 export const playlistsPublished = new Counter({ name: 'bcast_playlists_published_total', help: 'Playlists published to devices', registers: [registry] });
+export const brokerMemoryLost = new Counter({ name: 'bcast_broker_memory_lost_total', help: 'Times the broker was found to have forgotten retained playlists (every playlist was published again)', registers: [registry] });
