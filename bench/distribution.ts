@@ -13,7 +13,7 @@
  */
 import 'reflect-metadata';
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,15 +25,15 @@ import { DeviceIngest } from '../src/distribution/device-ingest';
 import { PlaylistCompiler } from '../src/distribution/playlist-compiler';
 import { PlaylistDistributor } from '../src/distribution/playlist-distributor';
 import { loadConfig } from '../src/infrastructure/config/app-config';
-import { startEmbeddedPostgres } from '../src/infrastructure/database/embedded-postgres';
 import { JsonLogger } from '../src/infrastructure/logging/json-logger';
 import { startRuntime } from '../src/infrastructure/runtime';
+import { benchDatabase, deviceToken, seedFleet } from './support/fleet';
 import { peakRssLine } from './support/peak-rss';
 
 const DEVICES = Number(process.argv[2] ?? 100_000);
 const CHANNELS = Number(process.argv[3] ?? 3300);
 const EVENTS = Number(process.argv[4] ?? 1_000_000);
-const token = (i: number) => `bench-device-token-${i}`;
+const token = deviceToken;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -48,22 +48,8 @@ async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, what:
 
 async function main() {
   const stops: Array<() => Promise<void>> = [];
-  let adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
-    const dir = mkdtempSync(join(tmpdir(), 'bcast-bench-'));
-    chmodSync(dir, 0o755);
-    const pg = await startEmbeddedPostgres(dir, 54397);
-    stops.push(pg.stop);
-    adminUrl = pg.url;
-  }
-  const dbName = `bcast_bench_${randomBytes(3).toString('hex')}`;
-  const c = new Client({ connectionString: adminUrl });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${dbName}`);
-  await c.end();
-  const dbUrl = new URL(adminUrl);
-  dbUrl.pathname = `/${dbName}`;
-
+  const database = await benchDatabase(54397);
+  const dbUrl = new URL(database.url);
   const dataDir = mkdtempSync(join(tmpdir(), 'bcast-bench-data-'));
   chmodSync(dataDir, 0o755);
   const env: Record<string, string> = { DATABASE_URL: dbUrl.toString(), TOKEN_SECRET: 'x'.repeat(40), ADMIN_PASSWORD: 'bench-password', MEDIA_WORKERS: '0', DATA_DIR: dataDir, LOG_LEVEL: 'error', EMBEDDED_MQTT_PORT: '18937', INSTANCE_ID: `bench-${randomBytes(3).toString('hex')}`, MQTT_TOPIC_PREFIX: `bench${randomBytes(3).toString('hex')}/v1` };
@@ -82,39 +68,7 @@ async function main() {
     connectAsync(runtime.mqttUrl, { protocolVersion: 4, reconnectPeriod: 0, clientId: `bench-${randomBytes(6).toString('hex')}`, ...(runtime.embedded.broker && id && i !== null ? { username: id, password: token(i) } : runtime.mqttCredentials ?? {}) });
 
   console.log(`seeding ${fmt(CHANNELS)} communes with one channel, ${fmt(DEVICES)} devices, two airings a day for a week per channel…`);
-  const province = randomUUID();
-  await db.query(`INSERT INTO units (id, code, name, kind, parent_id, path, depth, timezone) VALUES ($1, 'P', 'Tỉnh', 'province', NULL, $2, 0, 'Asia/Ho_Chi_Minh')`, [province, `${province}/`]);
-  await db.query(
-    `INSERT INTO units (id, code, name, kind, parent_id, path, depth, timezone)
-     SELECT id, 'C' || n, 'Xã ' || n, 'commune', $1, $2 || id || '/', 1, 'Asia/Ho_Chi_Minh' FROM (SELECT gen_random_uuid() AS id, n FROM generate_series(1, $3) n) x`,
-    [province, `${province}/`, CHANNELS],
-  );
-  await db.query(`INSERT INTO channels (unit_id, name, kind) SELECT id, 'Đài ' || name, 'audio' FROM units WHERE kind = 'commune'`);
-  const [{ id: asset }] = (await db.query(
-    `INSERT INTO media_assets (unit_id, kind, status, title, original_name, original_bytes, progress, sha256, bytes, mime, duration_ms)
-     VALUES ($1, 'audio', 'ready', 'x', 'x.mp3', 1, 100, $2, 7200000, 'audio/mpeg', 900000) RETURNING id`,
-    [province, createHash('sha256').update('bench').digest('hex')],
-  )).rows;
-  const [{ id: adminId }] = (await db.query(`SELECT id FROM users WHERE username = 'admin'`)).rows;
-  const [{ id: approver }] = (await db.query(`INSERT INTO users (username, display_name, password_hash, role) VALUES ('approver', 'x', 'x', 'admin') RETURNING id`)).rows;
-  const [{ id: program }] = (await db.query(
-    `INSERT INTO programs (unit_id, title, audio_asset_id, status, created_by, approved_by, approved_at) VALUES ($1, 'Chuyên mục chuyển đổi số tháng này', $2, 'approved', $3, $4, now()) RETURNING id`,
-    [province, asset, adminId, approver],
-  )).rows;
-  // two airings a day for the horizon, at 06:00 and 17:00 local time
-  await db.query(
-    `INSERT INTO schedule_entries (channel_id, kind, priority, status, source, program_id, starts_at, ends_at)
-     SELECT c.id, 'airing', 'normal', 'scheduled', 'planner', $1, t, t + interval '15 minutes'
-       FROM channels c, generate_series(0, 6) d, (VALUES (time '06:00'), (time '17:00')) AS h(at),
-            LATERAL (SELECT ((date_trunc('day', now() AT TIME ZONE 'Asia/Ho_Chi_Minh') + make_interval(days => d) + h.at) AT TIME ZONE 'Asia/Ho_Chi_Minh') AS t) x`,
-    [program],
-  );
-  await db.query(
-    `INSERT INTO devices (channel_id, name, kind, token_hash)
-     SELECT c.id, 'Cụm loa ' || n, 'speaker', encode(sha256(('bench-device-token-' || n)::bytea), 'hex')
-       FROM generate_series(0, $1 - 1) n JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM channels) c ON c.k = n % $2`,
-    [DEVICES, CHANNELS],
-  );
+  await seedFleet(db, CHANNELS, DEVICES);
   await db.query(`DELETE FROM playlist_changes`); // the seed's marks: the timed run marks everything itself
   await db.query(`VACUUM ANALYZE`);
 
@@ -261,11 +215,8 @@ async function main() {
   console.log(`\nreproduce: ${process.env.DATABASE_URL ? `DATABASE_URL=${process.env.DATABASE_URL} ` : ''}${process.env.MQTT_URL ? `MQTT_URL=${process.env.MQTT_URL} ` : ''}npx ts-node --transpile-only bench/distribution.ts ${DEVICES} ${CHANNELS} ${EVENTS}`);
   await db.end();
   await app.close();
-  const cleanup = new Client({ connectionString: adminUrl });
-  await cleanup.connect();
-  await cleanup.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
-  await cleanup.end();
   for (const stop of stops.reverse()) await stop();
+  await database.drop();
 }
 
 main().then(

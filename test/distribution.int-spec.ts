@@ -2,6 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { MqttClient } from 'mqtt';
 import { DataSource } from 'typeorm';
 import { SYSTEM_ACTOR } from '../src/auth/actor';
+import { DeviceTokenCache } from '../src/auth/device-token-cache';
+import { hashDeviceToken } from '../src/devices/device-token';
+import { PlaylistCompiler } from '../src/distribution/playlist-compiler';
 import { PlaylistDistributor } from '../src/distribution/playlist-distributor';
 import { AdvisoryLock } from '../src/infrastructure/database/advisory-locks';
 import { PresenceService } from '../src/distribution/presence.service';
@@ -200,6 +203,29 @@ describe.each([
     const op = await t.login('op.b', 'mat-khau-dai-du');
     expect((await t.http.get(`/api/v1/devices/${ids.a1}/playlist`).set(as(op))).status).toBe(404);
     expect((await t.http.get(`/api/v1/devices/${ids.b1}/playlist`).set(as(op))).status).toBe(200);
+  });
+
+  // (on the run's broker only: a second instance beside the first, as a deployment or a restart has it)
+  (embedded ? it.skip : it)('an instance that starts holds every active device and channel version before the first poll, so a fleet polling after a restart gets its 304s from the fast path', async () => {
+    await settled();
+    const gone = await t.http.post(`/api/v1/channels/${ids.ch2}/devices`).set(as()).send({ name: 'Cụm loa đã thu hồi', kind: 'speaker' }).expect(201);
+    await t.http.post(`/api/v1/devices/${gone.body.device.id}/revoke`).set(as()).send({ reason: 'mất trộm' }).expect(200);
+    const second = await startTestApp({}, {}, { databaseUrl: t.databaseUrl });
+    try {
+      const cache = second.app.get(DeviceTokenCache);
+      await eventually(async () => cache.peek(hashDeviceToken(tokens.a1)), 10_000, 'device tokens cached at startup');
+      expect(cache.peek(hashDeviceToken(tokens.b1))).toEqual({ id: ids.b1, channelId: ids.ch2 });
+      expect(cache.peek(hashDeviceToken(gone.body.token))).toBeNull(); // revoked: not cached, refused below
+      const compiler = second.app.get(PlaylistCompiler);
+      await eventually(async () => compiler.peekVersion(ids.ch1) !== null, 10_000, 'versions cached at startup');
+      const current = (await t.http.get(`/api/v1/devices/${ids.a1}/playlist`).set({ Authorization: `Bearer ${tokens.a1}` })).body.version;
+      expect(compiler.peekVersion(ids.ch1)).toBe(current);
+      const poll = await second.http.get(`/api/v1/devices/${ids.a1}/playlist`).set({ Authorization: `Bearer ${tokens.a1}`, 'If-None-Match': `"${current}"` });
+      expect(poll.status).toBe(304);
+      expect((await second.http.get(`/api/v1/devices/${gone.body.device.id}/playlist`).set({ Authorization: `Bearer ${gone.body.token}` })).status).toBe(401);
+    } finally {
+      await second.close();
+    }
   });
 
   it('stores events sent twice over MQTT once, and evidences the entry', async () => {

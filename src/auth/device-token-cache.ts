@@ -18,10 +18,41 @@ export const DEVICE_CHANGES_CHANNEL = 'bcast_devices';
 export class DeviceTokenCache implements OnApplicationBootstrap {
   private readonly byHash = new Map<string, DevicePrincipal & { at: number }>();
   private readonly hashById = new Map<string, string>();
+  /** Devices evicted while the cache is being filled at startup (their rows read may be older). */
+  private evictedWhileWarming: Set<string> | null = null;
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly notifications: DatabaseNotifications) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.notifications.listen(DEVICE_CHANGES_CHANNEL, (deviceId) => deviceId && this.evict(deviceId), () => this.clear());
+    void this.warm().catch(() => undefined);
+  }
+
+  /**
+   * Fills the cache with every active device, in one query in the background at startup: after a
+   * restart, a fleet's polls take the fast path from their first request instead of each costing a
+   * trip through the full pipeline and the database. A device evicted meanwhile (rotated, revoked) is
+   * left out, since the row read may predate the change. Returns how many were cached.
+   */
+  async warm(): Promise<number> {
+    if (!this.notifications.listening || this.evictedWhileWarming) return 0;
+    const evicted = (this.evictedWhileWarming = new Set<string>());
+    try {
+      const rows: Array<{ id: string; channel_id: string; token_hash: string }> = await this.db.query(
+        `SELECT id, channel_id, token_hash FROM devices WHERE revoked_at IS NULL LIMIT ${MAX_ENTRIES - this.byHash.size}`,
+      );
+      if (this.evictedWhileWarming !== evicted) return 0; // cleared meanwhile (notifications reconnected)
+      const at = Date.now();
+      let cached = 0;
+      for (const r of rows) {
+        if (evicted.has(r.id) || this.hashById.has(r.id)) continue;
+        this.byHash.set(r.token_hash, { id: r.id, channelId: r.channel_id, at });
+        this.hashById.set(r.id, r.token_hash);
+        cached++;
+      }
+      return cached;
+    } finally {
+      if (this.evictedWhileWarming === evicted) this.evictedWhileWarming = null;
+    }
   }
 
   /** The cached principal, without asking the database (null: not cached, or stale). */
@@ -44,12 +75,14 @@ export class DeviceTokenCache implements OnApplicationBootstrap {
   }
 
   evict(deviceId: string): void {
+    this.evictedWhileWarming?.add(deviceId);
     const hash = this.hashById.get(deviceId);
     if (hash) this.byHash.delete(hash);
     this.hashById.delete(deviceId);
   }
 
   private clear(): void {
+    this.evictedWhileWarming = null;
     this.byHash.clear();
     this.hashById.clear();
   }

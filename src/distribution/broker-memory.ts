@@ -11,8 +11,8 @@ import { RUNTIME } from '../infrastructure/runtime.module';
 
 /** Devices whose retained playlist is read back after each (re)connect: the most recently published. */
 const SAMPLE = 20;
-/** How long the retained messages may take to arrive after the subscription is acknowledged. */
-const READ_MS = 2000;
+/** How long the read-back waits at most (its probe normally answers within a round trip). */
+const READ_MS = 5000;
 
 /**
  * Whether the broker still holds what it acknowledged. A broker restarted without persistence, or
@@ -93,34 +93,42 @@ export class BrokerMemoryCheck implements OnApplicationBootstrap, OnApplicationS
     return true;
   }
 
-  /** The version of each topic's retained playlist, on a connection of its own (nothing of the service's is queued on it). */
+  /**
+   * The version of each topic's retained playlist, on a connection of its own (nothing of the
+   * service's is queued on it). A broker sends a subscription's retained messages before it handles
+   * what the client publishes next, so once a probe published after the SUBACK comes back, every
+   * retained message there is has arrived: a forgetful broker is known at once, not after a timeout.
+   */
   private async readRetained(topics: string[]): Promise<Map<string, number>> {
     const held = new Map<string, number>();
+    const clientId = `bcast-memory-${randomBytes(6).toString('hex')}`;
+    const probe = `${this.topics.prefix}/server/probes/${clientId}`;
     const client = await connectAsync(this.runtime.mqttUrl, {
-      clientId: `bcast-memory-${randomBytes(6).toString('hex')}`,
+      clientId,
       protocolVersion: 4,
       clean: true,
       reconnectPeriod: 0,
       connectTimeout: 10_000,
       ...(this.runtime.mqttCredentials ?? {}),
     });
+    let timer: NodeJS.Timeout | undefined;
     try {
-      let all: () => void = () => undefined;
-      const complete = new Promise<void>((resolve) => (all = resolve));
+      let answered: () => void = () => undefined;
+      const complete = new Promise<void>((resolve) => (answered = resolve));
       client.on('message', (topic, payload, packet) => {
+        if (topic === probe) return answered();
         if (!packet.retain || !payload.length) return;
         try {
           held.set(topic, Number((JSON.parse(payload.toString('utf8')) as { version?: unknown }).version));
         } catch {
           held.set(topic, -1);
         }
-        if (held.size >= topics.length) all();
       });
-      await client.subscribeAsync(topics, { qos: 0 });
-      let timer: NodeJS.Timeout | undefined;
+      await client.subscribeAsync([...topics, probe], { qos: 0 });
+      client.publish(probe, 'probe', { qos: 0 });
       await Promise.race([complete, new Promise((r) => (timer = setTimeout(r, READ_MS)))]);
-      clearTimeout(timer);
     } finally {
+      clearTimeout(timer);
       await client.endAsync(true).catch(() => undefined);
     }
     return held;

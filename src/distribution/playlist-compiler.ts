@@ -33,6 +33,8 @@ export const VERSION_CHANNEL = 'bcast_playlist_versions';
 @Injectable()
 export class PlaylistCompiler implements OnApplicationBootstrap {
   private readonly versions = new Map<string, { version: number; at: number }>();
+  /** When each channel's version was last forgotten (a newer one compiled), for warmVersions. */
+  private readonly forgotten = new Map<string, number>();
   /** Where compile time goes, for benchmarks. */
   readonly stats = { windowsMs: 0, entriesMs: 0, buildMs: 0, storeMs: 0 };
 
@@ -45,6 +47,24 @@ export class PlaylistCompiler implements OnApplicationBootstrap {
   /** Every instance forgets a channel's cached version when any instance compiles a new one. */
   async onApplicationBootstrap(): Promise<void> {
     await this.notifications.listen(VERSION_CHANNEL, (ids) => this.forget(ids.split(',')), () => this.versions.clear());
+    void this.warmVersions().catch(() => undefined);
+  }
+
+  /** Caches every channel's current version at startup (in the background), so a fleet's first polls after a restart take the fast path. */
+  async warmVersions(): Promise<number> {
+    if (!this.notifications.listening) return 0;
+    const started = Date.now();
+    const rows: Array<{ channel_id: string; version: string }> = await this.db.query(`SELECT channel_id, version FROM channel_playlists LIMIT 100000`);
+    let cached = 0;
+    for (const r of rows) {
+      const known = this.versions.get(r.channel_id);
+      // a version forgotten or cached since the query began is newer than what was read
+      if (known && known.at >= started) continue;
+      if (this.forgottenSince(r.channel_id, started)) continue;
+      this.versions.set(r.channel_id, { version: Number(r.version), at: started });
+      cached++;
+    }
+    return cached;
   }
 
   async compile(channelIds: string[], now = new Date(), manager: EntityManager = this.db.manager): Promise<Map<string, CompiledChannel>> {
@@ -129,7 +149,7 @@ export class PlaylistCompiler implements OnApplicationBootstrap {
     lap('storeMs');
     const byId = new Map(built.map((b) => [b.w.id, b]));
     const changed = stored.filter((s) => s.changed).map((s) => s.channel_id);
-    for (const id of changed) this.versions.delete(id);
+    this.forget(changed);
     // every instance forgets the old versions of these channels (onApplicationBootstrap)
     // (a notification carries at most 8,000 bytes: 150 ids each)
     if (changed.length) {
@@ -167,7 +187,16 @@ export class PlaylistCompiler implements OnApplicationBootstrap {
   }
 
   forget(channelIds: string[]): void {
-    for (const id of channelIds) this.versions.delete(id);
+    const at = Date.now();
+    for (const id of channelIds) {
+      this.versions.delete(id);
+      this.forgotten.set(id, at);
+    }
+    if (this.forgotten.size > 10_000) this.forgotten.clear();
+  }
+
+  private forgottenSince(channelId: string, since: number): boolean {
+    return (this.forgotten.get(channelId) ?? 0) >= since;
   }
 
   /** The cached version, without asking the database (null: not cached, or older than a second). */
