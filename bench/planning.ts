@@ -25,7 +25,7 @@ import { startEmbeddedBroker } from '../src/infrastructure/mqtt/embedded-broker'
 import { CampaignsService } from '../src/campaigns/campaigns.service';
 import { ComplianceService } from '../src/schedule/compliance.service';
 import { PlanningService } from '../src/schedule/planning.service';
-import { peakRssLine } from './support/peak-rss';
+import { peakRssLine, phaseRss } from './support/peak-rss';
 
 const COMMUNES = Number(process.argv[2] ?? 3300);
 const PROVINCES = 34;
@@ -105,6 +105,7 @@ async function main() {
   const t0 = process.hrtime.bigint();
   const report = await planning.plan(actor, national, month.from, month.to, false, now);
   const planSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const planRss = phaseRss();
   const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM schedule_entries`)).rows;
 
   const compliance = app.get(ComplianceService);
@@ -118,6 +119,7 @@ async function main() {
   const s = process.hrtime.bigint();
   const country = await compliance.report(actor, national, month.from, month.to, now);
   const countryMs = Number(process.hrtime.bigint() - s) / 1e6;
+  const complianceRss = phaseRss();
 
   const planRaw = await rawInsertSeconds(db, `TRUE`);
 
@@ -145,6 +147,7 @@ async function main() {
     display: { mediaAssetIds: slideIds, dailyWindows: [{ start: '06:00', end: '22:00' }] },
   }, now);
   const campaignSeconds = Number(process.hrtime.bigint() - c0) / 1e9;
+  const campaignRss = phaseRss();
   const campaignRaw = await rawInsertSeconds(db, `kind = 'slides' OR program_id = '${campaignProgram}'`);
 
   // A whole year of airings and ~10 million device events, for the country-year compliance query.
@@ -175,6 +178,7 @@ async function main() {
     await db.query('ANALYZE');
     const [{ events }] = (await db.query(`SELECT count(*)::int AS events FROM play_events`)).rows;
     const [{ entries }] = (await db.query(`SELECT count(*)::int AS entries FROM schedule_entries`)).rows;
+    const setupRss = phaseRss();
     const runs: number[] = [];
     let rows = 0;
     for (let i = 0; i < 3; i++) {
@@ -182,16 +186,16 @@ async function main() {
       rows = (await compliance.report(actor, national, '2027-01-01', '2027-12-31', new Date('2028-01-15T00:00:00Z'))).rows.length;
       runs.push(Number(process.hrtime.bigint() - s0) / 1e6);
     }
-    yearLine = `Compliance, whole country, 2027: median ${runs.sort((a, b) => a - b)[1].toFixed(0)} ms of 3 (${rows} rows; ${entries} entries, ${events} play events)`;
+    yearLine = `Compliance, whole country, 2027: median ${runs.sort((a, b) => a - b)[1].toFixed(0)} ms of 3 (${rows} rows; ${entries} entries, ${events} play events) ${phaseRss()}; the year's setup (planning 11 months, loading events) ${setupRss}`;
   }
 
   console.log(`\nPlanning ${month.from}..${month.to}: ${report.channels} channels, ${report.rules} rules`);
-  console.log(`  planned and stored ${report.created} airings (${n} rows) in ${planSeconds.toFixed(2)} s; ${report.shortfalls.length} shortfalls`);
+  console.log(`  planned and stored ${report.created} airings (${n} rows) in ${planSeconds.toFixed(2)} s; ${report.shortfalls.length} shortfalls ${planRss}`);
   console.log(`  raw: the same ${planRaw.rows} rows inserted by one client, ${RAW_BATCH} per statement, into a copy of the table (same indexes, exclusion and foreign keys): ${planRaw.seconds.toFixed(2)} s; ratio ${(planSeconds / planRaw.seconds).toFixed(2)}× (goal ≤ 2×: ${planSeconds / planRaw.seconds <= 2 ? 'met' : 'NOT met'})`);
-  console.log(`National campaign ${month.from}..${month.to} on ${campaign.plan.channels} channels (loudspeakers and LED boards): ${campaign.plan.created - campaign.plan.showings} airings + ${campaign.plan.showings} slide showings planned and stored in ${campaignSeconds.toFixed(2)} s (audio-only month above: ${planSeconds.toFixed(2)} s); ${campaign.plan.shortfalls.length} shortfalls`);
+  console.log(`National campaign ${month.from}..${month.to} on ${campaign.plan.channels} channels (loudspeakers and LED boards): ${campaign.plan.created - campaign.plan.showings} airings + ${campaign.plan.showings} slide showings planned and stored in ${campaignSeconds.toFixed(2)} s (audio-only month above: ${planSeconds.toFixed(2)} s); ${campaign.plan.shortfalls.length} shortfalls ${campaignRss}`);
   console.log(`  raw: the same ${campaignRaw.rows} rows inserted the same way: ${campaignRaw.seconds.toFixed(2)} s; ratio ${(campaignSeconds / campaignRaw.seconds).toFixed(2)}× (goal ≤ 2×: ${campaignSeconds / campaignRaw.seconds <= 2 ? 'met' : 'NOT met'})`);
   console.log(`Compliance, one province (${Math.round(COMMUNES / PROVINCES)} channels), one month: median ${timings.sort((a, b) => a - b)[2].toFixed(0)} ms of 5`);
-  console.log(`Compliance, whole country, one month: ${countryMs.toFixed(0)} ms (${country.rows.length} rule × channel × period rows)`);
+  console.log(`Compliance, whole country, one month: ${countryMs.toFixed(0)} ms (${country.rows.length} rule × channel × period rows) ${complianceRss}`);
   console.log(yearLine);
   console.log(peakRssLine());
   console.log(`reproduce: DATABASE_URL=… npx ts-node --transpile-only bench/planning.ts ${COMMUNES}`);

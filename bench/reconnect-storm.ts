@@ -29,7 +29,7 @@ import { loadConfig } from '../src/infrastructure/config/app-config';
 import { JsonLogger } from '../src/infrastructure/logging/json-logger';
 import { startRuntime } from '../src/infrastructure/runtime';
 import { benchDatabase, deviceToken, seedFleet } from './support/fleet';
-import { peakRssLine } from './support/peak-rss';
+import { peakRssLine, phaseRss } from './support/peak-rss';
 
 // 19,900, not 20,000: one process may hold 20,000 descriptors on the development machine (hard limit), and
 // Mosquitto holds every device's connection and the service's in one
@@ -129,17 +129,18 @@ async function main() {
   const devicesFile = join(dir, 'storm-devices.json');
   writeFileSync(devicesFile, JSON.stringify(fleet.map((d) => ({ topic: `${env.MQTT_TOPIC_PREFIX}/devices/${d.id}/playlist`, version: Number(d.version) }))));
 
+  console.log(`  seeded and published ${phaseRss()}`);
   console.log(`connecting ${fmt(DEVICES)} devices from a separate process…`);
   const load = loadProcess(brokerUrl, devicesFile);
   const connected = await load.next();
-  console.log(`  ${fmt(Number(connected.holding))} of ${fmt(DEVICES)} hold their playlist ${connected.seconds} s after the first connection (load process RSS ${connected.rssMb} MB)`);
+  console.log(`  ${fmt(Number(connected.holding))} of ${fmt(DEVICES)} hold their playlist ${connected.seconds} s after the first connection (load process RSS ${connected.rssMb} MB) ${phaseRss()}`);
 
   const storm = async (name: string, restart: () => Promise<void>) => {
     load.send('storm');
     await sleep(200);
     await restart();
     const r = await load.next();
-    console.log(`  ${name}: ${fmt(Number(r.reconnected))} reconnected within ${Number(r.reconnectedWithinS).toFixed(1)} s, ${fmt(Number(r.holding))} hold their current playlist again; from reconnection to holding it p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms; ${fmt(Number(r.within5s))} within 5 s`);
+    console.log(`  ${name}: ${fmt(Number(r.reconnected))} reconnected within ${Number(r.reconnectedWithinS).toFixed(1)} s, ${fmt(Number(r.holding))} hold their current playlist again; from reconnection to holding it p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms; ${fmt(Number(r.within5s))} within 5 s ${phaseRss()}`);
     return r;
   };
   console.log(`\n1. broker restarts under ${fmt(DEVICES)} connected devices (each reconnects after a random 0.5–10 s)`);
@@ -165,7 +166,7 @@ async function main() {
   const rate = (r: { counts: Record<string, number>; seconds: number }) => (r.counts['304'] ?? 0) / r.seconds;
   console.log(`  cold caches (first pull after the restart): ${fmt(rate(cold))} answered 304 per second (p50 ${cold.p50.toFixed(1)} ms, p99 ${cold.p99.toFixed(1)} ms; ${JSON.stringify(cold.counts)})`);
   console.log(`  raw: warm caches, the same pulls again: ${fmt(rate(warm))} per second (p50 ${warm.p50.toFixed(1)} ms, p99 ${warm.p99.toFixed(1)} ms; ${JSON.stringify(warm.counts)})`);
-  console.log(`  cold / warm rate: ${(rate(cold) / rate(warm)).toFixed(2)}`);
+  console.log(`  cold / warm rate: ${(rate(cold) / rate(warm)).toFixed(2)} ${phaseRss()}`);
 
   load.send('end');
   await new Promise((r) => load.child.once('exit', r));
