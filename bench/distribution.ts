@@ -3,8 +3,8 @@
  *  1. compile and publish retained playlists for 100,000 devices on 3,300 channels, beside the raw
  *     rate of the same broker for as many retained messages of the same size from a bare MQTT.js client;
  *  2. the time one channel's schedule change (over the HTTP API) takes to reach its devices;
- *  3. ingest of 1 million device events over MQTT (10 % sent twice), beside the raw multi-row
- *     insert rate of the same PostgreSQL;
+ *  3. ingest of 1 million device events over MQTT (10 % sent twice) from devices in a separate load
+ *     process (bench/support/event-senders.ts), beside the raw multi-row insert rate of the same PostgreSQL;
  *  4. device playlist pulls answered 304 per second (a separate load-generator process).
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres MQTT_URL=mqtt://127.0.0.1:1883 \
@@ -12,11 +12,12 @@
  *   (without MQTT_URL the service's embedded broker is used; without DATABASE_URL an embedded PostgreSQL)
  */
 import 'reflect-metadata';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { connectAsync, MqttClient } from 'mqtt';
 import { Client } from 'pg';
@@ -28,7 +29,7 @@ import { loadConfig } from '../src/infrastructure/config/app-config';
 import { JsonLogger } from '../src/infrastructure/logging/json-logger';
 import { startRuntime } from '../src/infrastructure/runtime';
 import { benchDatabase, deviceToken, seedFleet } from './support/fleet';
-import { peakRssLine } from './support/peak-rss';
+import { peakRssLine, phaseRss } from './support/peak-rss';
 
 const DEVICES = Number(process.argv[2] ?? 100_000);
 const CHANNELS = Number(process.argv[3] ?? 3300);
@@ -85,19 +86,21 @@ async function main() {
   console.log(`   (compile: windows ${fmt(cs.windowsMs)} ms, entries ${fmt(cs.entriesMs)} ms, build ${fmt(cs.buildMs)} ms, store ${fmt(cs.storeMs)} ms)`);
   console.log(`   (distributor: ${ds.rounds} rounds, ${fmt(ds.channels)} channels; compile ${fmt(ds.compileMs)} ms, select devices ${fmt(ds.selectMs)} ms, publish ${fmt(ds.publishMs)} ms, record ${fmt(ds.recordMs)} ms)`);
   const [{ avg_bytes }] = (await db.query(`SELECT avg(octet_length(entries::text) + 330)::int AS avg_bytes FROM channel_playlists`)).rows;
-  console.log(`   service: ${fmt(DEVICES)} playlists (avg ${fmt(avg_bytes)} bytes) compiled and published in ${publishS.toFixed(2)} s = ${fmt(DEVICES / publishS)} messages/s`);
+  console.log(`   service: ${fmt(DEVICES)} playlists (avg ${fmt(avg_bytes)} bytes) compiled and published in ${publishS.toFixed(2)} s = ${fmt(DEVICES / publishS)} messages/s ${phaseRss()}`);
   const raw = await deviceConnect(null);
   const payload = 'x'.repeat(avg_bytes);
-  // in windows of 15,000 in flight, as the service does (MQTT message ids are 16-bit: 100,000 at once would exhaust them)
+  // at most 2,000 unacknowledged at a time, as the service does (PlaylistDistributor's PUBLISH_WINDOW)
   const windowed = async (body: string) => {
-    for (let from = 0; from < DEVICES; from += 15_000) {
-      await Promise.all(Array.from({ length: Math.min(15_000, DEVICES - from) }, (_, j) => raw.publishAsync(`${prefix}/raw/${from + j}/playlist`, body, { qos: 1, retain: true })));
-    }
+    let next = 0;
+    const sender = async () => {
+      while (next < DEVICES) await raw.publishAsync(`${prefix}/raw/${next++}/playlist`, body, { qos: 1, retain: true });
+    };
+    await Promise.all(Array.from({ length: 2000 }, sender));
   };
   t0 = performance.now();
   await windowed(payload);
   const rawS = (performance.now() - t0) / 1000;
-  console.log(`   bare MQTT.js client, same broker: ${fmt(DEVICES)} retained QoS 1 messages of ${fmt(avg_bytes)} bytes in ${rawS.toFixed(2)} s = ${fmt(DEVICES / rawS)} messages/s (service/raw time ratio ${(publishS / rawS).toFixed(2)})`);
+  console.log(`   bare MQTT.js client, same broker: ${fmt(DEVICES)} retained QoS 1 messages of ${fmt(avg_bytes)} bytes in ${rawS.toFixed(2)} s = ${fmt(DEVICES / rawS)} messages/s (service/raw time ratio ${(publishS / rawS).toFixed(2)}) ${phaseRss()}`);
   await windowed(''); // clear them
 
   // ---- 2. one channel's change reaches its devices ----
@@ -128,7 +131,7 @@ async function main() {
     await sleep(200);
   }
   const untouched = others.every((o, i) => latest.get(o.id) === othersBefore[i]);
-  console.log(`\n2. one channel's schedule change (POST entry over HTTP) → new playlist on all ${watched.length} watched devices of that channel: median ${median(latencies).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms over ${latencies.length} changes; devices of other channels got nothing: ${untouched}`);
+  console.log(`\n2. one channel's schedule change (POST entry over HTTP) → new playlist on all ${watched.length} watched devices of that channel: median ${median(latencies).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms over ${latencies.length} changes; devices of other channels got nothing: ${untouched} ${phaseRss()}`);
   await Promise.all(clients.map((cl) => cl.endAsync()));
 
   // ---- 3. ingest 1 million events ----
@@ -140,41 +143,36 @@ async function main() {
   const before = { ...ingest.stats };
   const at0 = Date.now() - 86_400_000;
   console.log(`\n3. ingest ${fmt(perDevice * senders.length)} events over MQTT from ${senders.length} devices in messages of ${perMessage} (their backlog after an outage), 10 % of messages sent twice`);
-  const pubs = await Promise.all(senders.map((s) => deviceConnect(s.n, s.id)));
-  let sentMessages = 0;
-  let sentEvents = 0;
-  t0 = performance.now();
-  // Closed loop: at most BACKLOG events published and not yet stored, so the broker's queue for the
-  // service's sessions never overflows (Mosquitto drops QoS 1 messages beyond max_queued_messages,
-  // 1000 per session by default; docker/mosquitto raises it for real outages).
+  // the devices run in a process of their own (bench/support/event-senders.ts): making the load does not
+  // share the service's event loop. Closed loop: at most BACKLOG events published and not yet stored,
+  // so the broker's queue for the service's sessions never overflows (Mosquitto drops QoS 1 messages
+  // beyond max_queued_messages, 1000 per session by default; docker/mosquitto raises it for real outages).
   const BACKLOG = 100_000;
   const done = () => ingest.stats.stored - before.stored + ingest.stats.duplicates - before.duplicates;
-  const publish = async (si: number, topic: string, body: string, count: number) => {
-    while (sentEvents - done() > BACKLOG) await sleep(2);
-    sentEvents += count;
-    sentMessages++;
-    await pubs[si].publishAsync(topic, body, { qos: 1 });
-  };
-  await Promise.all(
-    senders.map(async (s, si) => {
-      for (let m = 0; m * perMessage < perDevice; m++) {
-        const events = Array.from({ length: Math.min(perMessage, perDevice - m * perMessage) }, (_, j) => {
-          const k = m * perMessage + j;
-          return { eventId: `${s.n}-${k}`, deviceId: s.id, type: k % 2 ? 'play.completed' : 'play.started', entryId: entryOf.get(s.channel), playlistVersion: 1, at: new Date(at0 + k * 1000).toISOString() };
-        });
-        const body = JSON.stringify(events);
-        const topic = `${prefix}/devices/${s.id}/events`;
-        await publish(si, topic, body, events.length);
-        if (m % 10 === 0) await publish(si, topic, body, events.length); // sent again after a lost PUBACK
-      }
-    }),
-  );
+  const planFile = join(dataDir, 'event-senders.json');
+  writeFileSync(planFile, JSON.stringify({
+    brokerUrl: runtime.mqttUrl, prefix, perDevice, perMessage, backlog: BACKLOG, at0,
+    senders: senders.map((s) => ({ id: s.id, token: runtime.embedded.broker ? token(s.n) : null, entryId: entryOf.get(s.channel) })),
+  }));
+  const senderProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'support/event-senders.ts'), planFile], { stdio: ['pipe', 'pipe', 'inherit'] });
+  senderProcess.stdin!.on('error', () => undefined); // it exits once it has sent everything
+  const lines = createInterface({ input: senderProcess.stdout! })[Symbol.asyncIterator]();
+  const nextLine = async () => JSON.parse((await lines.next()).value as string) as { phase: string; events?: number; messages?: number };
+  await nextLine(); // ready: connected
+  const progress = setInterval(() => senderProcess.stdin!.write(`stored ${done()}\n`), 10);
+  t0 = performance.now();
+  senderProcess.stdin!.write('go\n');
+  const sent = await nextLine();
+  clearInterval(progress);
+  const sentEvents = sent.events!;
+  const sentMessages = sent.messages!;
   const distinct = perDevice * senders.length;
-  await waitUntil(async () => ingest.stats.stored - before.stored + ingest.stats.duplicates - before.duplicates >= sentEvents, 600_000, 'events stored');
+  await waitUntil(async () => done() >= sentEvents, 600_000, 'events stored');
   const ingestS = (performance.now() - t0) / 1000;
   const [{ n: storedRows }] = (await db.query(`SELECT count(*)::int AS n FROM play_events`)).rows;
-  console.log(`   service: ${fmt(sentEvents)} events (${fmt(sentMessages)} messages) in ${ingestS.toFixed(1)} s = ${fmt(sentEvents / ingestS)} events/s; stored ${fmt(storedRows)} of ${fmt(distinct)} distinct (none lost: ${storedRows === distinct}), duplicates dropped ${fmt(ingest.stats.duplicates - before.duplicates)}`);
-  await Promise.all(pubs.map((p) => p.endAsync()));
+  console.log(`   service: ${fmt(sentEvents)} events (${fmt(sentMessages)} messages) in ${ingestS.toFixed(1)} s = ${fmt(sentEvents / ingestS)} events/s; stored ${fmt(storedRows)} of ${fmt(distinct)} distinct (none lost: ${storedRows === distinct}), duplicates dropped ${fmt(ingest.stats.duplicates - before.duplicates)} ${phaseRss()}`);
+  const statements = ingest.stats.statements - before.statements;
+  console.log(`   (${fmt(statements)} statements of ${fmt(sentEvents / Math.max(1, statements))} events on average; the database held them ${((ingest.stats.storeMs - before.storeMs) / 1000).toFixed(1)} s of the ${ingestS.toFixed(1)} s)`);
   // raw multi-row insert, same PostgreSQL, same row shape, same batch size as the service's statements
   await db.query(`CREATE TABLE raw_events (LIKE play_events_default INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
   const rawRows = 200_000;
@@ -202,7 +200,7 @@ async function main() {
   await promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'pull-load.ts'), base, '3', '64', file], { maxBuffer: 1 << 20 });
   const { stdout } = await promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'pull-load.ts'), base, String(seconds), '64', file], { maxBuffer: 1 << 20 });
   const load = JSON.parse(stdout.trim().split('\n').pop()!);
-  console.log(`\n4. device playlist pulls with If-None-Match (5,000 devices, 64 keep-alive connections, ${seconds} s after a 3 s warm-up, separate process): ${fmt((load.counts['304'] ?? 0) / seconds)} answered 304 per second (p50 ${load.p50.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms; ${JSON.stringify(load.counts)})`);
+  console.log(`\n4. device playlist pulls with If-None-Match (5,000 devices, 64 keep-alive connections, ${seconds} s after a 3 s warm-up, separate process): ${fmt((load.counts['304'] ?? 0) / seconds)} answered 304 per second (p50 ${load.p50.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms; ${JSON.stringify(load.counts)}) ${phaseRss()}`);
 
   // leave the broker as we found it: no retained playlists of this run
   const cleaner = await deviceConnect(null);

@@ -63,7 +63,7 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
   private flushing: Promise<void> = Promise.resolve();
   private stopping = false;
   /** Counters for health and benchmarks. */
-  readonly stats = { messages: 0, events: 0, refused: 0, rateLimited: 0, rejected: 0, stored: 0, duplicates: 0, retries: 0 };
+  readonly stats = { messages: 0, events: 0, refused: 0, rateLimited: 0, rejected: 0, stored: 0, duplicates: 0, retries: 0, statements: 0, storeMs: 0 };
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -142,13 +142,7 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
     };
     const client = connect(this.runtime.mqttUrl, options);
     // Before CONNACK: a persistent session's queued messages arrive right after it.
-    client.handleMessage = (packet, callback) => {
-      this.handle(packet as DeviceMessage).then(
-        () => callback(),
-        // Not stored: no PUBACK. Dropping the connection makes the broker deliver it again.
-        () => client.stream?.destroy(),
-      );
-    };
+    acknowledgeOnceStored(client, (packet) => this.handle(packet));
     const share = (filter: string) => (shared ? `$share/${this.config.MQTT_SHARED_GROUP}/${filter}` : filter);
     client.on('connect', () => {
       client.subscribeAsync([share(this.topics.events), share(this.topics.status)], { qos: 1 }).catch((err) => this.logger.warn({ msg: 'ingest subscription failed', session, error: String(err) }));
@@ -249,7 +243,10 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
     const events = batch.flatMap((p) => p.events);
     for (let attempt = 1; ; attempt++) {
       try {
+        const started = performance.now();
         const { accepted, duplicates, rejected } = await this.evidence.record(events, 'mqtt');
+        this.stats.statements++;
+        this.stats.storeMs += performance.now() - started;
         this.stats.stored += accepted;
         this.stats.duplicates += duplicates;
         this.stats.rejected += rejected;
@@ -268,3 +265,55 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 }
+
+/**
+ * Each QoS 1 message is PUBACKed only once `store` has resolved (committed); if it rejects, the
+ * connection is dropped unacknowledged and the broker delivers the message again. MQTT.js reads the
+ * next message only after the previous one's PUBACK is sent, so held as it is, a session would have
+ * one message in the database at a time and batches could never grow past one message per session.
+ * Here the next messages are read while the earlier ones are being stored: the PUBACK MQTT.js sends
+ * when handleMessage returns is held back (its private `_sendPacket`, MQTT.js 5) until the message is
+ * stored (batches are stored in order, so PUBACKs leave in the order the messages came, as MQTT
+ * 3.1.1 §4.6 asks, except that a message refused at once is acknowledged at once). How many messages are in flight is the broker's to bound (Mosquitto's
+ * max_inflight_messages). If MQTT.js ever lacks the method, each message waits for its PUBACK as before.
+ */
+export function acknowledgeOnceStored(client: MqttClient, store: (packet: DeviceMessage) => Promise<void>): void {
+  type SendPacket = (packet: { cmd: string; messageId?: number }, cb?: (err?: Error) => void, ...rest: unknown[]) => void;
+  const internals = client as unknown as { _sendPacket?: SendPacket };
+  const send = internals._sendPacket?.bind(client);
+  if (!send) {
+    client.handleMessage = (packet, callback) => {
+      store(packet as DeviceMessage).then(() => callback(), () => client.stream?.destroy());
+    };
+    return;
+  }
+  let storing = new Map<number, Promise<void>>();
+  client.on('close', () => (storing = new Map())); // a new connection: the broker delivers the unacknowledged again
+  client.handleMessage = (packet, callback) => {
+    const stored = store(packet as DeviceMessage);
+    const messageId = (packet as { messageId?: number }).messageId;
+    if (packet.qos !== 1 || messageId === undefined) {
+      stored.then(() => callback(), () => client.stream?.destroy());
+      return;
+    }
+    stored.catch(() => undefined);
+    storing.set(messageId, stored);
+    callback(); // MQTT.js now "sends" the PUBACK, which waits below, and reads the next message
+  };
+  internals._sendPacket = (packet, cb, ...rest) => {
+    const held = packet.cmd === 'puback' && packet.messageId !== undefined ? storing.get(packet.messageId) : undefined;
+    if (!held) return send(packet, cb, ...rest);
+    const connection = storing;
+    connection.delete(packet.messageId!);
+    cb?.();
+    held.then(
+      () => {
+        if (connection === storing && client.connected) send(packet);
+      },
+      () => {
+        if (connection === storing) client.stream?.destroy();
+      },
+    );
+  };
+}
+

@@ -23,6 +23,8 @@ interface Prepared {
 
 /** Channels compiled per round; their devices' playlists are published together. */
 const BATCH_CHANNELS = 500;
+/** Playlists published and not yet acknowledged by the broker, at most. */
+const PUBLISH_WINDOW = 2000;
 const CLAIM_SECONDS = 120;
 const POLL_MS = 1000;
 /** Changes arriving within this time are taken in one round. */
@@ -183,12 +185,17 @@ export class PlaylistDistributor implements OnApplicationBootstrap, OnApplicatio
     // the entries are encoded once per channel; each device's payload is its head plus those bytes
     const entries = new Map<string, Buffer>();
     for (const [id, c] of compiled) entries.set(id, Buffer.from(c.entriesJson, 'utf8'));
-    await Promise.all(
-      devices.map((d) => {
+    // at most PUBLISH_WINDOW unacknowledged at a time, each payload made when it is sent: the broker's
+    // connection stays full and memory holds a window of playlists, not a round's (15,000 × 6.4 kB)
+    let next = 0;
+    const sender = async () => {
+      while (next < devices.length) {
+        const d = devices[next++];
         const c = compiled.get(d.channel_id)!;
-        return this.mqtt.client.publishAsync(this.topics.playlist(d.id), renderPlaylistBuffer(c.playlist, d.id, entries.get(d.channel_id)!), { qos: 1, retain: true });
-      }),
-    );
+        await this.mqtt.client.publishAsync(this.topics.playlist(d.id), renderPlaylistBuffer(c.playlist, d.id, entries.get(d.channel_id)!), { qos: 1, retain: true });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PUBLISH_WINDOW, devices.length) }, sender));
     this.stats.publishMs += performance.now() - t;
   }
 
