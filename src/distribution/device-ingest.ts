@@ -19,6 +19,8 @@ import { parseStatus, PresenceService } from './presence.service';
 /** Events stored per statement, and how long the first of them waits for company. */
 const BATCH_EVENTS = 2000;
 const BATCH_WAIT_MS = 5;
+/** The most events one statement takes, when more have queued while the previous one was in the database. */
+const MAX_BATCH_EVENTS = 8000;
 /** While the database is unreachable, storing is retried this often at most (nothing is acknowledged meanwhile). */
 const RETRY_MAX_MS = 2000;
 
@@ -61,6 +63,7 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
   private queued = 0;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  private storing = false;
   private stopping = false;
   /** Counters for health and benchmarks. */
   readonly stats = { messages: 0, events: 0, refused: 0, rateLimited: 0, rejected: 0, stored: 0, duplicates: 0, retries: 0, statements: 0, storeMs: 0 };
@@ -165,7 +168,7 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
     // Stop taking messages first; what is queued is stored, what cannot be stored stays unacknowledged.
     await Promise.all(this.sessions.map((s) => this.close(s, 'shutdown')));
     this.stopping = true;
-    await this.flushNow();
+    await this.flushAll();
     // hand the sessions over at once instead of letting the leases run out
     await this.leases?.release(this.leases.sessions).catch(() => undefined);
     await this.leases?.leave().catch(() => undefined);
@@ -217,21 +220,40 @@ export class DeviceIngest implements OnApplicationBootstrap, OnApplicationShutdo
     return new Promise<void>((done, fail) => {
       this.queue.push({ events, done, fail });
       this.queued += events.length;
+      if (this.storing) return; // taken as soon as the statement in the database is done
       if (this.queued >= BATCH_EVENTS) void this.flushNow();
       else if (!this.timer) this.timer = setTimeout(() => void this.flushNow(), BATCH_WAIT_MS);
     });
   }
 
-  /** Flushes are chained: one statement at a time per instance, so batches grow under load. */
+  /**
+   * One statement in the database at a time per instance; what arrives meanwhile waits and goes in
+   * the next one, whole messages up to MAX_BATCH_EVENTS — so under load batches grow to what arrived
+   * during a statement, instead of being cut every BATCH_WAIT_MS.
+   */
   private flushNow(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const batch = this.queue;
-    if (!batch.length) return this.flushing;
-    this.queue = [];
-    this.queued = 0;
-    this.flushing = this.flushing.then(() => this.store(batch));
+    if (this.storing || !this.queue.length) return this.flushing;
+    let take = 0;
+    let events = 0;
+    while (take < this.queue.length && (take === 0 || events + this.queue[take].events.length <= MAX_BATCH_EVENTS)) events += this.queue[take++].events.length;
+    const batch = this.queue.splice(0, take);
+    this.queued -= events;
+    this.storing = true;
+    this.flushing = this.store(batch).finally(() => {
+      this.storing = false;
+      if (this.queue.length) void this.flushNow();
+    });
     return this.flushing;
+  }
+
+  /** Until nothing is queued or in the database (shutdown). */
+  private async flushAll(): Promise<void> {
+    while (this.storing || this.queue.length) {
+      await this.flushNow();
+      await this.flushing;
+    }
   }
 
   /**
