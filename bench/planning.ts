@@ -171,8 +171,9 @@ async function main() {
         WHERE e.status = 'scheduled' AND abs(hashtext(e.id::text)) % 10 <> 0`,
     );
     await db.query(
-      `UPDATE schedule_entries e SET evidenced_at = x.at FROM (
-         SELECT entry_id, min(at) AS at FROM play_events WHERE type = 'play.completed' GROUP BY entry_id) x
+      `UPDATE schedule_entries e SET evidenced_at = x.at, shown_at = CASE WHEN e.kind = 'slides' THEN x.shown END FROM (
+         SELECT entry_id, min(at) FILTER (WHERE type = 'play.completed') AS at, min(at) FILTER (WHERE type = 'play.started') AS shown
+           FROM play_events GROUP BY entry_id) x
         WHERE e.id = x.entry_id`,
     );
     await db.query('ANALYZE');

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { ComplianceStatus } from '../schedule/compliance';
 import { addDays, zonedInstant } from '../schedule/planner/local-time';
-import { FIRST_SHOWN } from '../schedule/display-compliance';
+import { SHOWN_FROM } from '../schedule/display-compliance';
 import { dailyDisplayMinutes } from '../schedule/planner/rule-definition';
 import type { Campaign } from './campaign.entity';
 
@@ -65,10 +65,9 @@ export class CampaignComplianceService {
       ? await this.db.query(
           `SELECT e.channel_id,
                   (sum(extract(epoch FROM LEAST(e.ends_at, $4) - GREATEST(e.starts_at, $3))) / 60)::float8 AS planned_min,
-                  (COALESCE(sum(extract(epoch FROM LEAST(e.ends_at, $4, e.evidenced_at) - GREATEST(e.starts_at, $3, COALESCE(s.first_at, e.starts_at))))
+                  (COALESCE(sum(extract(epoch FROM LEAST(e.ends_at, $4, e.evidenced_at) - GREATEST(e.starts_at, $3, COALESCE(${SHOWN_FROM}, e.starts_at))))
                      FILTER (WHERE e.evidenced_at IS NOT NULL OR e.status = 'aired'), 0) / 60)::float8 AS evidenced_min
              FROM schedule_entries e
-             ${FIRST_SHOWN}
             WHERE e.channel_id = ANY($1::uuid[]) AND e.kind = 'slides' AND e.status IN ('scheduled', 'aired')
               AND (e.media_asset_ids && $2::uuid[] OR e.media_asset_id = ANY($2::uuid[])) AND e.starts_at < $4 AND e.ends_at > $3
             GROUP BY 1`,

@@ -181,13 +181,20 @@ export class ComplianceService {
 
 
     const rows: ComplianceRow[] = [];
+    // Rows are ordered by the unit each belongs to, then the channel: a merge does not reorder earlier
+    // rows. Without merges a channel's rows all belong to its unit now, so walking the channels in
+    // that order gives the rows in order (a country-year is 260,000 rows: sorted once, 3,300 channels).
+    const ordered = byOwner(channels.map((ch) => ({ path: ch.path, name: ch.name, row: ch })));
+    const merged = unitAt.history.length > 0;
     for (const rule of rules) {
       const d = rule.definition;
       const periods = periodInstances(d, from, to);
-      // ordered by the unit each row belongs to, then the channel: a merge does not reorder earlier rows
+      const endsIn = new Map<string, Date[]>(); // each period's end, per time zone
       const ruleRows: Array<{ path: string; name: string; row: ComplianceRow }> = [];
-      for (const ch of channels) {
-        for (const p of periods) {
+      for (const ch of ordered) {
+        let ends = endsIn.get(ch.timezone);
+        if (!ends) endsIn.set(ch.timezone, (ends = periods.map((p) => zonedInstant(p.end, '00:00', ch.timezone))));
+        for (const [i, p] of periods.entries()) {
           // the channel's unit when the period began: before a merge, the former commune
           const owner = unitAt.on(ch.id, p.start);
           if (!owner.path.startsWith(rule.target) || !owner.path.startsWith(unit.path)) continue;
@@ -199,7 +206,7 @@ export class ComplianceService {
             evidencedAirings: c?.evidenced_airings ?? 0,
             distinctPrograms: c?.distinct_programs ?? 0,
           };
-          const end = zonedInstant(p.end, '00:00', ch.timezone);
+          const end = ends[i];
           ruleRows.push({ path: owner.path, name: ch.name, row: {
             ruleId: rule.id, ruleName: rule.name, channelId: ch.id, channelName: ch.name, unitId: owner.unitId,
             period: p.key, label: p.label, periodStart: p.start, periodEnd: addDays(p.end, -1),
@@ -212,7 +219,8 @@ export class ComplianceService {
           } });
         }
       }
-      for (const r of byOwner(ruleRows)) rows.push(r); // (a spread of a country-year's rows overflows the stack)
+      if (merged) for (const r of byOwner(ruleRows)) rows.push(r); // (a spread of a country-year's rows overflows the stack)
+      else for (const r of ruleRows) rows.push(r.row);
     }
     // LED boards under display rules: minutes shown, planned and evidenced
     if (displayRules.length) {

@@ -15,12 +15,10 @@ interface Board {
 
 /**
  * When a board started showing a reported slides entry `e`: its first play.started inside the entry's
- * evidence window (is_evidence_time), as `s.first_at`. Bounded by time, so a lookup reads the monthly
- * partitions of that window only; empty for entries no device reported.
+ * evidence window, kept on the entry by ingestion (shown_at); NULL for an entry no device reported
+ * complete (an operator's confirmation counts the whole entry).
  */
-export const FIRST_SHOWN = `LEFT JOIN LATERAL (SELECT min(pe.at) AS first_at FROM play_events pe
-                     WHERE e.evidenced_at IS NOT NULL AND pe.entry_id = e.id AND pe.type = 'play.started'
-                       AND pe.at >= e.starts_at - interval '2 minutes' AND pe.at <= e.ends_at + interval '10 minutes') s ON true`;
+export const SHOWN_FROM = `CASE WHEN e.evidenced_at IS NOT NULL THEN e.shown_at END`;
 
 /**
  * Compliance of display rules: per rule × LED board × period, the minutes of the daily windows (or
@@ -45,14 +43,13 @@ export async function displayCompliance(
     // the rule's own entries, and slides entries showing its slides put there by hand
     `SELECT r.rule_id, e.channel_id, to_char(e.starts_at AT TIME ZONE u.timezone, 'YYYY-MM-DD') AS day,
             (sum(extract(epoch FROM e.ends_at - e.starts_at)) / 60)::float8 AS planned_min,
-            (COALESCE(sum(extract(epoch FROM LEAST(e.ends_at, e.evidenced_at) - GREATEST(e.starts_at, s.first_at)))
+            (COALESCE(sum(extract(epoch FROM LEAST(e.ends_at, e.evidenced_at) - GREATEST(e.starts_at, ${SHOWN_FROM})))
                FILTER (WHERE e.evidenced_at IS NOT NULL OR e.status = 'aired'), 0) / 60)::float8 AS evidenced_min
        FROM unnest($1::uuid[], $5::text[]) AS r(rule_id, slides)
        JOIN schedule_entries e ON e.channel_id = ANY($2::uuid[]) AND e.kind = 'slides' AND e.status IN ('scheduled', 'aired')
         AND e.starts_at >= $3 AND e.starts_at < $4
         AND (e.rule_id = r.rule_id OR e.media_asset_ids && r.slides::uuid[] OR e.media_asset_id = ANY (r.slides::uuid[]))
        JOIN channels c ON c.id = e.channel_id JOIN units u ON u.id = c.unit_id
-       ${FIRST_SHOWN}
       GROUP BY 1, 2, 3`,
     [rules.map((r) => r.id), boards.map((b) => b.id), zonedInstant(addDays(from, -100), '00:00', tz), zonedInstant(addDays(to, 100), '00:00', tz), rules.map((r) => `{${(r.definition.match.mediaAssetIds ?? []).join(',')}}`)],
   );
