@@ -47,9 +47,12 @@ async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, what:
   }
 }
 
+/** What to undo when the run ends, however it ends (last in, first out). */
+const stops: Array<() => Promise<void>> = [];
+
 async function main() {
-  const stops: Array<() => Promise<void>> = [];
   const database = await benchDatabase(54397);
+  stops.push(database.drop);
   const dbUrl = new URL(database.url);
   const dataDir = mkdtempSync(join(tmpdir(), 'bcast-bench-data-'));
   chmodSync(dataDir, 0o755);
@@ -61,15 +64,28 @@ async function main() {
   const brokerName = runtime.embedded.broker ? 'embedded Aedes broker' : `broker at ${config.MQTT_URL}`;
   const prefix = config.MQTT_TOPIC_PREFIX;
   const app = await createApp(config, runtime, new JsonLogger('error'));
+  stops.push(() => app.close());
   await app.listen(0, '127.0.0.1');
   const base = await app.getUrl();
   const db = new Client({ connectionString: dbUrl.toString() });
   await db.connect();
+  stops.push(() => db.end());
   const deviceConnect = (i: number | null, id?: string) =>
     connectAsync(runtime.mqttUrl, { protocolVersion: 4, reconnectPeriod: 0, clientId: `bench-${randomBytes(6).toString('hex')}`, ...(runtime.embedded.broker && id && i !== null ? { username: id, password: token(i) } : runtime.mqttCredentials ?? {}) });
 
   console.log(`seeding ${fmt(CHANNELS)} communes with one channel, ${fmt(DEVICES)} devices, two airings a day for a week per channel…`);
   await seedFleet(db, CHANNELS, DEVICES);
+  // leave the broker as we found it, even after a failure: no retained playlists of this run
+  stops.push(async () => {
+    const cleaner = await deviceConnect(null);
+    const all: string[] = (await db.query(`SELECT id FROM devices`)).rows.map((r: { id: string }) => r.id);
+    let next = 0;
+    const sender = async () => {
+      while (next < all.length) await cleaner.publishAsync(`${prefix}/devices/${all[next++]}/playlist`, '', { qos: 1, retain: true });
+    };
+    await Promise.all(Array.from({ length: 2000 }, sender));
+    await cleaner.endAsync();
+  });
   await db.query(`DELETE FROM playlist_changes`); // the seed's marks: the timed run marks everything itself
   await db.query(`VACUUM ANALYZE`);
 
@@ -156,6 +172,7 @@ async function main() {
   }));
   const senderProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'support/event-senders.ts'), planFile], { stdio: ['pipe', 'pipe', 'inherit'] });
   senderProcess.stdin!.on('error', () => undefined); // it exits once it has sent everything
+  stops.push(async () => void senderProcess.kill());
   const lines = createInterface({ input: senderProcess.stdout! })[Symbol.asyncIterator]();
   const nextLine = async () => JSON.parse((await lines.next()).value as string) as { phase: string; events?: number; messages?: number };
   await nextLine(); // ready: connected
@@ -202,25 +219,24 @@ async function main() {
   const load = JSON.parse(stdout.trim().split('\n').pop()!);
   console.log(`\n4. device playlist pulls with If-None-Match (5,000 devices, 64 keep-alive connections, ${seconds} s after a 3 s warm-up, separate process): ${fmt((load.counts['304'] ?? 0) / seconds)} answered 304 per second (p50 ${load.p50.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms; ${JSON.stringify(load.counts)}) ${phaseRss()}`);
 
-  // leave the broker as we found it: no retained playlists of this run
-  const cleaner = await deviceConnect(null);
-  const all: string[] = (await db.query(`SELECT id FROM devices`)).rows.map((r: { id: string }) => r.id);
-  for (let from = 0; from < all.length; from += 15_000) await Promise.all(all.slice(from, from + 15_000).map((id) => cleaner.publishAsync(`${prefix}/devices/${id}/playlist`, '', { qos: 1, retain: true })));
-  await cleaner.endAsync();
   await raw.endAsync();
 
   console.log(peakRssLine());
   console.log(`\nreproduce: ${process.env.DATABASE_URL ? `DATABASE_URL=${process.env.DATABASE_URL} ` : ''}${process.env.MQTT_URL ? `MQTT_URL=${process.env.MQTT_URL} ` : ''}npx ts-node --transpile-only bench/distribution.ts ${DEVICES} ${CHANNELS} ${EVENTS}`);
-  await db.end();
-  await app.close();
-  for (const stop of stops.reverse()) await stop();
-  await database.drop();
+}
+
+async function undo(): Promise<void> {
+  for (const stop of stops.reverse()) await stop().catch((err) => console.error('cleanup:', err));
 }
 
 main().then(
-  () => process.exit(0),
-  (err) => {
+  async () => {
+    await undo();
+    process.exit(0);
+  },
+  async (err) => {
     console.error(err);
+    await undo();
     process.exit(1);
   },
 );

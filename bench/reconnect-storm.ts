@@ -164,8 +164,8 @@ async function main() {
   const cold = await pull();
   const warm = await pull();
   const rate = (r: { counts: Record<string, number>; seconds: number }) => (r.counts['304'] ?? 0) / r.seconds;
-  console.log(`  cold caches (first pull after the restart): ${fmt(rate(cold))} answered 304 per second (p50 ${cold.p50.toFixed(1)} ms, p99 ${cold.p99.toFixed(1)} ms; ${JSON.stringify(cold.counts)})`);
-  console.log(`  raw: warm caches, the same pulls again: ${fmt(rate(warm))} per second (p50 ${warm.p50.toFixed(1)} ms, p99 ${warm.p99.toFixed(1)} ms; ${JSON.stringify(warm.counts)})`);
+  console.log(`  cold caches (first pull after the restart): ${fmt(cold.counts['304'] ?? 0)} in ${cold.seconds.toFixed(2)} s = ${fmt(rate(cold))} answered 304 per second (p50 ${cold.p50.toFixed(1)} ms, p99 ${cold.p99.toFixed(1)} ms; ${JSON.stringify(cold.counts)})`);
+  console.log(`  raw: warm caches, the same pulls again: ${fmt(warm.counts['304'] ?? 0)} in ${warm.seconds.toFixed(2)} s = ${fmt(rate(warm))} per second (p50 ${warm.p50.toFixed(1)} ms, p99 ${warm.p99.toFixed(1)} ms; ${JSON.stringify(warm.counts)})`);
   console.log(`  cold / warm rate: ${(rate(cold) / rate(warm)).toFixed(2)} ${phaseRss()}`);
 
   load.send('end');

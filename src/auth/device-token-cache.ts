@@ -34,11 +34,12 @@ export class DeviceTokenCache implements OnApplicationBootstrap {
    * left out, since the row read may predate the change. Returns how many were cached.
    */
   async warm(): Promise<number> {
-    if (!this.notifications.listening || this.evictedWhileWarming) return 0;
+    const room = MAX_ENTRIES - this.byHash.size;
+    if (!this.notifications.listening || this.evictedWhileWarming || room <= 0) return 0;
     const evicted = (this.evictedWhileWarming = new Set<string>());
     try {
       const rows: Array<{ id: string; channel_id: string; token_hash: string }> = await this.db.query(
-        `SELECT id, channel_id, token_hash FROM devices WHERE revoked_at IS NULL LIMIT ${MAX_ENTRIES - this.byHash.size}`,
+        `SELECT id, channel_id, token_hash FROM devices WHERE revoked_at IS NULL AND token_hash IS NOT NULL LIMIT ${room}`,
       );
       if (this.evictedWhileWarming !== evicted) return 0; // cleared meanwhile (notifications reconnected)
       const at = Date.now();

@@ -16,7 +16,7 @@ import { EventRateLimit } from './event-rate-limit';
 import { fairShare, IngestLeases, ingestSessionIds, LEASE_TICK_MS, LEASE_TTL_S } from './ingest-sessions';
 import { parseStatus, PresenceService } from './presence.service';
 
-/** Events stored per statement, and how long the first of them waits for company. */
+/** With nothing in the database, a statement starts once this many events wait, or BATCH_WAIT_MS after the first. */
 const BATCH_EVENTS = 2000;
 const BATCH_WAIT_MS = 5;
 /** The most events one statement takes, when more have queued while the previous one was in the database. */

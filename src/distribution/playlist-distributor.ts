@@ -116,6 +116,7 @@ export class PlaylistDistributor implements OnApplicationBootstrap, OnApplicatio
   async drain(now = new Date()): Promise<number> {
     let published = 0;
     let publishing: Promise<unknown> = Promise.resolve();
+    let publishFailed = false;
     const rounds: Array<Promise<void>> = [];
     try {
       for (;;) {
@@ -129,8 +130,12 @@ export class PlaylistDistributor implements OnApplicationBootstrap, OnApplicatio
           throw err;
         }
         await publishing;
+        if (publishFailed) {
+          await this.release(claimed.map((c) => c.channel_id));
+          break; // the round that failed is rethrown below; the rest waits for the next drain
+        }
         const sent = this.publish(prepared);
-        publishing = sent.catch(() => undefined);
+        publishing = sent.catch(() => (publishFailed = true));
         rounds.push(
           sent
             .then(async () => {
