@@ -9,7 +9,8 @@
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres MQTT_URL=mqtt://127.0.0.1:1883 \
  *     npx ts-node --transpile-only bench/distribution.ts [devices=100000] [channels=3300] [events=1000000]
- *   (without MQTT_URL the service's embedded broker is used; without DATABASE_URL an embedded PostgreSQL)
+ *   (without MQTT_URL the service's embedded broker is used; without DATABASE_URL an embedded PostgreSQL;
+ *   BENCH_CPU_PROFILE=<dir> writes a CPU profile of the publish phase there)
  */
 import 'reflect-metadata';
 import { execFile, spawn } from 'node:child_process';
@@ -28,6 +29,7 @@ import { PlaylistDistributor } from '../src/distribution/playlist-distributor';
 import { loadConfig } from '../src/infrastructure/config/app-config';
 import { JsonLogger } from '../src/infrastructure/logging/json-logger';
 import { startRuntime } from '../src/infrastructure/runtime';
+import { profilePhase } from './support/cpu-profile';
 import { benchDatabase, deviceToken, seedFleet } from './support/fleet';
 import { peakRssLine, phaseRss } from './support/peak-rss';
 
@@ -94,8 +96,10 @@ async function main() {
   await waitUntil(async () => (await db.query(`SELECT count(*)::int AS n FROM playlist_changes WHERE claimed_by IS NOT NULL`)).rows[0].n === 0, 60_000, 'seed compiles done');
   for (const stats of [app.get(PlaylistDistributor).stats, app.get(PlaylistCompiler).stats] as Array<Record<string, number>>) for (const k of Object.keys(stats)) stats[k] = 0;
   let t0 = performance.now();
-  await db.query(`SELECT mark_playlists_changed(ARRAY(SELECT id FROM channels))`);
-  await waitUntil(async () => (await db.query(`SELECT (SELECT count(*) FROM devices WHERE published_version IS NULL) + (SELECT count(*) FROM playlist_changes) AS n`)).rows[0].n === '0', 600_000, 'all published');
+  await profilePhase('publish', async () => {
+    await db.query(`SELECT mark_playlists_changed(ARRAY(SELECT id FROM channels))`);
+    await waitUntil(async () => (await db.query(`SELECT (SELECT count(*) FROM devices WHERE published_version IS NULL) + (SELECT count(*) FROM playlist_changes) AS n`)).rows[0].n === '0', 600_000, 'all published');
+  });
   const publishS = (performance.now() - t0) / 1000;
   const ds = app.get(PlaylistDistributor).stats;
   const cs = app.get(PlaylistCompiler).stats;

@@ -11,7 +11,7 @@ import { returnedRows } from '../infrastructure/database/returned-rows';
 import { MqttConnection } from '../infrastructure/mqtt/mqtt-connection';
 import type { Runtime } from '../infrastructure/runtime';
 import { RUNTIME } from '../infrastructure/runtime.module';
-import { renderPlaylistBuffer } from './playlist';
+import { playlistRenderer } from './playlist';
 import type { CompiledChannel } from './playlist-compiler';
 import { PlaylistCompiler } from './playlist-compiler';
 import { Topics } from '../infrastructure/mqtt/topics';
@@ -187,17 +187,16 @@ export class PlaylistDistributor implements OnApplicationBootstrap, OnApplicatio
   private async publish({ compiled, devices }: Prepared): Promise<void> {
     if (!devices.length) return;
     const t = performance.now();
-    // the entries are encoded once per channel; each device's payload is its head plus those bytes
-    const entries = new Map<string, Buffer>();
-    for (const [id, c] of compiled) entries.set(id, Buffer.from(c.entriesJson, 'utf8'));
+    // rendered once per channel; each device's payload is that text with its id
+    const render = new Map<string, (deviceId: string) => Buffer>();
+    for (const [id, c] of compiled) render.set(id, playlistRenderer(c.playlist, c.entriesJson));
     // at most PUBLISH_WINDOW unacknowledged at a time, each payload made when it is sent: the broker's
     // connection stays full and memory holds a window of playlists, not a round's (15,000 × 6.4 kB)
     let next = 0;
     const sender = async () => {
       while (next < devices.length) {
         const d = devices[next++];
-        const c = compiled.get(d.channel_id)!;
-        await this.mqtt.client.publishAsync(this.topics.playlist(d.id), renderPlaylistBuffer(c.playlist, d.id, entries.get(d.channel_id)!), { qos: 1, retain: true });
+        await this.mqtt.client.publishAsync(this.topics.playlist(d.id), render.get(d.channel_id)!(d.id), { qos: 1, retain: true });
       }
     };
     await Promise.all(Array.from({ length: Math.min(PUBLISH_WINDOW, devices.length) }, sender));

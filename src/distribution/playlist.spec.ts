@@ -1,4 +1,4 @@
-import { ChannelPlaylist, compileEntries, contentHash, EntryRow, renderPlaylist, renderPlaylistBuffer } from './playlist';
+import { ChannelPlaylist, compileEntries, contentHash, EntryRow, playlistRenderer, renderPlaylist } from './playlist';
 
 const at = (hhmm: string, day = '2026-12-01') => new Date(`${day}T${hhmm}:00+07:00`);
 const audio = { sha256: 'a'.repeat(64), bytes: 1000, mime: 'audio/mpeg', durationMs: 600_000, displayMs: null };
@@ -52,6 +52,10 @@ describe('playlist compiler', () => {
     expect(parsed).toMatchObject({ protocol: 'bcast/v1', deviceId: 'd1', channelId: 'c1', version: 7, validFrom: '2026-11-30T17:00:00.000Z', timezone: 'Asia/Ho_Chi_Minh' });
     expect(parsed.entries).toEqual(p.entries);
     // what MQTT carries is the same document, byte for byte
-    expect(renderPlaylistBuffer(p, 'd1', Buffer.from(JSON.stringify(p.entries))).toString('utf8')).toBe(renderPlaylist(p, 'd1'));
+    // what is published: rendered once per channel, the device id spliced in — the same text
+    const render = playlistRenderer(p, JSON.stringify(p.entries));
+    const [d1, d2] = [render('d1'), render('d2')];
+    expect(d1.toString('utf8')).toBe(renderPlaylist(p, 'd1'));
+    expect(d2.toString('utf8')).toBe(renderPlaylist(p, 'd2'));
   });
 });
