@@ -135,8 +135,7 @@ export class EvidenceService implements OnApplicationBootstrap {
          -- play.completed evidences it; on an LED board, the first play.started of a slides entry says
          -- from when it was shown (shown_at, what the display reports count minutes from)
          UPDATE schedule_entries e
-            SET evidenced_at = CASE WHEN c.completed IS NOT NULL AND e.status NOT IN ('cancelled', 'voided')
-                                    THEN LEAST(COALESCE(e.evidenced_at, c.completed), c.completed) ELSE e.evidenced_at END,
+            SET evidenced_at = CASE WHEN c.completed IS NOT NULL THEN LEAST(COALESCE(e.evidenced_at, c.completed), c.completed) ELSE e.evidenced_at END,
                 shown_at = CASE WHEN c.started IS NOT NULL THEN LEAST(COALESCE(e.shown_at, c.started), c.started) ELSE e.shown_at END,
                 updated_at = now()
            FROM (SELECT i.entry_id, min(i.at) FILTER (WHERE i.type = 'play.completed') AS completed,
@@ -144,8 +143,8 @@ export class EvidenceService implements OnApplicationBootstrap {
                    FROM ins i JOIN schedule_entries s ON s.id = i.entry_id AND s.channel_id = i.channel_id
                   WHERE i.type IN ('play.completed', 'play.started') AND is_evidence_time(i.at, s.starts_at, s.ends_at)
                   GROUP BY 1) c
-          WHERE e.id = c.entry_id
-            AND ((c.completed IS NOT NULL AND e.status NOT IN ('cancelled', 'voided') AND (e.evidenced_at IS NULL OR e.evidenced_at > c.completed))
+          WHERE e.id = c.entry_id AND e.status NOT IN ('cancelled', 'voided')
+            AND ((c.completed IS NOT NULL AND (e.evidenced_at IS NULL OR e.evidenced_at > c.completed))
               OR (c.started IS NOT NULL AND (e.shown_at IS NULL OR e.shown_at > c.started)))
          RETURNING 1
        ), seen AS (
