@@ -10,21 +10,21 @@
  *   (without DATABASE_URL an embedded PostgreSQL is started)
  */
 import 'reflect-metadata';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createApp } from '../src/app.factory';
 import { Actor } from '../src/auth/actor';
 import { loadConfig } from '../src/infrastructure/config/app-config';
-import { startEmbeddedPostgres } from '../src/infrastructure/database/embedded-postgres';
 import { JsonLogger } from '../src/infrastructure/logging/json-logger';
 import { ServerOnlyAccessPolicy } from '../src/infrastructure/mqtt/broker-access-policy';
 import { startEmbeddedBroker } from '../src/infrastructure/mqtt/embedded-broker';
 import { CampaignsService } from '../src/campaigns/campaigns.service';
 import { ComplianceService } from '../src/schedule/compliance.service';
 import { PlanningService } from '../src/schedule/planning.service';
+import { benchDatabase } from './support/fleet';
 import { peakRssLine, phaseRss } from './support/peak-rss';
 
 const COMMUNES = Number(process.argv[2] ?? 3300);
@@ -32,21 +32,8 @@ const PROVINCES = 34;
 
 async function main() {
   const stops: Array<() => Promise<void>> = [];
-  let admin = process.env.DATABASE_URL;
-  if (!admin) {
-    const dir = mkdtempSync(join(tmpdir(), 'bcast-bench-'));
-    chmodSync(dir, 0o755);
-    const pg = await startEmbeddedPostgres(dir, 54398);
-    stops.push(pg.stop);
-    admin = pg.url;
-  }
-  const dbName = `bcast_bench_${randomBytes(3).toString('hex')}`;
-  const c = new Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${dbName}`);
-  await c.end();
-  const url = new URL(admin);
-  url.pathname = `/${dbName}`;
+  const database = await benchDatabase(54398);
+  const url = new URL(database.url);
   const broker = await startEmbeddedBroker(0, new ServerOnlyAccessPolicy('bench', 'bench'), '127.0.0.1');
   stops.push(broker.stop);
 
@@ -212,15 +199,9 @@ async function main() {
 
   await db.end();
   await app.close();
-  if (process.env.BENCH_KEEP) {
-    console.log(`kept database ${dbName}`);
-  } else {
-    const c2 = new Client({ connectionString: admin });
-    await c2.connect();
-    await c2.query(`DROP DATABASE ${dbName} WITH (FORCE)`);
-    await c2.end();
-  }
   for (const stop of stops.reverse()) await stop();
+  if (process.env.BENCH_KEEP) console.log(`kept database ${database.name}`);
+  await database.drop(Boolean(process.env.BENCH_KEEP));
 }
 
 const RAW_COUNT = 'the same entries counted by one GROUP BY (channel, program, local month), planned and evidenced:';

@@ -17,7 +17,6 @@ import 'reflect-metadata';
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -28,6 +27,8 @@ import { createApp } from '../src/app.factory';
 import { loadConfig } from '../src/infrastructure/config/app-config';
 import { JsonLogger } from '../src/infrastructure/logging/json-logger';
 import { startRuntime } from '../src/infrastructure/runtime';
+import { freePort } from '../test/support/free-port';
+import { OwnMosquitto } from '../test/support/own-mosquitto';
 import { benchDatabase, deviceToken, seedFleet } from './support/fleet';
 import { peakRssLine, phaseRss } from './support/peak-rss';
 
@@ -43,41 +44,6 @@ async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, what:
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
     await sleep(50);
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Mosquitto with persistence on (saved when it stops, not in between), as many connections as the fleet. */
-class Mosquitto {
-  private child: ChildProcess | null = null;
-  constructor(readonly dir: string, readonly port: number) {
-    writeFileSync(join(dir, 'mosquitto.conf'), [
-      `listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence true', `persistence_location ${dir}/`,
-      'autosave_interval 0', 'max_queued_messages 100000', 'max_inflight_messages 0', '',
-    ].join('\n'));
-  }
-  async start(): Promise<void> {
-    // (as root it runs as its own user: the folder is open to it)
-    this.child = spawn('mosquitto', ['-c', join(this.dir, 'mosquitto.conf')], { stdio: 'ignore' });
-    await waitUntil(() => new Promise<boolean>((resolve) => {
-      const s = tcpConnect(this.port, '127.0.0.1', () => (s.end(), resolve(true)));
-      s.on('error', () => resolve(false));
-    }), 10_000, 'mosquitto listening');
-  }
-  async stop(signal: NodeJS.Signals): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    await new Promise((resolve) => (child.once('exit', resolve), child.kill(signal)));
   }
 }
 
@@ -108,9 +74,10 @@ async function main() {
   const database = await benchDatabase(54396);
   const dir = mkdtempSync(join(tmpdir(), 'bcast-storm-'));
   chmodSync(dir, 0o777);
-  const broker = new Mosquitto(dir, await freePort());
+  // persistence on, saved when it stops and not in between; as many connections in flight as the fleet
+  const broker = new OwnMosquitto(dir, await freePort(), true, ['autosave_interval 0', 'max_inflight_messages 0']);
   await broker.start();
-  const brokerUrl = `mqtt://127.0.0.1:${broker.port}`;
+  const brokerUrl = broker.url;
   const env: Record<string, string> = {
     DATABASE_URL: database.url, MQTT_URL: brokerUrl, TOKEN_SECRET: 'x'.repeat(40), ADMIN_PASSWORD: 'bench-password', MEDIA_WORKERS: '0',
     DATA_DIR: dir, LOG_LEVEL: 'error', INSTANCE_ID: `bench-${randomBytes(3).toString('hex')}`, MQTT_TOPIC_PREFIX: `storm${randomBytes(3).toString('hex')}/v1`,

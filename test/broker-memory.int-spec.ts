@@ -1,6 +1,5 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerMemoryCheck } from '../src/distribution/broker-memory';
@@ -8,38 +7,13 @@ import { brokerMemoryLost } from '../src/infrastructure/metrics/metrics';
 import { MqttConnection } from '../src/infrastructure/mqtt/mqtt-connection';
 import { freePort } from './support/free-port';
 import { connectDevice, eventually } from './support/mqtt-device';
+import { OwnMosquitto } from './support/own-mosquitto';
 import { ADMIN, startTestApp, TestApp } from './support/test-app';
 import { importTwoCommunes } from './support/two-communes';
 
 const hasMosquitto = !spawnSync('mosquitto', ['-h']).error;
 if (!hasMosquitto) console.warn('mosquitto is not installed: skipping the broker memory test');
 const maybe = hasMosquitto ? describe : describe.skip;
-
-/** A Mosquitto of the test's own, restarted as an operator (or a power cut) would. */
-class OwnMosquitto {
-  private child: ChildProcess | null = null;
-  private log = '';
-  constructor(readonly dir: string, readonly port: number, readonly persistence: boolean) {
-    writeFileSync(join(dir, 'mosquitto.conf'), [
-      `listener ${port} 127.0.0.1`, 'allow_anonymous true',
-      `persistence ${this.persistence}`, `persistence_location ${dir}/`, 'max_queued_messages 100000', '',
-    ].join('\n'));
-  }
-  async start(): Promise<void> {
-    this.child = spawn('mosquitto', ['-c', join(this.dir, 'mosquitto.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout!.on('data', (d) => (this.log += d));
-    this.child.stderr!.on('data', (d) => (this.log += d));
-    await eventually(() => new Promise<boolean>((resolve) => {
-      const s = connect(this.port, '127.0.0.1', () => (s.end(), resolve(true)));
-      s.on('error', () => resolve(false));
-    }), 10_000, `mosquitto on ${this.port}: ${this.log}`);
-  }
-  async stop(signal: NodeJS.Signals): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    await new Promise((resolve) => (child.once('exit', resolve), child.kill(signal)));
-  }
-}
 
 /**
  * The broker is where a device finds its playlist when it (re)connects. A broker that comes back
@@ -77,7 +51,7 @@ maybe('a broker that restarts', () => {
     chmodSync(dir, 0o777); // Mosquitto started as root runs as its own user, and saves its database here
     broker = new OwnMosquitto(dir, await freePort(), persistence);
     await broker.start();
-    const url = `mqtt://127.0.0.1:${broker.port}`;
+    const url = broker.url;
     t = await startTestApp({ MQTT_URL: url });
     return url;
   }

@@ -10,9 +10,9 @@ export const deviceToken = (n: number) => `bench-device-token-${n}`;
 
 /**
  * A database of its own for one benchmark run, on DATABASE_URL's server or, without it, an embedded
- * PostgreSQL on `embeddedPort`; `drop` removes it (and stops the embedded server).
+ * PostgreSQL on `embeddedPort`; `drop` removes it (unless `keep`) and stops the embedded server.
  */
-export async function benchDatabase(embeddedPort: number): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function benchDatabase(embeddedPort: number): Promise<{ url: string; name: string; drop: (keep?: boolean) => Promise<void> }> {
   let adminUrl = process.env.DATABASE_URL;
   let stop: () => Promise<void> = async () => undefined;
   if (!adminUrl) {
@@ -31,11 +31,14 @@ export async function benchDatabase(embeddedPort: number): Promise<{ url: string
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: async () => {
-      const c = new Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE ${name} WITH (FORCE)`);
-      await c.end();
+    name,
+    drop: async (keep = false) => {
+      if (!keep) {
+        const c = new Client({ connectionString: adminUrl });
+        await c.connect();
+        await c.query(`DROP DATABASE ${name} WITH (FORCE)`);
+        await c.end();
+      }
       await stop();
     },
   };

@@ -7,6 +7,7 @@ import { DYNSEC_TOPIC, DynsecCommand, isHarmless, liveDeviceCommands, openSecret
 import type { AppConfig } from '../infrastructure/config/app-config';
 import { APP_CONFIG } from '../infrastructure/config/config.module';
 import { DatabaseNotifications } from '../infrastructure/database/notifications';
+import { CoalescedRun } from '../infrastructure/jobs/coalesced-run';
 import { MqttConnection } from '../infrastructure/mqtt/mqtt-connection';
 import { TOKEN_SECRET } from '../auth/auth.module';
 
@@ -27,8 +28,7 @@ export class BrokerSync implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly logger = new Logger('broker-sync');
   private readonly waiting = new Map<string, (answer: Array<{ command: string; error?: string }>) => void>();
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly runs = new CoalescedRun(() => this.drain(), (err) => this.logger.warn({ msg: 'broker sync failed', error: String(err) }));
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -62,7 +62,7 @@ export class BrokerSync implements OnApplicationBootstrap, OnApplicationShutdown
 
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.runs.stop();
   }
 
   /** Queues a device's broker account for syncing, in the caller's transaction; `token` when it has a new one. */
@@ -77,20 +77,7 @@ export class BrokerSync implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** Applies what is queued now (after a change); coalesces with a run in progress. */
   kick(): void {
-    if (!this.enabled) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((err) => this.logger.warn({ msg: 'broker sync failed', error: String(err) }))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    if (this.enabled) this.runs.kick();
   }
 
   private async drain(): Promise<void> {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { connectAsync } from 'mqtt';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { CoalescedRun } from '../infrastructure/jobs/coalesced-run';
 import { brokerMemoryLost } from '../infrastructure/metrics/metrics';
 import { MqttConnection } from '../infrastructure/mqtt/mqtt-connection';
 import { Topics } from '../infrastructure/mqtt/topics';
@@ -27,10 +28,8 @@ const READ_MS = 5000;
 @Injectable()
 export class BrokerMemoryCheck implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('broker-memory');
-  private checking: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
-  private readonly onConnect = () => this.schedule();
+  private readonly checks = new CoalescedRun(() => this.check(), (err) => this.logger.warn({ msg: 'broker memory not checked', error: String(err) }));
+  private readonly onConnect = () => this.checks.kick();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -42,36 +41,17 @@ export class BrokerMemoryCheck implements OnApplicationBootstrap, OnApplicationS
   onApplicationBootstrap(): void {
     if (this.runtime.embedded.broker) return;
     this.mqtt.client.on('connect', this.onConnect);
-    this.schedule(); // the broker may have restarted while the service was down
+    this.checks.kick(); // the broker may have restarted while the service was down
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
     this.mqtt.client.off('connect', this.onConnect);
-    await this.checking;
+    await this.checks.stop();
   }
 
   /** Resolves when the checks asked for so far are done (for tests). */
-  async settled(): Promise<void> {
-    while (this.checking) await this.checking;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    if (this.checking) {
-      this.again = true;
-      return;
-    }
-    this.checking = this.check()
-      .then(() => undefined)
-      .catch((err) => this.logger.warn({ msg: 'broker memory not checked', error: String(err) }))
-      .finally(() => {
-        this.checking = null;
-        if (this.again) {
-          this.again = false;
-          this.schedule();
-        }
-      });
+  settled(): Promise<void> {
+    return this.checks.settled();
   }
 
   /** Reads the sample back; true when the broker had forgotten and every playlist is marked to be published again. */

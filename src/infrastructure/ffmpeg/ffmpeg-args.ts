@@ -28,17 +28,14 @@ export const DEFAULT_AUDIO_PROFILE: AudioDeliveryProfile = {
 
 const QUIET = ['-hide_banner', '-nostdin', '-nostats'];
 
+/** The first audio stream of `input`, progress on stdout, through `filters`. */
+function firstAudioThrough(input: string, filters: string): string[] {
+  return [...QUIET, '-progress', 'pipe:1', '-i', input, '-map', '0:a:0', '-vn', '-sn', '-dn', '-af', filters];
+}
+
 /** Integrated loudness of the mono downmix, which is what a loudspeaker cluster plays. */
 export function measureLoudnessArgs(input: string, truePeak = false): string[] {
-  return [
-    ...QUIET,
-    '-progress', 'pipe:1',
-    '-i', input,
-    '-map', '0:a:0',
-    '-vn', '-sn', '-dn',
-    '-af', `aformat=channel_layouts=mono,ebur128${truePeak ? '=peak=true' : ''}`,
-    '-f', 'null', '-',
-  ];
+  return [...firstAudioThrough(input, `aformat=channel_layouts=mono,ebur128${truePeak ? '=peak=true' : ''}`), '-f', 'null', '-'];
 }
 
 /**
@@ -48,12 +45,7 @@ export function measureLoudnessArgs(input: string, truePeak = false): string[] {
  */
 export function measureAndDecodeArgs(input: string, sampleRate: number, pcmFile: string): string[] {
   return [
-    ...QUIET,
-    '-progress', 'pipe:1',
-    '-i', input,
-    '-map', '0:a:0',
-    '-vn', '-sn', '-dn',
-    '-af', `aformat=channel_layouts=mono,aresample=${sampleRate},ebur128`,
+    ...firstAudioThrough(input, `aformat=channel_layouts=mono,aresample=${sampleRate},ebur128`),
     '-f', 's16le', '-ac', '1', '-ar', String(sampleRate), '-y', pcmFile,
   ];
 }
