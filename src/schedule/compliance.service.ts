@@ -6,7 +6,7 @@ import { UnitsService } from '../units/units.service';
 import { checkDateRange } from './date-range';
 import { ComplianceRow, complianceStatus } from './compliance';
 import { addDays, zonedInstant } from './planner/local-time';
-import { isDisplayRule, periodInstances, RuleDefinition } from './planner/rule-definition';
+import { entriesSpan, isDisplayRule, periodInstances, RuleDefinition } from './planner/rule-definition';
 import { displayCompliance } from './display-compliance';
 import { byOwner } from './compliance-order';
 
@@ -87,7 +87,9 @@ export class ComplianceService {
     const anyFresh = rules.some((r) => r.definition.freshEachPeriod === true);
     // Entries are read once with their local time computed once; rule fields are pulled out of the
     // JSON once per rule, not per row.
-    const counts = await this.db.transaction(async (tx) => {
+    // only the entries of the rules' periods (and, for a new item each period, the periods before)
+    const span = entriesSpan(rules.map((r) => r.definition), from, to);
+    const counts: CountRow[] = !span || !channels.length ? [] : await this.db.transaction(async (tx) => {
       await tx.query(`SET LOCAL work_mem = '64MB'`);
       const perChannel = channels.length <= PER_CHANNEL_LOOKUP_MAX;
       const sql = `
@@ -166,8 +168,8 @@ export class ComplianceService {
       const rows: Array<CountRow> = await tx.query(sql, [
         channels.map((c) => c.id),
         unit.path,
-        zonedInstant(addDays(from, -100), '00:00', unit.timezone),
-        zonedInstant(addDays(to, 100), '00:00', unit.timezone),
+        zonedInstant(span.from, '00:00', unit.timezone),
+        zonedInstant(span.to, '00:00', unit.timezone),
         channels.map((c) => c.path),
         channels.map((c) => c.timezone),
         unitAt.history.map((h) => h.channelId),

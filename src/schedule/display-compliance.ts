@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { ComplianceRow } from './compliance';
 import { byOwner } from './compliance-order';
 import { addDays, zonedInstant } from './planner/local-time';
-import { dailyDisplayMinutes, periodInstances, RuleDefinition } from './planner/rule-definition';
+import { dailyDisplayMinutes, entriesSpan, periodInstances, RuleDefinition } from './planner/rule-definition';
 
 interface Board {
   id: string;
@@ -37,7 +37,8 @@ export async function displayCompliance(
   ownerOn: (boardId: string, day: string) => { unitId: string; path: string },
   scopePath: string,
 ): Promise<ComplianceRow[]> {
-  if (!rules.length || !boards.length) return [];
+  const span = entriesSpan(rules.map((r) => r.definition), from, to);
+  if (!span || !boards.length) return [];
   const tz = boards[0].timezone;
   const perDay: Array<{ rule_id: string; channel_id: string; day: string; planned_min: number; evidenced_min: number }> = await db.query(
     // the rule's own entries, and slides entries showing its slides put there by hand
@@ -51,7 +52,7 @@ export async function displayCompliance(
         AND (e.rule_id = r.rule_id OR e.media_asset_ids && r.slides::uuid[] OR e.media_asset_id = ANY (r.slides::uuid[]))
        JOIN channels c ON c.id = e.channel_id JOIN units u ON u.id = c.unit_id
       GROUP BY 1, 2, 3`,
-    [rules.map((r) => r.id), boards.map((b) => b.id), zonedInstant(addDays(from, -100), '00:00', tz), zonedInstant(addDays(to, 100), '00:00', tz), rules.map((r) => `{${(r.definition.match.mediaAssetIds ?? []).join(',')}}`)],
+    [rules.map((r) => r.id), boards.map((b) => b.id), zonedInstant(span.from, '00:00', tz), zonedInstant(span.to, '00:00', tz), rules.map((r) => `{${(r.definition.match.mediaAssetIds ?? []).join(',')}}`)],
   );
   const byKey = new Map(perDay.map((r) => [`${r.rule_id}|${r.channel_id}|${r.day}`, r]));
   const rows: ComplianceRow[] = [];

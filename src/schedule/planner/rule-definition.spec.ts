@@ -1,4 +1,4 @@
-import { periodInstances, RuleDefinition, validateRuleDefinition } from './rule-definition';
+import { entriesSpan, periodInstances, RuleDefinition, validateRuleDefinition } from './rule-definition';
 
 // 003_…txt: "Xây dựng Chuyên mục phát thanh về chuyển đổi số, mỗi tháng 01 Chương trình và phát lại ít nhất 03 lần/tháng."
 const R1: RuleDefinition = { match: { seriesId: 'cds' }, period: 'month', minPrograms: 1, minAiringsPerProgram: 4, maxAiringsPerDay: 1 };
@@ -39,5 +39,19 @@ describe('rule definitions', () => {
     expect(weeks).toHaveLength(10);
     expect(periodInstances(R4_WEEKLY, '2025-02-01', '2025-03-01')).toEqual([]);
     expect(periodInstances({ ...R1, period: 'quarter' }, '2026-11-15', '2026-11-20')[0]).toMatchObject({ key: '2026-Q4', start: '2026-10-01', end: '2027-01-01', label: 'quý 4/2026' });
+  });
+
+  it('reads the entries of the rules’ periods only: a month report does not read the months around it', () => {
+    // a month: its own days, and a day on each side for channels in another time zone
+    expect(entriesSpan([R1], '2026-11-01', '2026-11-30')).toEqual({ from: '2026-10-31', to: '2026-12-02' });
+    // weeks reaching past the range (Mon 26 Oct .. Sun 6 Dec): their whole weeks; the union over rules
+    expect(entriesSpan([R1, { ...R1, period: 'week' }], '2026-11-01', '2026-11-30')).toEqual({ from: '2026-10-25', to: '2026-12-08' });
+    // a rule over a range counts the whole range, whatever part of it the report shows
+    expect(entriesSpan([{ ...R1, period: 'range', from: '2026-10-15', to: '2026-12-15' }], '2026-11-01', '2026-11-30')).toEqual({ from: '2026-10-14', to: '2026-12-17' });
+    // a new item each period: the program's earlier periods too
+    expect(entriesSpan([{ ...R1, freshEachPeriod: true }], '2026-11-01', '2026-11-30')!.from).toBe('2026-07-23');
+    // no rule in force in the range: nothing to read
+    expect(entriesSpan([R4_WEEKLY], '2025-02-01', '2025-03-01')).toBeNull();
+    expect(entriesSpan([], '2025-02-01', '2025-03-01')).toBeNull();
   });
 });

@@ -207,6 +207,30 @@ export function periodInstances(d: RuleDefinition, from: string, to: string): Pe
   return out;
 }
 
+/** How far back a rule asking for a new item each period looks for a program's first period. */
+export const FRESH_LOOKBACK_DAYS = 100;
+
+/**
+ * The local days [from, to) whose entries a report over the dates from..to (inclusive) reads: from the
+ * first period's start to the last period's end (a week or a quarter reaches past the range), a day more
+ * on each side for channels in another time zone than the unit's, and FRESH_LOOKBACK_DAYS earlier where a
+ * rule asks for a new item each period (the periods a program aired in before). Null when no rule has a
+ * period in the range: there is nothing to read.
+ */
+export function entriesSpan(defs: RuleDefinition[], from: string, to: string): { from: string; to: string } | null {
+  let lo: string | null = null;
+  let hi: string | null = null;
+  for (const d of defs) {
+    const periods = periodInstances(d, from, to);
+    if (!periods.length) continue;
+    const start = addDays(periods[0].start, d.freshEachPeriod ? -FRESH_LOOKBACK_DAYS : 0);
+    const end = periods[periods.length - 1].end;
+    if (lo === null || start < lo) lo = start;
+    if (hi === null || end > hi) hi = end;
+  }
+  return lo === null || hi === null ? null : { from: addDays(lo, -1), to: addDays(hi, 1) };
+}
+
 function periodStart(p: RulePeriod, date: string): string {
   const [y, m] = date.split('-').map(Number);
   if (p === 'week') return addDays(date, 1 - isoWeekday(date));
