@@ -67,7 +67,8 @@ export class ComplianceService {
     const unit = await this.units.get(actor, unitId);
 
     // the unit's loudspeakers now, and those that were its own before a merge moved them
-    const channels: Array<{ id: string; name: string; unit_id: string; path: string; timezone: string; monitored: boolean }> = await this.db.query(
+    // (the channels and the rules are read side by side: one round trip's wait, not two)
+    const channelsRead: Promise<Array<{ id: string; name: string; unit_id: string; path: string; timezone: string; monitored: boolean }>> = this.db.query(
       `SELECT c.id, c.name, c.unit_id, u.path, u.timezone,
               EXISTS (SELECT 1 FROM devices d WHERE d.channel_id = c.id AND d.monitor_seen_at IS NOT NULL AND d.revoked_at IS NULL) AS monitored
          FROM channels c JOIN units u ON u.id = c.unit_id
@@ -75,12 +76,15 @@ export class ComplianceService {
         ORDER BY u.path, c.name`,
       [`${unit.path}%`, from],
     );
-    const unitAt = await channelUnits(this.db.manager, channels);
-    const allRules: Array<{ id: string; name: string; definition: RuleDefinition; target: string }> = await this.db.query(
+    const rulesRead: Promise<Array<{ id: string; name: string; definition: RuleDefinition; target: string }>> = this.db.query(
       `SELECT r.id, r.name, r.definition, t.path AS target FROM rules r JOIN units t ON t.id = r.target_unit_id
         WHERE r.active AND ($1 LIKE t.path || '%' OR t.path LIKE $1 || '%') ORDER BY r.name`,
       [unit.path],
     );
+    rulesRead.catch(() => undefined); // (awaited below; not an unhandled rejection if the channels fail first)
+    const channels = await channelsRead;
+    const unitAt = await channelUnits(this.db.manager, channels);
+    const allRules = await rulesRead;
     const rules = allRules.filter((r) => !isDisplayRule(r.definition));
     const displayRules = allRules.filter((r) => isDisplayRule(r.definition));
     // a new item each period needs the programs' first periods: a window over the counts, only if a rule asks for it
@@ -89,8 +93,7 @@ export class ComplianceService {
     // JSON once per rule, not per row.
     // only the entries of the rules' periods (and, for a new item each period, the periods before)
     const span = entriesSpan(rules.map((r) => r.definition), from, to);
-    const counts: CountRow[] = !span || !channels.length ? [] : await this.db.transaction(async (tx) => {
-      await tx.query(`SET LOCAL work_mem = '64MB'`);
+    const count = async (span: { from: string; to: string }): Promise<CountRow[]> => {
       const perChannel = channels.length <= PER_CHANNEL_LOOKUP_MAX;
       const sql = `
       WITH ch AS (
@@ -165,7 +168,7 @@ export class ComplianceService {
               count(*)::int AS distinct_programs,
               sum(heard)::int AS heard, sum(not_heard)::int AS not_heard, sum(reported)::int AS reported, sum(confirmed)::int AS confirmed
          FROM counted GROUP BY 1, 2, 3`;
-      const rows: Array<CountRow> = await tx.query(sql, [
+      const params = [
         channels.map((c) => c.id),
         unit.path,
         zonedInstant(span.from, '00:00', unit.timezone),
@@ -176,11 +179,25 @@ export class ComplianceService {
         unitAt.history.map((h) => h.path),
         unitAt.history.map((h) => h.until),
         channels.map((c) => c.monitored),
-      ]);
-      return rows;
-    });
-    const byKey = new Map(counts.map((c) => [`${c.rule_id}|${c.channel_id}|${c.period}`, c]));
-
+      ];
+      // a province reads a few thousand entries: one round trip, no transaction; the whole country's
+      // sort and group get more memory than the default
+      if (perChannel) return this.db.query(sql, params);
+      return this.db.transaction(async (tx) => {
+        await tx.query(`SET LOCAL work_mem = '64MB'`);
+        return tx.query(sql, params);
+      });
+    };
+    const counts = span && channels.length ? await count(span) : [];
+    // each rule's counts by channel, then by period (a country-year has 260,000: no key string per row)
+    const countsOf = new Map<string, Map<string, CountRow>>();
+    for (const c of counts) {
+      const key = `${c.rule_id}|${c.channel_id}`;
+      let byPeriod = countsOf.get(key);
+      if (!byPeriod) countsOf.set(key, (byPeriod = new Map()));
+      byPeriod.set(c.period, c);
+    }
+    const none = new Map<string, CountRow>();
 
     const rows: ComplianceRow[] = [];
     // Rows are ordered by the unit each belongs to, then the channel: a merge does not reorder earlier
@@ -190,39 +207,38 @@ export class ComplianceService {
     const merged = unitAt.history.length > 0;
     for (const rule of rules) {
       const d = rule.definition;
-      const periods = periodInstances(d, from, to);
+      const periods = periodInstances(d, from, to).map((p) => ({ ...p, last: addDays(p.end, -1) }));
+      // what the rule asks is the same on each of its rows: one object
+      const required = { programs: d.minPrograms, maxPrograms: d.maxPrograms ?? null, airingsPerProgram: d.minAiringsPerProgram };
       const endsIn = new Map<string, Date[]>(); // each period's end, per time zone
       const ruleRows: Array<{ path: string; name: string; row: ComplianceRow }> = [];
       for (const ch of ordered) {
         let ends = endsIn.get(ch.timezone);
         if (!ends) endsIn.set(ch.timezone, (ends = periods.map((p) => zonedInstant(p.end, '00:00', ch.timezone))));
+        const counted = countsOf.get(`${rule.id}|${ch.id}`) ?? none;
         for (const [i, p] of periods.entries()) {
           // the channel's unit when the period began: before a merge, the former commune
           const owner = unitAt.on(ch.id, p.start);
           if (!owner.path.startsWith(rule.target) || !owner.path.startsWith(unit.path)) continue;
-          const c = byKey.get(`${rule.id}|${ch.id}|${p.key}`);
-          const found = {
-            plannedPrograms: c?.planned_programs ?? 0,
-            plannedAirings: c?.planned_airings ?? 0,
-            evidencedPrograms: c?.evidenced_programs ?? 0,
-            evidencedAirings: c?.evidenced_airings ?? 0,
-            distinctPrograms: c?.distinct_programs ?? 0,
-          };
-          const end = ends[i];
-          ruleRows.push({ path: owner.path, name: ch.name, row: {
+          const c = counted.get(p.key);
+          const planned = { programs: c?.planned_programs ?? 0, airings: c?.planned_airings ?? 0 };
+          const evidenced = { programs: c?.evidenced_programs ?? 0, airings: c?.evidenced_airings ?? 0 };
+          const status = complianceStatus(d.minPrograms, d.maxPrograms, {
+            plannedPrograms: planned.programs, plannedAirings: planned.airings, evidencedPrograms: evidenced.programs, evidencedAirings: evidenced.airings, distinctPrograms: c?.distinct_programs ?? 0,
+          }, ends[i], now);
+          const row: ComplianceRow = {
             ruleId: rule.id, ruleName: rule.name, channelId: ch.id, channelName: ch.name, unitId: owner.unitId,
-            period: p.key, label: p.label, periodStart: p.start, periodEnd: addDays(p.end, -1),
-            required: { programs: d.minPrograms, maxPrograms: d.maxPrograms ?? null, airingsPerProgram: d.minAiringsPerProgram },
-            planned: { programs: found.plannedPrograms, airings: found.plannedAirings },
-            evidenced: { programs: found.evidencedPrograms, airings: found.evidencedAirings },
+            period: p.key, label: p.label, periodStart: p.start, periodEnd: p.last,
+            required, planned, evidenced,
             levels: { acoustic: c?.heard ?? 0, notHeard: c?.not_heard ?? 0, reported: c?.reported ?? 0, confirmed: c?.confirmed ?? 0 },
-            status: complianceStatus(d.minPrograms, d.maxPrograms, found, end, now),
-            planShort: found.plannedPrograms < d.minPrograms,
-          } });
+            status,
+            planShort: planned.programs < d.minPrograms,
+          };
+          if (merged) ruleRows.push({ path: owner.path, name: ch.name, row });
+          else rows.push(row);
         }
       }
       if (merged) for (const r of byOwner(ruleRows)) rows.push(r); // (a spread of a country-year's rows overflows the stack)
-      else for (const r of ruleRows) rows.push(r.row);
     }
     // LED boards under display rules: minutes shown, planned and evidenced
     if (displayRules.length) {
