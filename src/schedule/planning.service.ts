@@ -9,7 +9,7 @@ import { checkDateRange } from './date-range';
 import { addDays, zonedInstant } from './planner/local-time';
 import { DisplayChannel, planDisplay, PlannedShowing } from './planner/display-planner';
 import { MissedAiring, plan, PlanChannel, PlannedAiring, PlanProgram, PlanRule, Shortfall } from './planner/planner';
-import { isDisplayRule, RuleDefinition } from './planner/rule-definition';
+import { FRESH_LOOKBACK_DAYS, isDisplayRule, periodsSpan, RuleDefinition } from './planner/rule-definition';
 
 export interface PlanReport {
   dryRun: boolean;
@@ -78,15 +78,28 @@ export class PlanningService {
     );
     const programs: PlanProgram[] = programRows.map((p) => ({ id: p.id, title: p.title, durationMs: p.duration_ms, seriesId: p.series_id, tags: p.tags, periodStart: p.period_start, periodEnd: p.period_end, unitPath: p.path }));
 
-    // Booked time, generously around the dates: periods (weeks, quarters) reach beyond them.
+    // Booked time over the rules' periods (weeks and quarters reach beyond the dates), two days more on
+    // each side (time zones, entries across midnight) and as much as the rules' spacing asks; before
+    // that, only which programs each channel aired in the FRESH_LOOKBACK_DAYS before (programs used
+    // in earlier periods come last, and a new item each period does not repeat them). A month planned
+    // into a planned year reads a month of entries, not seven.
     const tz = channelRows[0]?.timezone ?? 'Asia/Ho_Chi_Minh';
-    const bookedRows = await this.bookedEntries(channelRows.map((c) => c.id), zonedInstant(addDays(from, -100), '00:00', tz), zonedInstant(addDays(to, 100), '00:00', tz), now);
+    const periods = periodsSpan(ruleRows.map((r) => r.definition), from, to) ?? { from, to: addDays(to, 1) };
+    const margin = 2 + Math.ceil(Math.max(0, ...ruleRows.map((r) => r.definition.minSpacingHours ?? 0)) / 24);
+    const bookedFrom = zonedInstant(addDays(periods.from, -margin), '00:00', tz);
+    const channelIds = channelRows.map((c) => c.id);
+    const [bookedRows, earlierRows] = await Promise.all([
+      this.bookedEntries(channelIds, bookedFrom, zonedInstant(addDays(periods.to, margin), '00:00', tz), now),
+      this.programsAired(channelIds, zonedInstant(addDays(periods.from, -FRESH_LOOKBACK_DAYS), '00:00', tz), bookedFrom),
+    ]);
     const booked = new Map<string, PlanChannel['booked']>();
     for (const b of bookedRows) {
       const list = booked.get(b.channel_id) ?? [];
       list.push({ id: b.id, startsAt: new Date(b.starts_at), endsAt: new Date(b.ends_at), programId: b.program_id, replaceable: b.replaceable });
       booked.set(b.channel_id, list);
     }
+    const earlier = new Map<string, string[]>();
+    for (const e of earlierRows) earlier.set(e.channel_id, [...(earlier.get(e.channel_id) ?? []), e.program_id]);
     // airings that did not air and have no live make-up yet: what new airings make up for
     const missedRows: Array<{ id: string; channel_id: string; program_id: string; starts_at: Date; missed_reason: string | null }> = channelRows.length
       ? await this.db.query(
@@ -101,7 +114,7 @@ export class PlanningService {
     const channels: PlanChannel[] = channelRows.map((c) => ({
       id: c.id, name: c.name, timezone: c.timezone, windows: c.windows, daysOff: c.days_off ?? [],
       maxSessionMinutes: c.max_session_minutes ?? undefined, maxDailyMinutes: c.max_daily_minutes ?? undefined,
-      booked: booked.get(c.id) ?? [], missed: missed.get(c.id) ?? [], unitPath: c.path,
+      booked: booked.get(c.id) ?? [], earlierPrograms: earlier.get(c.id) ?? [], missed: missed.get(c.id) ?? [], unitPath: c.path,
     }));
 
     const display = displayRuleRows.length && displayRows.length ? await this.planDisplay(displayRows, displayRuleRows, from, to, now) : { showings: [], cancelled: [], shortfalls: [] };
@@ -199,6 +212,16 @@ export class PlanningService {
       [channelIds, from, to, now],
     );
     return rows;
+  }
+
+  /** Which programs each channel aired (or has booked) in [from, to): no more than that of earlier periods is needed. */
+  private async programsAired(channelIds: string[], from: Date, to: Date): Promise<Array<{ channel_id: string; program_id: string }>> {
+    if (!channelIds.length) return [];
+    return this.db.query(
+      `SELECT DISTINCT channel_id, program_id FROM schedule_entries
+        WHERE channel_id = ANY($1::uuid[]) AND status IN ('scheduled', 'aired') AND program_id IS NOT NULL AND starts_at >= $2 AND starts_at < $3`,
+      [channelIds, from, to],
+    );
   }
 
   private async cancelEntries(tx: EntityManager, ids: string[], now: Date): Promise<void> {

@@ -218,6 +218,13 @@ describe('planner', () => {
       expect(result.shortfalls).toEqual([]);
     });
 
+    it('does not repeat an item the channel aired before the entries read (only which programs, not each airing, is kept of the weeks before)', () => {
+      const result = plan({ now: mondayDec7, from: '2026-12-07', to: '2026-12-13', channels: [channel('a', { earlierPrograms: ['bai-3'] })], programs: [item(1, '2026-11-01'), item(3, '2026-12-05')], rules: [weekly(['a'])] });
+      expect(new Set(result.airings.map((a) => a.programId))).toEqual(new Set(['bai-1']));
+      const without = plan({ now: mondayDec7, from: '2026-12-07', to: '2026-12-13', channels: [channel('a')], programs: [item(1, '2026-11-01'), item(3, '2026-12-05')], rules: [weekly(['a'])] });
+      expect(new Set(without.airings.map((a) => a.programId))).toEqual(new Set(['bai-3']));
+    });
+
     it('takes the newest item first', () => {
       const result = plan({ now: mondayDec7, from: '2026-12-07', to: '2026-12-13', channels: [channel('a')], programs: [item(1, '2026-11-01'), item(3, '2026-12-05'), item(2, '2026-11-20')], rules: [weekly(['a'])] });
       expect(new Set(result.airings.map((a) => a.programId))).toEqual(new Set(['bai-3']));

@@ -34,7 +34,10 @@ export interface PlanChannel {
   /** Most minutes of programmes in one window occurrence (a "session"). */
   maxSessionMinutes?: number;
   maxDailyMinutes?: number;
+  /** What is booked over the periods planned (and a margin around them). */
   booked: BookedEntry[];
+  /** Programs this channel aired (or has booked) before `booked` begins, within the look-back of earlier periods. */
+  earlierPrograms?: string[];
   /** Airings of this channel that were not broadcast (missed, no make-up yet): what a placed airing makes up for. */
   missed?: MissedAiring[];
   /** Materialised path of the channel's unit; with PlanProgram.unitPath, limits which programs it may air. */
@@ -157,6 +160,7 @@ export function plan(input: PlanInput): PlanResult {
         const first = zonedInstant(periods[0].start, '00:00', ch.tz).getTime();
         const matching = new Set(programs.filter((p) => matches(rule.definition, p)).map((p) => p.id));
         for (const b of ch.c.booked) if (b.programId && matching.has(b.programId) && b.startsAt.getTime() < first) used.add(b.programId);
+        for (const id of ch.c.earlierPrograms ?? []) if (matching.has(id)) used.add(id);
       }
       for (const period of periods) placePeriod(rule, ch, period, programs, now, airings, shortfalls, used, cancelled);
     }

@@ -218,17 +218,23 @@ export const FRESH_LOOKBACK_DAYS = 100;
  * period in the range: there is nothing to read.
  */
 export function entriesSpan(defs: RuleDefinition[], from: string, to: string): { from: string; to: string } | null {
+  const span = periodsSpan(defs, from, to);
+  if (!span) return null;
+  const lookBack = defs.some((d) => d.freshEachPeriod && periodInstances(d, from, to).length) ? FRESH_LOOKBACK_DAYS : 0;
+  return { from: addDays(span.from, -1 - lookBack), to: addDays(span.to, 1) };
+}
+
+/** The local days [from, to) of the rules' periods that meet the dates from..to (inclusive); null if none. */
+export function periodsSpan(defs: RuleDefinition[], from: string, to: string): { from: string; to: string } | null {
   let lo: string | null = null;
   let hi: string | null = null;
   for (const d of defs) {
     const periods = periodInstances(d, from, to);
     if (!periods.length) continue;
-    const start = addDays(periods[0].start, d.freshEachPeriod ? -FRESH_LOOKBACK_DAYS : 0);
-    const end = periods[periods.length - 1].end;
-    if (lo === null || start < lo) lo = start;
-    if (hi === null || end > hi) hi = end;
+    if (lo === null || periods[0].start < lo) lo = periods[0].start;
+    if (hi === null || periods[periods.length - 1].end > hi) hi = periods[periods.length - 1].end;
   }
-  return lo === null || hi === null ? null : { from: addDays(lo, -1), to: addDays(hi, 1) };
+  return lo === null || hi === null ? null : { from: lo, to: hi };
 }
 
 function periodStart(p: RulePeriod, date: string): string {
