@@ -52,6 +52,8 @@ interface CountRow {
 
 /** Up to this many channels, their entries are read channel by channel through the index. */
 const PER_CHANNEL_LOOKUP_MAX = 1000;
+/** Beyond it, the channels are counted in this many parts side by side. */
+const COUNT_PARTS = 2;
 
 /**
  * Compliance per rule × channel × period for a unit subtree and a date range (6-month and yearly
@@ -66,13 +68,13 @@ export class ComplianceService {
     checkDateRange(from, to, 800);
     const unit = await this.units.get(actor, unitId);
 
-    // the unit's loudspeakers now, and those that were its own before a merge moved them
+    // the unit's loudspeakers and LED boards now, and those that were its own before a merge moved them
     // (the channels and the rules are read side by side: one round trip's wait, not two)
-    const channelsRead: Promise<Array<{ id: string; name: string; unit_id: string; path: string; timezone: string; monitored: boolean }>> = this.db.query(
-      `SELECT c.id, c.name, c.unit_id, u.path, u.timezone,
-              EXISTS (SELECT 1 FROM devices d WHERE d.channel_id = c.id AND d.monitor_seen_at IS NOT NULL AND d.revoked_at IS NULL) AS monitored
+    const channelsRead: Promise<Array<{ id: string; name: string; kind: string; unit_id: string; path: string; timezone: string; monitored: boolean; days_off: string[] | null }>> = this.db.query(
+      `SELECT c.id, c.name, c.kind, c.unit_id, u.path, u.timezone, to_json(c.days_off) AS days_off,
+              c.kind = 'audio' AND EXISTS (SELECT 1 FROM devices d WHERE d.channel_id = c.id AND d.monitor_seen_at IS NOT NULL AND d.revoked_at IS NULL) AS monitored
          FROM channels c JOIN units u ON u.id = c.unit_id
-        WHERE c.active AND c.kind = 'audio' AND (u.path LIKE $1 OR c.id IN (${HISTORY_IN_SCOPE}))
+        WHERE c.active AND c.kind IN ('audio', 'display') AND (u.path LIKE $1 OR c.id IN (${HISTORY_IN_SCOPE}))
         ORDER BY u.path, c.name`,
       [`${unit.path}%`, from],
     );
@@ -82,9 +84,11 @@ export class ComplianceService {
       [unit.path],
     );
     rulesRead.catch(() => undefined); // (awaited below; not an unhandled rejection if the channels fail first)
-    const channels = await channelsRead;
-    const unitAt = await channelUnits(this.db.manager, channels);
+    const all = await channelsRead;
+    const unitAt = await channelUnits(this.db.manager, all);
     const allRules = await rulesRead;
+    const channels = all.filter((c) => c.kind === 'audio');
+    const boards = all.filter((c) => c.kind === 'display');
     const rules = allRules.filter((r) => !isDisplayRule(r.definition));
     const displayRules = allRules.filter((r) => isDisplayRule(r.definition));
     // a new item each period needs the programs' first periods: a window over the counts, only if a rule asks for it
@@ -93,8 +97,8 @@ export class ComplianceService {
     // JSON once per rule, not per row.
     // only the entries of the rules' periods (and, for a new item each period, the periods before)
     const span = entriesSpan(rules.map((r) => r.definition), from, to);
-    const count = async (span: { from: string; to: string }): Promise<CountRow[]> => {
-      const perChannel = channels.length <= PER_CHANNEL_LOOKUP_MAX;
+    const perChannel = channels.length <= PER_CHANNEL_LOOKUP_MAX;
+    const count = async (span: { from: string; to: string }, channels: typeof all): Promise<CountRow[]> => {
       const sql = `
       WITH ch AS (
          SELECT * FROM unnest($1::uuid[], $5::text[], $6::text[], $10::boolean[]) AS ch(id, path, timezone, monitored)
@@ -188,7 +192,14 @@ export class ComplianceService {
         return tx.query(sql, params);
       });
     };
-    const counts = span && channels.length ? await count(span) : [];
+    // LED boards under display rules (minutes shown, planned and evidenced) are counted meanwhile, on another connection
+    const shown = displayRules.length && boards.length ? displayCompliance(this.db.manager, displayRules, boards, from, to, now, (id, day) => unitAt.on(id, day), unit.path) : Promise.resolve([]);
+    shown.catch(() => undefined); // (awaited below; not an unhandled rejection if the count fails first)
+    // More channels than a district's: the country's channels in COUNT_PARTS parts, each counted on a
+    // connection of its own (PostgreSQL runs one query on one core); a channel's entries stay in one part.
+    const parts = perChannel ? 1 : COUNT_PARTS;
+    const size = Math.ceil(channels.length / parts);
+    const counts = span && channels.length ? (await Promise.all(Array.from({ length: parts }, (_, k) => count(span, channels.slice(k * size, (k + 1) * size))))).flat() : [];
     // each rule's counts by channel, then by period (a country-year has 260,000: no key string per row)
     const countsOf = new Map<string, Map<string, CountRow>>();
     for (const c of counts) {
@@ -240,16 +251,7 @@ export class ComplianceService {
       }
       if (merged) for (const r of byOwner(ruleRows)) rows.push(r); // (a spread of a country-year's rows overflows the stack)
     }
-    // LED boards under display rules: minutes shown, planned and evidenced
-    if (displayRules.length) {
-      const boards = await this.db.query(
-        `SELECT c.id, c.name, c.unit_id, u.path, u.timezone, to_json(c.days_off) AS days_off FROM channels c JOIN units u ON u.id = c.unit_id
-          WHERE c.active AND c.kind = 'display' AND (u.path LIKE $1 OR c.id IN (${HISTORY_IN_SCOPE})) ORDER BY u.path, c.name`,
-        [`${unit.path}%`, from],
-      );
-      const boardAt = await channelUnits(this.db.manager, boards);
-      for (const r of await displayCompliance(this.db.manager, displayRules, boards, from, to, now, (id, day) => boardAt.on(id, day), unit.path)) rows.push(r);
-    }
+    for (const r of await shown) rows.push(r);
     const summary = { ok: 0, at_risk: 0, violated: 0 };
     for (const r of rows) summary[r.status] += 1;
     return { rows, summary };

@@ -42,7 +42,7 @@ export async function displayCompliance(
   const tz = boards[0].timezone;
   const perDay: Array<{ rule_id: string; channel_id: string; day: string; planned_min: number; evidenced_min: number }> = await db.query(
     // the rule's own entries, and slides entries showing its slides put there by hand
-    `SELECT r.rule_id, e.channel_id, to_char(e.starts_at AT TIME ZONE u.timezone, 'YYYY-MM-DD') AS day,
+    `SELECT r.rule_id, e.channel_id, to_char(e.starts_at AT TIME ZONE b.timezone, 'YYYY-MM-DD') AS day,
             (sum(extract(epoch FROM e.ends_at - e.starts_at)) / 60)::float8 AS planned_min,
             (COALESCE(sum(extract(epoch FROM LEAST(e.ends_at, e.evidenced_at) - GREATEST(e.starts_at, ${SHOWN_FROM})))
                FILTER (WHERE e.evidenced_at IS NOT NULL OR e.status = 'aired'), 0) / 60)::float8 AS evidenced_min
@@ -50,9 +50,9 @@ export async function displayCompliance(
        JOIN schedule_entries e ON e.channel_id = ANY($2::uuid[]) AND e.kind = 'slides' AND e.status IN ('scheduled', 'aired')
         AND e.starts_at >= $3 AND e.starts_at < $4
         AND (e.rule_id = r.rule_id OR e.media_asset_ids && r.slides::uuid[] OR e.media_asset_id = ANY (r.slides::uuid[]))
-       JOIN channels c ON c.id = e.channel_id JOIN units u ON u.id = c.unit_id
+       JOIN unnest($2::uuid[], $6::text[]) AS b(id, timezone) ON b.id = e.channel_id
       GROUP BY 1, 2, 3`,
-    [rules.map((r) => r.id), boards.map((b) => b.id), zonedInstant(span.from, '00:00', tz), zonedInstant(span.to, '00:00', tz), rules.map((r) => `{${(r.definition.match.mediaAssetIds ?? []).join(',')}}`)],
+    [rules.map((r) => r.id), boards.map((b) => b.id), zonedInstant(span.from, '00:00', tz), zonedInstant(span.to, '00:00', tz), rules.map((r) => `{${(r.definition.match.mediaAssetIds ?? []).join(',')}}`), boards.map((b) => b.timezone)],
   );
   const byKey = new Map(perDay.map((r) => [`${r.rule_id}|${r.channel_id}|${r.day}`, r]));
   const rows: ComplianceRow[] = [];
