@@ -46,11 +46,16 @@ export async function displayCompliance(
             (sum(extract(epoch FROM e.ends_at - e.starts_at)) / 60)::float8 AS planned_min,
             (COALESCE(sum(extract(epoch FROM LEAST(e.ends_at, e.evidenced_at) - GREATEST(e.starts_at, ${SHOWN_FROM})))
                FILTER (WHERE e.evidenced_at IS NOT NULL OR e.status = 'aired'), 0) / 60)::float8 AS evidenced_min
-       FROM unnest($1::uuid[], $5::text[]) AS r(rule_id, slides)
-       JOIN schedule_entries e ON e.channel_id = ANY($2::uuid[]) AND e.kind = 'slides' AND e.status IN ('scheduled', 'aired')
-        AND e.starts_at >= $3 AND e.starts_at < $4
-        AND (e.rule_id = r.rule_id OR e.media_asset_ids && r.slides::uuid[] OR e.media_asset_id = ANY (r.slides::uuid[]))
-       JOIN unnest($2::uuid[], $6::text[]) AS b(id, timezone) ON b.id = e.channel_id
+       FROM unnest($2::uuid[], $6::text[]) AS b(id, timezone)
+       -- each board's entries through the (channel, time) index, whatever the statistics say
+       JOIN LATERAL (
+         SELECT s.channel_id, s.rule_id, s.media_asset_id, s.media_asset_ids, s.starts_at, s.ends_at, s.status, s.evidenced_at, s.shown_at
+           FROM schedule_entries s
+          WHERE s.channel_id = b.id AND s.kind = 'slides' AND s.status IN ('scheduled', 'aired') AND s.starts_at >= $3 AND s.starts_at < $4
+         OFFSET 0
+       ) e ON true
+       JOIN unnest($1::uuid[], $5::text[]) AS r(rule_id, slides)
+         ON e.rule_id = r.rule_id OR e.media_asset_ids && r.slides::uuid[] OR e.media_asset_id = ANY (r.slides::uuid[])
       GROUP BY 1, 2, 3`,
     [rules.map((r) => r.id), boards.map((b) => b.id), zonedInstant(span.from, '00:00', tz), zonedInstant(span.to, '00:00', tz), rules.map((r) => `{${(r.definition.match.mediaAssetIds ?? []).join(',')}}`), boards.map((b) => b.timezone)],
   );
