@@ -32,6 +32,7 @@ import { startRuntime } from '../src/infrastructure/runtime';
 import { profilePhase } from './support/cpu-profile';
 import { benchDatabase, deviceToken, seedFleet } from './support/fleet';
 import { peakRssLine, phaseRss } from './support/peak-rss';
+import { reproduceLine, scriptArgs } from './support/script';
 
 const DEVICES = Number(process.argv[2] ?? 100_000);
 const CHANNELS = Number(process.argv[3] ?? 3300);
@@ -174,7 +175,7 @@ async function main() {
     brokerUrl: runtime.mqttUrl, prefix, perDevice, perMessage, backlog: BACKLOG, at0,
     senders: senders.map((s) => ({ id: s.id, token: runtime.embedded.broker ? token(s.n) : null, entryId: entryOf.get(s.channel) })),
   }));
-  const senderProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'support/event-senders.ts'), planFile], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const senderProcess = spawn(process.execPath, [...scriptArgs(__dirname, 'support/event-senders'), planFile], { stdio: ['pipe', 'pipe', 'inherit'] });
   senderProcess.stdin!.on('error', () => undefined); // it exits once it has sent everything
   stops.push(async () => void senderProcess.kill());
   const lines = createInterface({ input: senderProcess.stdout! })[Symbol.asyncIterator]();
@@ -218,15 +219,15 @@ async function main() {
   writeFileSync(file, JSON.stringify(sample.map((s) => ({ id: s.id, token: token(s.n), etag: `"${s.version}"` }))));
   const seconds = 10;
   // warm-up (a fleet polls all day: its tokens and channel versions are in the caches), not counted
-  await promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'pull-load.ts'), base, '3', '64', file], { maxBuffer: 1 << 20 });
-  const { stdout } = await promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'pull-load.ts'), base, String(seconds), '64', file], { maxBuffer: 1 << 20 });
+  await promisify(execFile)(process.execPath, [...scriptArgs(__dirname, 'pull-load'), base, '3', '64', file], { maxBuffer: 1 << 20 });
+  const { stdout } = await promisify(execFile)(process.execPath, [...scriptArgs(__dirname, 'pull-load'), base, String(seconds), '64', file], { maxBuffer: 1 << 20 });
   const load = JSON.parse(stdout.trim().split('\n').pop()!);
   console.log(`\n4. device playlist pulls with If-None-Match (5,000 devices, 64 keep-alive connections, ${seconds} s after a 3 s warm-up, separate process): ${fmt((load.counts['304'] ?? 0) / seconds)} answered 304 per second (p50 ${load.p50.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms; ${JSON.stringify(load.counts)}) ${phaseRss()}`);
 
   await raw.endAsync();
 
   console.log(peakRssLine());
-  console.log(`\nreproduce: ${process.env.DATABASE_URL ? `DATABASE_URL=${process.env.DATABASE_URL} ` : ''}${process.env.MQTT_URL ? `MQTT_URL=${process.env.MQTT_URL} ` : ''}npx ts-node --transpile-only bench/distribution.ts ${DEVICES} ${CHANNELS} ${EVENTS}`);
+  console.log(`\n${reproduceLine('distribution', [DEVICES, CHANNELS, EVENTS], ['DATABASE_URL', 'MQTT_URL'])}`);
 }
 
 async function undo(): Promise<void> {

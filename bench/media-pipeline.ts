@@ -15,6 +15,7 @@ import { resolveFfmpegBinaries } from '../src/infrastructure/ffmpeg/ffmpeg-binar
 import { MediaTools } from '../src/infrastructure/ffmpeg/media-tools';
 import { normaliseAudio } from '../src/media/audio-pipeline';
 import { peakRssLine } from './support/peak-rss';
+import { reproduceLine } from './support/script';
 
 const minutes = Number(process.argv[2] ?? 60);
 const out = join(__dirname, 'out');
@@ -114,7 +115,7 @@ async function main() {
   console.log(`delivered, measured independently (ebur128): ${check.i} LUFS, true peak ${check.tp} dBTP  (loudnorm output: ${plainCheck.i} LUFS, ${plainCheck.tp} dBTP)`);
   console.log(`within ±1 LU: ${Math.abs(check.i - DEFAULT_AUDIO_PROFILE.targetLufs) <= 1 ? 'yes' : 'NO'}   true peak ≤ ceiling: ${check.tp <= DEFAULT_AUDIO_PROFILE.truePeakDb ? 'yes' : 'NO'}`);
   console.log(peakRssLine());
-  console.log(`reproduce: npx ts-node --transpile-only bench/media-pipeline.ts ${minutes}`);
+  console.log(reproduceLine('media-pipeline', [minutes]));
 }
 
 main().catch((e) => {

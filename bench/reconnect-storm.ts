@@ -31,6 +31,7 @@ import { freePort } from '../test/support/free-port';
 import { OwnMosquitto } from '../test/support/own-mosquitto';
 import { benchDatabase, deviceToken, seedFleet } from './support/fleet';
 import { peakRssLine, phaseRss } from './support/peak-rss';
+import { reproduceLine, scriptArgs } from './support/script';
 
 // 19,900, not 20,000: one process may hold 20,000 descriptors on the development machine (hard limit), and
 // Mosquitto holds every device's connection and the service's in one
@@ -49,7 +50,7 @@ async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, what:
 
 /** The load process: lines in, JSON lines out. */
 function loadProcess(brokerUrl: string, file: string): { send: (line: string) => void; next: () => Promise<Record<string, number | boolean | string>>; child: ChildProcess } {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'support/storm-devices.ts'), brokerUrl, file], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...scriptArgs(__dirname, 'support/storm-devices'), brokerUrl, file], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   return {
     child,
@@ -127,7 +128,7 @@ async function main() {
   writeFileSync(pulls, JSON.stringify(fleet.map((d) => ({ id: d.id, token: deviceToken(d.n), etag: `"${d.version}"` }))));
   await service.app.close();
   service = await startService(env);
-  const pull = async () => JSON.parse((await promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'pull-load.ts'), service.base, 'once', '64', pulls], { maxBuffer: 1 << 20 })).stdout.trim().split('\n').pop()!);
+  const pull = async () => JSON.parse((await promisify(execFile)(process.execPath, [...scriptArgs(__dirname, 'pull-load'), service.base, 'once', '64', pulls], { maxBuffer: 1 << 20 })).stdout.trim().split('\n').pop()!);
   const cold = await pull();
   const warm = await pull();
   const rate = (r: { counts: Record<string, number>; seconds: number }) => (r.counts['304'] ?? 0) / r.seconds;
@@ -138,7 +139,7 @@ async function main() {
   load.send('end');
   await new Promise((r) => load.child.once('exit', r));
   console.log(peakRssLine());
-  console.log(`\nreproduce: ${process.env.DATABASE_URL ? `DATABASE_URL=${process.env.DATABASE_URL} ` : ''}npx ts-node --transpile-only bench/reconnect-storm.ts ${DEVICES} ${CHANNELS}`);
+  console.log(`\n${reproduceLine('reconnect-storm', [DEVICES, CHANNELS], ['DATABASE_URL'])}`);
   await db.end();
   await service.app.close();
   await broker.stop('SIGTERM');
