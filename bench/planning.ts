@@ -10,10 +10,12 @@
  *   (without DATABASE_URL an embedded PostgreSQL is started)
  */
 import 'reflect-metadata';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { createApp } from '../src/app.factory';
 import { Actor } from '../src/auth/actor';
@@ -26,7 +28,7 @@ import { ComplianceService } from '../src/schedule/compliance.service';
 import { PlanningService } from '../src/schedule/planning.service';
 import { benchDatabase } from './support/fleet';
 import { peakRssLine, phaseRss } from './support/peak-rss';
-import { reproduceLine } from './support/script';
+import { reproduceLine, scriptArgs } from './support/script';
 
 const COMMUNES = Number(process.argv[2] ?? 3300);
 const PROVINCES = 34;
@@ -110,10 +112,10 @@ async function main() {
   const complianceRss = phaseRss();
   const provinceChannels: string[] = (await db.query(`SELECT c.id FROM channels c JOIN units u ON u.id = c.unit_id WHERE u.parent_id = $1`, [province])).rows.map((r: { id: string }) => r.id);
   const monthEnd = '2027-02-01'; // (the day after month.to: the raw query's end is exclusive)
-  const provinceRaw = await rawCountMs(db, month.from, monthEnd, provinceChannels, 5);
-  const countryRaw = await rawCountMs(db, month.from, monthEnd, null, 1);
+  const provinceRaw = await rawCountMs(url.toString(), month.from, monthEnd, provinceChannels, 5);
+  const countryRaw = await rawCountMs(url.toString(), month.from, monthEnd, null, 1);
 
-  const planRaw = await rawInsertSeconds(db, `TRUE`);
+  const planRaw = await rawInsertSeconds(url.toString(), `TRUE`);
 
   // A national campaign for the same month: every commune gets an LED board; the campaign asks each
   // loudspeaker for 3 airings of its program and each board for its 2 slides every day 06:00–22:00.
@@ -140,7 +142,7 @@ async function main() {
   }, now);
   const campaignSeconds = Number(process.hrtime.bigint() - c0) / 1e9;
   const campaignRss = phaseRss();
-  const campaignRaw = await rawInsertSeconds(db, `kind = 'slides' OR program_id = '${campaignProgram}'`);
+  const campaignRaw = await rawInsertSeconds(url.toString(), `kind = 'slides' OR program_id = '${campaignProgram}'`);
   // the same province now that each commune also has an LED board under the campaign's display rule
   const withBoards: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -187,13 +189,13 @@ async function main() {
       runs.push(Number(process.hrtime.bigint() - s0) / 1e6);
     }
     const yearMs = runs.sort((a, b) => a - b)[1];
-    const yearRaw = await rawCountMs(db, '2027-01-01', '2028-01-01', null, 3);
+    const yearRaw = await rawCountMs(url.toString(), '2027-01-01', '2028-01-01', null, 3);
     yearLine = `Compliance, whole country, 2027: median ${yearMs.toFixed(0)} ms of 3 (${rows} rows; ${entries} entries, ${events} play events) ${phaseRss()}; the year's setup (planning 11 months, loading events) ${setupRss}\n  raw: ${RAW_COUNT} ${yearRaw.toFixed(0)} ms; ratio ${(yearMs / yearRaw).toFixed(1)}× (goal < 2 s: ${yearMs < 2000 ? 'met' : 'NOT met'})`;
   }
 
   console.log(`\nPlanning ${month.from}..${month.to}: ${report.channels} channels, ${report.rules} rules`);
   console.log(`  planned and stored ${report.created} airings (${n} rows) in ${planSeconds.toFixed(2)} s; ${report.shortfalls.length} shortfalls ${planRss}`);
-  console.log(`  raw: the same ${planRaw.rows} rows inserted by one client, ${RAW_BATCH} per statement, into a copy of the table (same indexes, exclusion and foreign keys): ${planRaw.seconds.toFixed(2)} s; ratio ${(planSeconds / planRaw.seconds).toFixed(2)}× (goal ≤ 2×: ${planSeconds / planRaw.seconds <= 2 ? 'met' : 'NOT met'})`);
+  console.log(`  raw: the same ${planRaw.rows} rows inserted by one client (a process of its own), ${planRaw.batch} per statement, into a copy of the table (same indexes, exclusion and foreign keys): ${planRaw.seconds.toFixed(2)} s; ratio ${(planSeconds / planRaw.seconds).toFixed(2)}× (goal ≤ 2×: ${planSeconds / planRaw.seconds <= 2 ? 'met' : 'NOT met'})`);
   console.log(`National campaign ${month.from}..${month.to} on ${campaign.plan.channels} channels (loudspeakers and LED boards): ${campaign.plan.created - campaign.plan.showings} airings + ${campaign.plan.showings} slide showings planned and stored in ${campaignSeconds.toFixed(2)} s (audio-only month above: ${planSeconds.toFixed(2)} s); ${campaign.plan.shortfalls.length} shortfalls ${campaignRss}`);
   console.log(`  raw: the same ${campaignRaw.rows} rows inserted the same way: ${campaignRaw.seconds.toFixed(2)} s; ratio ${(campaignSeconds / campaignRaw.seconds).toFixed(2)}× (goal ≤ 2×: ${campaignSeconds / campaignRaw.seconds <= 2 ? 'met' : 'NOT met'})`);
   const provinceMs = timings.sort((a, b) => a - b)[2];
@@ -216,54 +218,22 @@ async function main() {
 
 const RAW_COUNT = 'the same entries counted by one GROUP BY (channel, program, local month), planned and evidenced:';
 
-/**
- * The raw figure beside a compliance report: one aggregate over the same entries — what reading them
- * costs — without the rules, periods, merges and evidence levels the report works out. Median of `runs`.
- */
-async function rawCountMs(db: Client, from: string, to: string, channelIds: string[] | null, runs: number): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    await db.query(
-      `SELECT channel_id, program_id, to_char(starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM') AS month,
-              count(*), count(*) FILTER (WHERE status = 'aired' OR evidenced_at IS NOT NULL)
-         FROM schedule_entries
-        WHERE status IN ('scheduled', 'aired') AND program_id IS NOT NULL
-          AND starts_at >= ($1::date AT TIME ZONE 'Asia/Ho_Chi_Minh') AND starts_at < ($2::date AT TIME ZONE 'Asia/Ho_Chi_Minh')
-          AND ($3::uuid[] IS NULL OR channel_id = ANY($3::uuid[]))
-        GROUP BY 1, 2, 3`,
-      [from, to, channelIds],
-    );
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+/** The raw count (bench/support/raw-figures.ts), in a process of its own: median of `runs`, ms. */
+async function rawCountMs(databaseUrl: string, from: string, to: string, channelIds: string[] | null, runs: number): Promise<number> {
+  return (await rawFigure(['count', databaseUrl, from, to, JSON.stringify(channelIds), String(runs)])).ms;
 }
 
-const RAW_BATCH = 1000;
-const RAW_COLUMNS = ['channel_id', 'kind', 'priority', 'status', 'source', 'program_id', 'rule_id', 'period', 'starts_at', 'ends_at', 'created_by', 'title', 'media_asset_id', 'media_asset_ids', 'makes_up_entry_id'];
-
 /**
- * The raw figure beside planning: the rows the planner stored (`where`), read back (not timed) and
- * inserted by one client in one transaction, RAW_BATCH rows per multi-row INSERT, into a fresh copy of
- * schedule_entries with the same indexes, overlap exclusion and foreign keys — no planning, no reads.
+ * The raw figure beside planning (bench/support/raw-figures.ts), in a process of its own: reading the
+ * rows back and inserting them is not the service's memory.
  */
-async function rawInsertSeconds(db: Client, where: string): Promise<{ rows: number; seconds: number }> {
-  const rows = (await db.query({ text: `SELECT ${RAW_COLUMNS.join(', ')} FROM schedule_entries WHERE ${where}`, rowMode: 'array' })).rows as unknown[][];
-  await db.query(`DROP TABLE IF EXISTS raw_entries; CREATE TABLE raw_entries (LIKE schedule_entries INCLUDING ALL)`);
-  const fks = (await db.query(`SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'schedule_entries'::regclass AND contype = 'f'`)).rows;
-  for (const fk of fks) await db.query(`ALTER TABLE raw_entries ADD CONSTRAINT raw_${fk.conname} ${fk.def}`);
-  const t0 = process.hrtime.bigint();
-  await db.query('BEGIN');
-  for (let i = 0; i < rows.length; i += RAW_BATCH) {
-    const part = rows.slice(i, i + RAW_BATCH);
-    const k = RAW_COLUMNS.length;
-    const values = part.map((_, j) => `(${RAW_COLUMNS.map((_c, c) => `$${j * k + c + 1}`).join(', ')})`);
-    await db.query(`INSERT INTO raw_entries (${RAW_COLUMNS.join(', ')}) VALUES ${values.join(', ')}`, part.flat());
-  }
-  await db.query('COMMIT');
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  await db.query(`DROP TABLE raw_entries`);
-  return { rows: rows.length, seconds };
+async function rawInsertSeconds(databaseUrl: string, where: string): Promise<{ rows: number; seconds: number; batch: number }> {
+  return rawFigure(['insert', databaseUrl, where]);
+}
+
+async function rawFigure(args: string[]) {
+  const { stdout } = await promisify(execFile)(process.execPath, [...scriptArgs(__dirname, 'support/raw-figures'), ...args], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').pop()!);
 }
 
 main().catch((e) => {
