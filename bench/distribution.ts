@@ -34,6 +34,12 @@ import { benchDatabase, deviceToken, seedFleet } from './support/fleet';
 import { peakRssLine, phaseRss } from './support/peak-rss';
 import { reproduceLine, scriptArgs } from './support/script';
 
+/** A raw figure measured by bench/support/raw-figures.ts, in a process of its own; its JSON result. */
+async function rawFigure(args: string[]) {
+  const { stdout } = await promisify(execFile)(process.execPath, [...scriptArgs(__dirname, 'support/raw-figures'), ...args], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').pop()!);
+}
+
 const DEVICES = Number(process.argv[2] ?? 100_000);
 const CHANNELS = Number(process.argv[3] ?? 3300);
 const EVENTS = Number(process.argv[4] ?? 1_000_000);
@@ -108,21 +114,9 @@ async function main() {
   console.log(`   (distributor: ${ds.rounds} rounds, ${fmt(ds.channels)} channels; compile ${fmt(ds.compileMs)} ms, select devices ${fmt(ds.selectMs)} ms, publish ${fmt(ds.publishMs)} ms, record ${fmt(ds.recordMs)} ms)`);
   const [{ avg_bytes }] = (await db.query(`SELECT avg(octet_length(entries::text) + 330)::int AS avg_bytes FROM channel_playlists`)).rows;
   console.log(`   service: ${fmt(DEVICES)} playlists (avg ${fmt(avg_bytes)} bytes) compiled and published in ${publishS.toFixed(2)} s = ${fmt(DEVICES / publishS)} messages/s ${phaseRss()}`);
-  const raw = await deviceConnect(null);
-  const payload = 'x'.repeat(avg_bytes);
-  // at most 2,000 unacknowledged at a time, as the service does (PlaylistDistributor's PUBLISH_WINDOW)
-  const windowed = async (body: string) => {
-    let next = 0;
-    const sender = async () => {
-      while (next < DEVICES) await raw.publishAsync(`${prefix}/raw/${next++}/playlist`, body, { qos: 1, retain: true });
-    };
-    await Promise.all(Array.from({ length: 2000 }, sender));
-  };
-  t0 = performance.now();
-  await windowed(payload);
-  const rawS = (performance.now() - t0) / 1000;
-  console.log(`   bare MQTT.js client, same broker: ${fmt(DEVICES)} retained QoS 1 messages of ${fmt(avg_bytes)} bytes in ${rawS.toFixed(2)} s = ${fmt(DEVICES / rawS)} messages/s (service/raw time ratio ${(publishS / rawS).toFixed(2)}) ${phaseRss()}`);
-  await windowed(''); // clear them
+  // the bare client in a process of its own (bench/support/raw-figures.ts): its payloads are not the service's memory
+  const rawS = (await rawFigure(['publish', runtime.mqttUrl, JSON.stringify(runtime.mqttCredentials ?? null), prefix, String(DEVICES), String(avg_bytes)])).seconds as number;
+  console.log(`   bare MQTT.js client (a process of its own), same broker: ${fmt(DEVICES)} retained QoS 1 messages of ${fmt(avg_bytes)} bytes in ${rawS.toFixed(2)} s = ${fmt(DEVICES / rawS)} messages/s (service/raw time ratio ${(publishS / rawS).toFixed(2)}) ${phaseRss()}`);
 
   // ---- 2. one channel's change reaches its devices ----
   const [{ channel_id: channel }] = (await db.query(`SELECT channel_id FROM devices GROUP BY channel_id ORDER BY channel_id LIMIT 1`)).rows;
@@ -195,22 +189,10 @@ async function main() {
   console.log(`   service: ${fmt(sentEvents)} events (${fmt(sentMessages)} messages) in ${ingestS.toFixed(1)} s = ${fmt(sentEvents / ingestS)} events/s; stored ${fmt(storedRows)} of ${fmt(distinct)} distinct (none lost: ${storedRows === distinct}), duplicates dropped ${fmt(ingest.stats.duplicates - before.duplicates)} ${phaseRss()}`);
   const statements = ingest.stats.statements - before.statements;
   console.log(`   (${fmt(statements)} statements of ${fmt(sentEvents / Math.max(1, statements))} events on average; the database held them ${((ingest.stats.storeMs - before.storeMs) / 1000).toFixed(1)} s of the ${ingestS.toFixed(1)} s)`);
-  // raw multi-row insert, same PostgreSQL, same row shape, same batch size as the service's statements
-  await db.query(`CREATE TABLE raw_events (LIKE play_events_default INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
-  const rawRows = 200_000;
-  const batch = 2000;
-  t0 = performance.now();
-  for (let b = 0; b < rawRows / batch; b++) {
-    const values: string[] = [];
-    const params: unknown[] = [];
-    for (let j = 0; j < batch; j++) {
-      const p = params.length;
-      values.push(`($${p + 1}, $${p + 2}, $${p + 3}, 'play.started', $${p + 4}, $${p + 5}, 1, NULL)`);
-      params.push(senders[j % senders.length].id, `raw-${b}-${j}`, new Date(at0 + j * 1000), senders[j % senders.length].channel, entryOf.get(senders[j % senders.length].channel));
-    }
-    await db.query(`INSERT INTO raw_events (device_id, event_id, at, type, channel_id, entry_id, playlist_version, detail) VALUES ${values.join(',')}`, params);
-  }
-  const rawInsertS = (performance.now() - t0) / 1000;
+  // raw multi-row insert, same PostgreSQL, same row shape (bench/support/raw-figures.ts, a process of its own)
+  const rawFile = join(dataDir, 'raw-events.json');
+  writeFileSync(rawFile, JSON.stringify({ at0, senders: senders.map((s) => ({ id: s.id, channel: s.channel, entryId: entryOf.get(s.channel) })) }));
+  const { rows: rawRows, batch, seconds: rawInsertS } = await rawFigure(['events', dbUrl.toString(), rawFile]);
   console.log(`   raw multi-row INSERT (${batch} rows per statement) into a table like play_events: ${fmt(rawRows / rawInsertS)} rows/s (service/raw rate ratio ${(sentEvents / ingestS / (rawRows / rawInsertS)).toFixed(2)})`);
 
   // ---- 4. pulls answered 304 ----
@@ -223,8 +205,6 @@ async function main() {
   const { stdout } = await promisify(execFile)(process.execPath, [...scriptArgs(__dirname, 'pull-load'), base, String(seconds), '64', file], { maxBuffer: 1 << 20 });
   const load = JSON.parse(stdout.trim().split('\n').pop()!);
   console.log(`\n4. device playlist pulls with If-None-Match (5,000 devices, 64 keep-alive connections, ${seconds} s after a 3 s warm-up, separate process): ${fmt((load.counts['304'] ?? 0) / seconds)} answered 304 per second (p50 ${load.p50.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms; ${JSON.stringify(load.counts)}) ${phaseRss()}`);
-
-  await raw.endAsync();
 
   console.log(peakRssLine());
   console.log(`\n${reproduceLine('distribution', [DEVICES, CHANNELS, EVENTS], ['DATABASE_URL', 'MQTT_URL'])}`);

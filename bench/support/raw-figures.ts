@@ -1,12 +1,21 @@
 /**
- * The raw figures beside the planning benchmark, each run in a process of its own (reading rows back is
- * not the service's memory); prints its result as JSON on its last line.
+ * The raw figures beside the benchmarks, each run in a process of its own (rows read back, payloads made
+ * for a bare client, are not the service's memory); prints its result as JSON on its last line.
  *
  *   raw-figures.ts insert <database url> <where>   the rows the planner stored, read back (not timed) and
  *                                                  inserted by one client into a copy of schedule_entries
  *   raw-figures.ts count <database url> <from> <to> <channel ids as JSON, or null> <runs>
  *                                                  the same entries counted by one GROUP BY; median ms
+ *   raw-figures.ts publish <broker url> <credentials as JSON, or null> <topic prefix> <count> <bytes>
+ *                                                  a bare MQTT.js client publishing as many retained QoS 1
+ *                                                  messages of that size, 2,000 unacknowledged at a time
+ *                                                  (as the service), then clearing them; seconds
+ *   raw-figures.ts events <database url> <plan file> 200,000 rows inserted into a table like play_events,
+ *                                                  2,000 per multi-row INSERT; seconds
  */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { connectAsync } from 'mqtt';
 import { Client } from 'pg';
 
 const RAW_BATCH = 1000;
@@ -57,12 +66,56 @@ async function rawCountMs(db: Client, from: string, to: string, channelIds: stri
   return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
 }
 
+async function publishSeconds(url: string, credentials: { username: string; password: string } | null, prefix: string, count: number, bytes: number): Promise<number> {
+  const client = await connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0, clientId: `bench-raw-${randomBytes(6).toString('hex')}`, ...(credentials ?? {}) });
+  const windowed = async (body: string) => {
+    let next = 0;
+    const sender = async () => {
+      while (next < count) await client.publishAsync(`${prefix}/raw/${next++}/playlist`, body, { qos: 1, retain: true });
+    };
+    await Promise.all(Array.from({ length: 2000 }, sender));
+  };
+  const t0 = performance.now();
+  await windowed('x'.repeat(bytes));
+  const seconds = (performance.now() - t0) / 1000;
+  await windowed(''); // clear them
+  await client.endAsync();
+  return seconds;
+}
+
+async function insertEvents(db: Client, plan: { at0: number; senders: Array<{ id: string; channel: string; entryId: string }> }): Promise<{ rows: number; batch: number; seconds: number }> {
+  await db.query(`CREATE TABLE raw_events (LIKE play_events_default INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
+  const rows = 200_000;
+  const batch = 2000;
+  const { senders, at0 } = plan;
+  const t0 = performance.now();
+  for (let b = 0; b < rows / batch; b++) {
+    const values: string[] = [];
+    const params: unknown[] = [];
+    for (let j = 0; j < batch; j++) {
+      const p = params.length;
+      const sender = senders[j % senders.length];
+      values.push(`($${p + 1}, $${p + 2}, $${p + 3}, 'play.started', $${p + 4}, $${p + 5}, 1, NULL)`);
+      params.push(sender.id, `raw-${b}-${j}`, new Date(at0 + j * 1000), sender.channel, sender.entryId);
+    }
+    await db.query(`INSERT INTO raw_events (device_id, event_id, at, type, channel_id, entry_id, playlist_version, detail) VALUES ${values.join(',')}`, params);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await db.query(`DROP TABLE raw_events`);
+  return { rows, batch, seconds };
+}
+
 async function main() {
   const [what, url, ...args] = process.argv.slice(2);
+  if (what === 'publish') {
+    console.log(JSON.stringify({ seconds: await publishSeconds(url, JSON.parse(args[0]), args[1], Number(args[2]), Number(args[3])) }));
+    return;
+  }
   const db = new Client({ connectionString: url });
   await db.connect();
   try {
     if (what === 'insert') console.log(JSON.stringify(await rawInsertSeconds(db, args[0])));
+    else if (what === 'events') console.log(JSON.stringify(await insertEvents(db, JSON.parse(readFileSync(args[0], 'utf8')))));
     else console.log(JSON.stringify({ ms: await rawCountMs(db, args[0], args[1], JSON.parse(args[2]), Number(args[3])) }));
   } finally {
     await db.end();
