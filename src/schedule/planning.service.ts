@@ -88,8 +88,9 @@ export class PlanningService {
     const margin = 2 + Math.ceil(Math.max(0, ...ruleRows.map((r) => r.definition.minSpacingHours ?? 0)) / 24);
     const bookedFrom = zonedInstant(addDays(periods.from, -margin), '00:00', tz);
     const channelIds = channelRows.map((c) => c.id);
+    const bookedTo = zonedInstant(addDays(periods.to, margin), '00:00', tz);
     const [bookedRows, earlierRows] = await Promise.all([
-      this.bookedEntries(channelIds, bookedFrom, zonedInstant(addDays(periods.to, margin), '00:00', tz), now),
+      this.bookedEntries(channelIds, bookedFrom, bookedTo, now),
       this.programsAired(channelIds, zonedInstant(addDays(periods.from, -FRESH_LOOKBACK_DAYS), '00:00', tz), bookedFrom),
     ]);
     const booked = new Map<string, PlanChannel['booked']>();
@@ -99,14 +100,18 @@ export class PlanningService {
       booked.set(b.channel_id, list);
     }
     const earlier = new Map<string, string[]>();
-    for (const e of earlierRows) earlier.set(e.channel_id, [...(earlier.get(e.channel_id) ?? []), e.program_id]);
-    // airings that did not air and have no live make-up yet: what new airings make up for
+    for (const e of earlierRows) {
+      const list = earlier.get(e.channel_id) ?? [];
+      list.push(e.program_id);
+      earlier.set(e.channel_id, list);
+    }
+    // airings of the same window that did not air and have no live make-up yet: what new airings make up for
     const missedRows: Array<{ id: string; channel_id: string; program_id: string; starts_at: Date; missed_reason: string | null }> = channelRows.length
       ? await this.db.query(
           `SELECT e.id, e.channel_id, e.program_id, e.starts_at, e.missed_reason FROM schedule_entries e
             WHERE e.channel_id = ANY($1::uuid[]) AND e.status = 'missed' AND e.program_id IS NOT NULL AND e.starts_at < $3 AND e.ends_at > $2
               AND NOT EXISTS (SELECT 1 FROM schedule_entries m WHERE m.makes_up_entry_id = e.id AND m.status IN ('scheduled', 'aired'))`,
-          [channelRows.map((c) => c.id), zonedInstant(addDays(from, -100), '00:00', tz), zonedInstant(addDays(to, 100), '00:00', tz)],
+          [channelIds, bookedFrom, bookedTo],
         )
       : [];
     const missed = new Map<string, MissedAiring[]>();
